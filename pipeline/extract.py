@@ -1,0 +1,60 @@
+"""Articles -> event Mention records, running the NLP pipeline over bodies in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipeline.ingest import content_hash
+from pipeline.nlp.build import extractor_name, load_nlp
+from pipeline.nlp.extract import EventDraft, extract_events
+from pipeline.records import Article, Mention
+
+NLP_BATCH_SIZE = 64
+
+
+def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str) -> Mention:
+    mention_id = content_hash(
+        f"{article.article_id}\x1f{draft.event_type}\x1f{draft.trigger_start}\x1f{draft.trigger_end}"
+    )[:32]
+    period = draft.period
+    return Mention(
+        mention_id=mention_id,
+        article_id=article.article_id,
+        source_path=article.source_path,
+        published_date=article.published_date,
+        event_type=draft.event_type,
+        trigger=draft.trigger,
+        trigger_start=draft.trigger_start,
+        trigger_end=draft.trigger_end,
+        modality=draft.modality,
+        attribution=draft.attribution,
+        agent=draft.agent.text if draft.agent else None,
+        agent_id=draft.agent.id if draft.agent else None,
+        target=draft.target.text if draft.target else None,
+        target_id=draft.target.id if draft.target else None,
+        location=draft.location.text if draft.location else None,
+        event_date=period.start if period else None,
+        event_date_end=period.end if period else None,
+        date_precision=draft.date_precision,
+        date_text=draft.date_text,
+        duration_days=draft.duration_days,
+        sentence=draft.sentence,
+        sentence_start=draft.sentence_start,
+        sentence_end=draft.sentence_end,
+        confidence=draft.confidence,
+        extractor=extractor,
+        run_id=run_id,
+    )
+
+
+def extract_mentions(articles: Iterable[Article], *, run_id: str) -> list[Mention]:
+    """Every event mention in the articles' bodies, in article order."""
+    nlp = load_nlp()
+    extractor = extractor_name(nlp)
+    articles = list(articles)
+    mentions: list[Mention] = []
+    docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
+    for article, doc in zip(articles, docs, strict=True):
+        for draft in extract_events(doc, article.published_date):
+            mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor))
+    return mentions

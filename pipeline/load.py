@@ -1,0 +1,286 @@
+"""The warehouse: Parquet files, a manifest that says which files are live, and a DuckDB catalog.
+
+Layout under the warehouse root::
+
+    _manifest.json                       the committed snapshot: live files per table
+    tables/<table>/<part>=<value>/*.parquet
+    frontline.duckdb                     one view per table over the live files
+    .lock                                held by the one process that writes
+
+A commit writes new Parquet files (invisible until listed), then replaces the
+manifest in one atomic rename, then swaps in a freshly built catalog file.
+A crash at any point leaves readers on the previous snapshot; files that no
+manifest lists are removed by the next commit. Rows whose key is already
+stored are skipped, so loading the same input twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from pipeline.errors import WarehouseError
+from schemas import TableSchema, table_schema, table_schemas
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "_manifest.json"
+CATALOG = "frontline.duckdb"
+LOCK = ".lock"
+FORMAT_VERSION = 1
+UNKNOWN_PARTITION = "unknown"
+DEFAULT_LOCK_TIMEOUT = 600.0
+
+
+@dataclass
+class Manifest:
+    snapshot: int = 0
+    committed_at: str | None = None
+    tables: dict[str, dict] = field(default_factory=dict)
+
+    def files(self, table: str) -> list[str]:
+        return list(self.tables.get(table, {}).get("files", []))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"format": FORMAT_VERSION, "snapshot": self.snapshot, "committed_at": self.committed_at,
+             "tables": self.tables},
+            indent=1,
+            sort_keys=True,
+        )
+
+
+def partition_values(table: pa.Table, schema: TableSchema) -> pa.Array:
+    """YYYY-MM of the partition's source date column, 'unknown' where it is NULL."""
+    assert schema.partition is not None
+    source = table[schema.partition.source]
+    months = pc.strftime(source.cast(pa.timestamp("s")), format="%Y-%m")
+    return pc.fill_null(months, UNKNOWN_PARTITION)
+
+
+def conform(table: pa.Table, schema: TableSchema) -> pa.Table:
+    """Cast to the declared data columns, in order; fail loudly on missing or extra columns."""
+    expected = schema.data_columns
+    names = [c.name for c in expected]
+    missing = [n for n in names if n not in table.column_names]
+    extra = [n for n in table.column_names if n not in names]
+    if missing or extra:
+        raise WarehouseError(f"{schema.name}: columns do not match the declaration "
+                             f"(missing {missing}, unexpected {extra})")
+    try:
+        return table.select(names).cast(schema.arrow_schema(with_partition=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise WarehouseError(f"{schema.name}: data does not fit the declared types: {exc}") from exc
+
+
+class Warehouse:
+    """A local warehouse directory. Only this class writes Parquet or the DuckDB catalog."""
+
+    def __init__(self, root: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+        self.root = Path(root).absolute()
+        self.lock_timeout = lock_timeout
+
+    # -- reading -----------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / CATALOG
+
+    def manifest(self) -> Manifest:
+        if not self.manifest_path.exists():
+            return Manifest()
+        try:
+            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise WarehouseError(f"cannot read {self.manifest_path}: {exc}") from exc
+        return Manifest(raw["snapshot"], raw.get("committed_at"), raw.get("tables", {}))
+
+    def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """The committed rows of one table (partition column included) as Arrow."""
+        schema = table_schema(name)
+        files = [str(self.root / f) for f in self.manifest().files(name)]
+        if not files:
+            return schema.arrow_schema().empty_table().select(columns or schema.column_names)
+        with duckdb.connect() as con:
+            rel = con.sql(schema.cast_select_sql(self._parquet_source(files)))
+            if columns:
+                rel = rel.select(*columns)
+            return rel.to_arrow_table()
+
+    def count(self, name: str) -> int:
+        return sum(pq.ParquetFile(self.root / f).metadata.num_rows for f in self.manifest().files(name))
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the catalog, rebuilt first if it is missing or stale."""
+        if not self._catalog_current():
+            with self._lock():
+                if not self._catalog_current():
+                    self._publish_catalog(self.manifest())
+        return duckdb.connect(str(self.catalog_path), read_only=True)
+
+    # -- writing -----------------------------------------------------------------
+    def commit(self, batches: dict[str, pa.Table]) -> dict[str, int]:
+        """Add the rows whose keys are new, atomically across tables. Returns rows added per table."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            manifest = self.manifest()
+            self._remove_orphans(manifest)
+            snapshot = manifest.snapshot + 1
+            tables = {k: dict(v) for k, v in manifest.tables.items()}
+            added: dict[str, int] = {}
+            for name, batch in batches.items():
+                schema = table_schema(name)
+                new_rows = self._new_rows(conform(batch, schema), schema, manifest.files(name))
+                added[name] = new_rows.num_rows
+                if new_rows.num_rows == 0:
+                    continue
+                files = self._write_files(new_rows, schema, snapshot)
+                entry = tables.setdefault(name, {"files": [], "rows": 0})
+                entry["files"] = entry.get("files", []) + files
+                entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
+                entry["schema_version"] = schema.version
+            if not any(added.values()) and self.catalog_path.exists():
+                return added
+            new = Manifest(snapshot, datetime.now(timezone.utc).isoformat(), tables)
+            self._write_manifest(new)
+            self._publish_catalog(new)
+            return added
+
+    def _new_rows(self, batch: pa.Table, schema: TableSchema, files: list[str]) -> pa.Table:
+        key = schema.key
+        # First occurrence wins inside the batch, then anything already stored is dropped.
+        keys = batch[key].to_pylist()
+        seen: set = set()
+        keep = [not (k in seen or seen.add(k)) for k in keys]
+        batch = batch.filter(pa.array(keep, type=pa.bool_()))
+        if files and batch.num_rows:
+            stored = pq.read_table([str(self.root / f) for f in files], columns=[key])[key]
+            stored = pa.chunked_array(stored.chunks, type=stored.type).combine_chunks()
+            batch = batch.filter(pc.invert(pc.is_in(batch[key], value_set=stored)))
+        return batch
+
+    def _write_files(self, rows: pa.Table, schema: TableSchema, snapshot: int) -> list[str]:
+        token = uuid.uuid4().hex[:8]
+        name = f"part-{snapshot:08d}-{token}.parquet"
+        if schema.partition is None:
+            groups = {None: rows}
+        else:
+            values = partition_values(rows, schema)
+            groups = {
+                v: rows.filter(pc.equal(values, v)) for v in sorted(set(values.to_pylist()))
+            }
+        written = []
+        for value, group in groups.items():
+            rel = Path("tables") / schema.name
+            if value is not None:
+                rel = rel / f"{schema.partition.column}={value}"
+            (self.root / rel).mkdir(parents=True, exist_ok=True)
+            path = self.root / rel / name
+            pq.write_table(group, path, compression="zstd")
+            _fsync(path)
+            written.append((rel / name).as_posix())
+        return written
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        tmp = self.root / f"{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+        tmp.write_text(manifest.to_json(), encoding="utf-8")
+        _fsync(tmp)
+        os.replace(tmp, self.manifest_path)
+        _fsync_dir(self.root)
+
+    # -- the DuckDB catalog -----------------------------------------------------------
+    @staticmethod
+    def _parquet_source(files: list[str]) -> str:
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        return f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)"
+
+    def _view_sql(self, schema: TableSchema, manifest: Manifest) -> str:
+        files = [str(self.root / f) for f in manifest.files(schema.name)]
+        body = schema.cast_select_sql(self._parquet_source(files)) if files else schema.empty_select_sql()
+        return f"CREATE OR REPLACE VIEW {schema.name} AS {body}"
+
+    def _publish_catalog(self, manifest: Manifest) -> None:
+        """Build the catalog in a new file and rename it over the old one: readers never see it half-built."""
+        tmp = self.root / f"{CATALOG}.{uuid.uuid4().hex[:8]}.tmp"
+        with duckdb.connect(str(tmp)) as con:
+            for schema in table_schemas().values():
+                con.execute(self._view_sql(schema, manifest))
+            con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR)")
+            con.execute("INSERT INTO _frontline_catalog VALUES (?, ?)", [manifest.snapshot, str(self.root)])
+            con.execute("CHECKPOINT")
+        os.replace(tmp, self.catalog_path)
+        _fsync_dir(self.root)
+
+    def _catalog_current(self) -> bool:
+        if not self.catalog_path.exists():
+            return False
+        try:
+            with duckdb.connect(str(self.catalog_path), read_only=True) as con:
+                rows = con.execute("SELECT snapshot, root FROM _frontline_catalog").fetchall()
+                views = {r[0] for r in con.execute(
+                    "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        except duckdb.Error:
+            return False
+        return rows == [(self.manifest().snapshot, str(self.root))] and set(table_schemas()) <= views
+
+    # -- housekeeping -----------------------------------------------------------
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One writer at a time; a second run waits up to lock_timeout, then stops with a clear message."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.root / LOCK, timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise WarehouseError(
+                f"another frontline run is writing to {self.root} (lock {self.root / LOCK} held for "
+                f"{self.lock_timeout:.0f} s); try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _remove_orphans(self, manifest: Manifest) -> None:
+        """Files no manifest lists were left by a run that died before committing."""
+        live = {f for t in manifest.tables.values() for f in t.get("files", [])}
+        tables_dir = self.root / "tables"
+        for path in tables_dir.rglob("*.parquet") if tables_dir.exists() else []:
+            rel = path.relative_to(self.root).as_posix()
+            if rel not in live:
+                log.warning("removing %s: written by a run that did not commit", rel)
+                path.unlink(missing_ok=True)
+        for tmp in self.root.glob("*.tmp"):
+            log.warning("removing %s: left by a run that did not finish", tmp.name)
+            tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:  # some filesystems do not fsync directories
+        pass

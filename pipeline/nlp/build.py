@@ -1,0 +1,84 @@
+"""Build the spaCy pipeline that extraction runs on.
+
+The trained English model shipped in ``model/en_frontline`` is used when it is
+present (tagger, parser, NER); otherwise a blank English pipeline with a
+sentencizer. Either way the curated entity ruler runs before statistical NER,
+so curated actor and place names win, and the span rulers mark event
+triggers, modality cues and date expressions.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp import patterns
+
+MODEL_DIR = Path(__file__).parent / "model" / "en_frontline"
+RULES_VERSION = "0.1"
+
+TRIGGERS_KEY = "frontline_triggers"
+CUES_KEY = "frontline_cues"
+DATES_KEY = "frontline_dates"
+
+
+@Language.component("frontline_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break always ends a sentence: headlines and captions carry no final period."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict]) -> None:
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=name,
+        config={
+            "spans_key": key,
+            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+            "validate": True,
+        },
+    )
+    ruler.add_patterns(rules)
+
+
+def model_path() -> Path | None:
+    """The trained model directory, unless FRONTLINE_MODEL says otherwise ('blank' for none)."""
+    override = os.environ.get("FRONTLINE_MODEL")
+    if override:
+        return None if override == "blank" else Path(override)
+    return MODEL_DIR if (MODEL_DIR / "meta.json").exists() else None
+
+
+@cache
+def load_nlp(model: Path | None = None, use_model: bool = True) -> Language:
+    """The extraction pipeline; cached per process because loading costs seconds."""
+    path = model if model is not None else (model_path() if use_model else None)
+    if path is not None:
+        nlp = spacy.load(path)
+        first = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe("frontline_paragraphs", before=first) if first else nlp.add_pipe("frontline_paragraphs")
+        ruler_at = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    else:
+        nlp = spacy.blank("en")
+        nlp.meta["name"] = "blank"
+        nlp.add_pipe("frontline_paragraphs")
+        nlp.add_pipe("sentencizer")
+        ruler_at = {}
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True}, **ruler_at)
+    ruler.add_patterns(patterns.entity_patterns())
+    _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns())
+    _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns())
+    _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns())
+    return nlp
+
+
+def extractor_name(nlp: Language) -> str:
+    return f"frontline-rules/{RULES_VERSION}+{nlp.meta.get('name', 'blank')}/{nlp.meta.get('version', '0')}"

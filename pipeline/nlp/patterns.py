@@ -1,0 +1,154 @@
+"""Rules as data: actor, place, trigger, cue and date patterns from the files in ``data/``.
+
+Each loader is a registered, versioned function so a spaCy config can name it,
+and so a user can point it at their own data directory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from spacy.util import registry
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
+FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
+               "garrison", "navy", "militia", "brigade", "brigades", "battalion", "battalions"]
+# Role nouns that, after a possessive pronoun, stand for a person acting for someone: "his envoy".
+ROLE_NOUNS = ["envoy", "envoys", "negotiator", "negotiators", "delegation", "delegates", "representative",
+              "representatives", "emissary", "aide", "aides", "spokesman", "spokeswoman", "spokesperson"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    actor_id: str
+    name: str
+    label: str
+    country: str | None
+    sector: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str
+    default_modality: str
+    requires_cue: str | None
+    plover_event: str
+    plover_mode: str
+    cameo: str
+    speaker_is_agent: bool
+    location_in_sentence: bool
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@cache
+def load_actors(data_dir: Path = DATA_DIR) -> dict[str, Actor]:
+    actors = {}
+    for row in _csv_rows(data_dir / "actors.csv"):
+        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
+        actors[row["actor_id"]] = Actor(
+            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], aliases
+        )
+    return actors
+
+
+@cache
+def load_event_types(data_dir: Path = DATA_DIR) -> dict[str, EventType]:
+    raw = tomllib.loads((data_dir / "event_types.toml").read_text(encoding="utf-8"))
+    return {
+        name: EventType(
+            name=name,
+            description=spec.get("description", ""),
+            default_modality=spec.get("default_modality", "asserted"),
+            requires_cue=spec.get("requires_cue"),
+            plover_event=spec.get("plover", {}).get("event", ""),
+            plover_mode=spec.get("plover", {}).get("mode", ""),
+            cameo=spec.get("cameo", ""),
+            speaker_is_agent=bool(spec.get("speaker_is_agent", spec.get("requires_cue") == "DEMAND"
+                                           or spec.get("default_modality") == "proposed")),
+            location_in_sentence=bool(spec.get("location_in_sentence", False)),
+        )
+        for name, spec in raw.items()
+    }
+
+
+def _phrase(text: str) -> list[dict]:
+    """A case-insensitive token pattern for a multi-word name, split like spaCy's tokenizer would."""
+    return [{"LOWER": t.lower_} for t in _tokenizer()(text)]
+
+
+@cache
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@registry.misc("frontline.entity_patterns.v1")
+def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
+    """Entity-ruler patterns: curated actors, nationalities, armed forces, places, role nouns."""
+    data_dir = Path(data_dir)
+    patterns: list[dict] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def add(label: str, text: str, ent_id: str | None) -> None:
+        pattern = _phrase(text)
+        key = tuple(p["LOWER"] for p in pattern)
+        if key in seen:
+            return
+        seen.add(key)
+        entry = {"label": label, "pattern": pattern}
+        if ent_id:
+            entry["id"] = ent_id
+        patterns.append(entry)
+
+    for actor in load_actors(data_dir).values():
+        for name in (actor.name, *actor.aliases):
+            add(actor.label, name, actor.actor_id)
+    for row in _csv_rows(data_dir / "nationalities.csv"):
+        adj, country = row["adjective"], row["country"]
+        patterns.append({
+            "label": "ORG",
+            "pattern": [{"LOWER": adj.lower()}, {"LOWER": {"IN": FORCE_NOUNS}}],
+            "id": f"{country}_MIL",
+        })
+        add("NORP", adj, country)
+    for row in _csv_rows(data_dir / "places.csv"):
+        for name in (row["name"], *[a for a in row["aliases"].split("|") if a]):
+            add(row["label"], name, None)
+    patterns.append({
+        "label": "ROLE",
+        "pattern": [{"LOWER": {"IN": ["his", "her", "their", "its"]}}, {"LOWER": {"IN": ROLE_NOUNS}}],
+    })
+    return patterns
+
+
+@registry.misc("frontline.trigger_patterns.v1")
+def trigger_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
+    return _jsonl(Path(data_dir) / "triggers.jsonl")
+
+
+@registry.misc("frontline.cue_patterns.v1")
+def cue_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
+    return _jsonl(Path(data_dir) / "cues.jsonl")
+
+
+@registry.misc("frontline.date_patterns.v1")
+def date_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
+    return _jsonl(Path(data_dir) / "dates.jsonl")

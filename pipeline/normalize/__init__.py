@@ -1,0 +1,1 @@
+"""Normalisers: dates (and, later, actors and places) resolved to canonical values."""

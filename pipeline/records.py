@@ -1,0 +1,127 @@
+"""Typed records, one dataclass per declared table (see ``schemas/``).
+
+Field names and order match the table declaration minus the partition column,
+which the load layer derives. ``tests/test_schemas.py`` holds them together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar
+
+import pyarrow as pa
+
+from schemas import TableSchema, table_schema
+
+
+@dataclass(frozen=True)
+class Article:
+    table: ClassVar[str] = "articles"
+
+    article_id: str
+    source_path: str
+    source_record: int | None
+    source_format: str
+    outlet: str | None
+    section: str | None
+    url: str | None
+    published_date: date | None
+    title: str | None
+    body: str
+    quality_flags: tuple[str, ...]
+    ingested_at: datetime
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    table: ClassVar[str] = "event_mentions"
+
+    mention_id: str
+    article_id: str
+    source_path: str
+    published_date: date | None
+    event_type: str
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    modality: str
+    attribution: str | None
+    agent: str | None
+    agent_id: str | None
+    target: str | None
+    target_id: str | None
+    location: str | None
+    event_date: date | None
+    event_date_end: date | None
+    date_precision: str
+    date_text: str | None
+    duration_days: int | None
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    confidence: float
+    extractor: str
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    table: ClassVar[str] = "rejects"
+
+    reject_id: str
+    source_path: str
+    source_record: int | None
+    reason: str
+    detail: str
+    content_sha256: str | None
+    size_bytes: int | None
+    rejected_at: datetime
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Run:
+    table: ClassVar[str] = "runs"
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    input_dir: str
+    files_seen: int
+    articles_read: int
+    articles_new: int
+    rejects: int
+    mentions_new: int
+    message: str | None
+
+
+RECORD_TYPES = (Article, Mention, Reject, Run)
+
+
+def schema_of(record_type: type) -> TableSchema:
+    return table_schema(record_type.table)
+
+
+def to_arrow(records: list, record_type: type) -> pa.Table:
+    """Records -> Arrow table typed by the declaration (without the partition column)."""
+    schema = schema_of(record_type).arrow_schema(with_partition=False)
+    columns = {f.name: [getattr(r, f.name) for r in records] for f in dataclasses.fields(record_type)}
+    columns = {k: [list(v) if isinstance(v, tuple) else v for v in vals] for k, vals in columns.items()}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def from_arrow(table: pa.Table, record_type: type) -> list:
+    """Arrow rows -> records, ignoring columns the record does not carry (the partition)."""
+    names = [f.name for f in dataclasses.fields(record_type)]
+    rows = table.select(names).to_pylist()
+    out = []
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, list):
+                row[k] = tuple(v)
+        out.append(record_type(**row))
+    return out

@@ -1,0 +1,92 @@
+"""The whole path on Prefect: files -> flow -> Parquet -> SQL."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.load import Warehouse
+from pipeline.query import run_sql
+
+from conftest import SEED_ARTICLE
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+
+MAX_BYTES = 8192
+
+
+@pytest.fixture
+def mixed_folder(tmp_path):
+    """One good article and six bad files, one per reject reason."""
+    root = tmp_path / "in"
+    (root / "nested").mkdir(parents=True)
+    shutil.copy(SEED_ARTICLE, root / "nested" / SEED_ARTICLE.name)
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
+    (root / "bad_date.txt").write_text(" date 2025-02-30 Wire / world\n\nTitle\n\nBody text.\n")
+    (root / "no_body.txt").write_text(" date 2025-03-15 Wire / world\n\nA headline alone\n")
+    (root / "huge.txt").write_text("word " * (MAX_BYTES // 4))
+    (root / "feed.jsonl").write_text('{"title": "broken", "text": \n')
+    return root
+
+
+def counts(wh: Warehouse) -> dict[str, int]:
+    return {t: run_sql(wh, f"select count(*) as n from {t}")["n"][0].as_py()
+            for t in ["articles", "event_mentions", "rejects"]}
+
+
+def test_good_and_bad_files_in_one_batch(mixed_folder, tmp_path):
+    from flows.etl import etl
+
+    wh_dir = tmp_path / "wh"
+    summary = etl(input_dir=str(mixed_folder), warehouse=str(wh_dir), max_bytes=MAX_BYTES, batch_size=3)
+    wh = Warehouse(wh_dir)
+    assert summary["files_seen"] == 7
+    rejects = run_sql(wh, "select source_path, reason, detail, run_id from rejects order by reason").to_pylist()
+    assert [r["reason"] for r in rejects] == sorted(
+        ["empty_file", "binary_file", "bad_date", "no_body", "too_large", "bad_json"])
+    assert {r["source_path"] for r in rejects} == {
+        "empty.txt", "binary.txt", "bad_date.txt", "no_body.txt", "huge.txt", "feed.jsonl"}
+    assert all(r["detail"] and r["run_id"] == summary["run_id"] for r in rejects)
+    articles = run_sql(wh, "select source_path, published_date, published_month from articles").to_pylist()
+    assert [(a["source_path"], str(a["published_date"]), a["published_month"]) for a in articles] == [
+        (f"nested/{SEED_ARTICLE.name}", "2025-03-15", "2025-03")]
+    first = counts(wh)
+    assert first["articles"] == 1 and first["rejects"] == 6 and first["event_mentions"] >= 5
+
+    # Same input again: nothing new anywhere, one more row in the run log.
+    again = etl(input_dir=str(mixed_folder), warehouse=str(wh_dir), max_bytes=MAX_BYTES)
+    assert again["added"] == {"articles": 0, "event_mentions": 0, "rejects": 0, "runs": 1}
+    assert counts(wh) == first
+    runs = run_sql(wh, "select status, files_seen, articles_new, rejects from runs order by started_at").to_pylist()
+    assert [(r["status"], r["files_seen"], r["articles_new"], r["rejects"]) for r in runs] == [
+        ("completed", 7, 1, 6), ("completed", 7, 0, 6)]
+
+
+def test_cli_run_then_sql(tmp_path):
+    wh_dir = tmp_path / "wh"
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(SEED_ARTICLE.parent), "--warehouse", str(wh_dir)])
+    assert result.exit_code == 0, result.output
+    assert "SURRENDER_DEMAND" in result.output
+    n = counts(Warehouse(wh_dir))["event_mentions"]
+    result = runner.invoke(main, ["sql", "select count(*) as n from event_mentions", "--warehouse", str(wh_dir)])
+    assert result.exit_code == 0, result.output
+    assert str(n) in result.output.split()
+    rows = run_sql(Warehouse(wh_dir), """
+        select agent_id, target_id, location, event_date, date_precision, modality
+        from event_mentions where event_type = 'SURRENDER_DEMAND' and modality = 'asserted'""").to_pylist()
+    assert [(r["agent_id"], r["target_id"], r["location"], str(r["event_date"]), r["date_precision"])
+            for r in rows] == [("RUS_PUTIN", "UKR_MIL", "Kursk", "2025-03-14", "day")]
+
+
+def test_cli_reports_bad_sql_and_missing_input(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["sql", "select nope from event_mentions", "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 1
+    assert "nope" in result.output and "Traceback" not in result.output
+    result = runner.invoke(main, ["run", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output

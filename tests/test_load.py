@@ -1,0 +1,131 @@
+from datetime import date, datetime, timezone
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.errors import QueryError, WarehouseError
+from pipeline.load import Warehouse
+from pipeline.query import run_sql
+from pipeline.records import Article, Reject, to_arrow
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def article(n: int, published: date | None = date(2025, 3, 15)) -> Article:
+    return Article(
+        article_id=f"{n:032d}", source_path=f"a{n}.txt", source_record=None, source_format="header",
+        outlet="Wire", section=None, url=None, published_date=published, title=f"Title {n}",
+        body=f"Body {n}.", quality_flags=(), ingested_at=NOW, run_id="r1",
+    )
+
+
+def articles_table(*ns, published=date(2025, 3, 15)):
+    return to_arrow([article(n, published) for n in ns], Article)
+
+
+def count(wh: Warehouse, table: str) -> int:
+    return run_sql(wh, f"select count(*) as n from {table}")["n"][0].as_py()
+
+
+def test_empty_warehouse_has_typed_empty_views(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    for table in ["articles", "event_mentions", "rejects", "runs"]:
+        assert count(wh, table) == 0
+    columns = run_sql(wh, "select column_name, data_type from information_schema.columns "
+                          "where table_name = 'articles'").to_pylist()
+    types = {c["column_name"]: c["data_type"] for c in columns}
+    assert types["published_date"] == "DATE"
+
+
+def test_commit_is_idempotent_and_partitions_by_month(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    added = wh.commit({"articles": articles_table(1, 2)})
+    assert added == {"articles": 2}
+    assert wh.commit({"articles": articles_table(1, 2)}) == {"articles": 0}
+    assert wh.commit({"articles": articles_table(2, 3, 3)}) == {"articles": 1}
+    assert count(wh, "articles") == 3
+    months = run_sql(wh, "select distinct published_month from articles")["published_month"].to_pylist()
+    assert months == ["2025-03"]
+    files = wh.manifest().files("articles")
+    assert all(f.startswith("tables/articles/published_month=2025-03/") for f in files)
+
+
+def test_unknown_publication_dates_get_their_own_partition(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1, published=None)})
+    rows = run_sql(wh, "select published_month, published_date from articles").to_pylist()
+    assert rows == [{"published_month": "unknown", "published_date": None}]
+
+
+def test_catalog_opens_with_plain_duckdb(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1, 2)})
+    with duckdb.connect(str(wh.catalog_path), read_only=True) as con:
+        assert con.execute("select count(*) from articles").fetchall() == [(2,)]
+
+
+def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1)})
+    before = wh.manifest().snapshot
+
+    import pipeline.load as load
+
+    def explode(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    real_write = load.Warehouse._write_manifest
+    monkeypatch.setattr(load.Warehouse, "_write_manifest", explode)
+    rejects = to_arrow([Reject("r" * 32, "x.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    with pytest.raises(OSError):
+        wh.commit({"articles": articles_table(2, 3), "rejects": rejects})
+    # Files were written but not published: readers still see exactly the old snapshot.
+    assert wh.manifest().snapshot == before
+    assert count(wh, "articles") == 1 and count(wh, "rejects") == 0
+    written = list((tmp_path / "wh" / "tables").rglob("*.parquet"))
+    assert len(written) == 3
+
+    monkeypatch.setattr(load.Warehouse, "_write_manifest", real_write)
+    assert wh.commit({"articles": articles_table(2, 3), "rejects": rejects}) == {"articles": 2, "rejects": 1}
+    assert count(wh, "articles") == 3
+    # The unpublished files of the failed commit are gone.
+    live = set(wh.manifest().files("articles") + wh.manifest().files("rejects"))
+    on_disk = {p.relative_to(tmp_path / "wh").as_posix() for p in (tmp_path / "wh" / "tables").rglob("*.parquet")}
+    assert on_disk == live
+
+
+def test_data_that_does_not_fit_the_declaration_is_refused(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    table = articles_table(1).drop_columns(["title"])
+    with pytest.raises(WarehouseError, match="missing \\['title'\\]"):
+        wh.commit({"articles": table})
+
+
+def test_sql_is_read_only_and_errors_are_clear(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1)})
+    with pytest.raises(QueryError, match="read-only"):
+        run_sql(wh, "create table x as select 1")
+    with pytest.raises(QueryError, match="no_such_column"):
+        run_sql(wh, "select no_such_column from articles")
+    assert count(wh, "articles") == 1
+
+
+def test_parquet_files_carry_the_declared_schema(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1)})
+    [f] = wh.manifest().files("articles")
+    meta = pq.read_schema(tmp_path / "wh" / f).metadata
+    assert meta[b"frontline.table"] == b"articles"
+    assert meta[b"frontline.schema_version"] == b"1"
+
+
+def test_a_second_writer_waits_then_reports_the_lock(tmp_path):
+    from filelock import FileLock
+
+    wh = Warehouse(tmp_path / "wh", lock_timeout=0.2)
+    (tmp_path / "wh").mkdir()
+    with FileLock(tmp_path / "wh" / ".lock"):
+        with pytest.raises(WarehouseError, match="another frontline run"):
+            wh.commit({"articles": articles_table(1)})
