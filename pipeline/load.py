@@ -43,6 +43,7 @@ LOCK = ".lock"
 FORMAT_VERSION = 1
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
+CATALOG_STORAGE_VERSION = "v1.0.0"
 
 
 @dataclass
@@ -207,7 +208,7 @@ class Warehouse:
     # -- the DuckDB catalog -----------------------------------------------------------
     @staticmethod
     def _parquet_source(files: list[str]) -> str:
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        listed = ", ".join(f"'{_sql_string(f)}'" for f in files)
         return f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)"
 
     def _view_sql(self, schema: TableSchema, manifest: Manifest) -> str:
@@ -218,12 +219,16 @@ class Warehouse:
     def _publish_catalog(self, manifest: Manifest) -> None:
         """Build the catalog in a new file and rename it over the old one: readers never see it half-built."""
         tmp = self.root / f"{CATALOG}.{uuid.uuid4().hex[:8]}.tmp"
-        with duckdb.connect(str(tmp)) as con:
+        with duckdb.connect() as con:
+            # An older storage version so that DuckDB 1.x clients (e.g. the duckdb CLI) can open it too.
+            con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
+            con.execute("USE catalog")
             for schema in table_schemas().values():
                 con.execute(self._view_sql(schema, manifest))
             con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR)")
             con.execute("INSERT INTO _frontline_catalog VALUES (?, ?)", [manifest.snapshot, str(self.root)])
-            con.execute("CHECKPOINT")
+            con.execute("USE memory")
+            con.execute("DETACH catalog")
         os.replace(tmp, self.catalog_path)
         _fsync_dir(self.root)
 
@@ -269,6 +274,11 @@ class Warehouse:
         for tmp in self.root.glob("*.tmp"):
             log.warning("removing %s: left by a run that did not finish", tmp.name)
             tmp.unlink(missing_ok=True)
+
+
+def _sql_string(value: str | Path) -> str:
+    """Escape a value for a single-quoted SQL literal (paths in view definitions)."""
+    return str(value).replace("'", "''")
 
 
 def _fsync(path: Path) -> None:

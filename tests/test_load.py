@@ -129,3 +129,17 @@ def test_a_second_writer_waits_then_reports_the_lock(tmp_path):
     with FileLock(tmp_path / "wh" / ".lock"):
         with pytest.raises(WarehouseError, match="another frontline run"):
             wh.commit({"articles": articles_table(1)})
+
+
+def test_the_duckdb_command_line_client_reads_the_catalog(tmp_path):
+    """`duckdb warehouse/frontline.duckdb -c ...` works, with the CLI the environment installs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "duckdb"
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1, 2, 3)})
+    out = subprocess.run([str(cli), "-csv", str(wh.catalog_path), "-c", "select count(*) as n from articles"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split() == ["n", "3"]
