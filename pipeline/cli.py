@@ -6,6 +6,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.errors import FrontlineError
 from pipeline.ingest import DEFAULT_MAX_BYTES
@@ -28,32 +29,114 @@ def main() -> None:
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1), help="Files per task.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1),
               help="Files larger than this are rejected unread.")
+@click.option("--full", is_flag=True, help="Reprocess every file, not only new and changed ones.")
+@click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for another run on the same warehouse to finish.")
 @click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
-def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, show: bool) -> None:
-    """Run the ETL flow over INPUT_DIR (default: seeds/).
+def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
+        show: bool) -> None:
+    """Run the ETL flow over INPUT_DIR (default: seeds/): only new and changed files, unless --full.
 
     Example: frontline run seeds --warehouse warehouse
     """
     from flows.etl import etl  # imported here: Prefect settings must be in place first
+    from pipeline import progress
 
     console = Console(width=max(Console().width, 180))
+    bar = Progress(
+        TextColumn("[bold]files"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), console=console, transient=True,
+    )
+    task_id = bar.add_task("files", total=None, rate="")
+
+    def advance(done: int, total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
+        bar.update(task_id, completed=done, total=total, rate=rate)
+
     try:
-        summary = etl(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes)
+        with bar, progress.reporting(advance):
+            summary = etl(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
+                          full=full, lock_timeout=lock_timeout)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    added = summary["added"]
     console.print(
-        f"[bold]run {summary['run_id']}[/]: {summary['files_seen']} files, "
-        f"{summary['articles_read']} articles read, {added.get('articles', 0)} new, "
-        f"{summary['rejects']} rejected {summary['rejects_by_reason'] or ''}, "
-        f"{added.get('event_mentions', 0)} new event mentions"
+        f"[bold]run {summary['run_id']}[/]: {summary['files_seen']} files "
+        f"({summary['files_new']} new, {summary['files_changed']} changed, {summary['files_unchanged']} unchanged), "
+        f"{summary['articles_read']} articles read, {summary['articles_new']} new, "
+        f"{summary['articles_removed']} replaced, "
+        f"{summary['rejects']} rejected{_reasons(summary['rejects_by_reason'])}, "
+        f"{summary['mentions_new']} new event mentions"
     )
+    if summary.get("message"):
+        console.print(summary["message"])
     if show:
         from pipeline.load import Warehouse
         from pipeline.query import EVENTS_SQL, rich_table, run_sql
 
         table = run_sql(Warehouse(warehouse), EVENTS_SQL)
         console.print(rich_table(table, title=f"event mentions in {warehouse} ({table.num_rows})"))
+
+
+@main.command()
+@click.option("--input", "input_dir", default=DEFAULT_INPUT, show_default=True, type=click.Path(file_okay=False),
+              help="Folder the scheduled runs read.")
+@warehouse_option
+@click.option("--cron", help='Cron schedule, e.g. "*/15 * * * *".')
+@click.option("--interval", type=click.IntRange(1), help="Seconds between runs (default 900 without --cron).")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1))
+@click.option("--name", default="frontline-etl", show_default=True, help="Deployment name.")
+@click.option("--api-url", envvar="PREFECT_API_URL", default="http://127.0.0.1:4200/api", show_default=True,
+              help="Prefect API to register with (start one with `frontline server`).")
+def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None, batch_size: int, name: str,
+          api_url: str) -> None:
+    """Serve the ETL flow as a Prefect deployment on a schedule, until interrupted.
+
+    Example: frontline serve --input /data/articles --warehouse warehouse --cron "*/15 * * * *"
+    """
+    import os
+    from pathlib import Path
+
+    if cron and interval:
+        raise click.UsageError("give --cron or --interval, not both")
+    if not cron and not interval:
+        interval = 900
+    input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
+    os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
+    from flows.etl import check_locations, etl
+    from flows.serve import api_is_up
+
+    try:
+        check_locations(input_dir, warehouse)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not api_is_up(api_url):
+        raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
+    etl.serve(name=name, cron=cron, interval=interval,
+              parameters={"input_dir": input_dir, "warehouse": warehouse, "batch_size": batch_size},
+              description="frontline ETL over new and changed articles", tags=["frontline"])
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=4200, show_default=True, type=click.IntRange(1, 65535))
+def server(host: str, port: int) -> None:
+    """Start a Prefect server (API and UI) whose state lives in the project's .frontline/ folder.
+
+    Example: frontline server --port 4200   (then open http://127.0.0.1:4200)
+    """
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    os.environ["PREFECT_UI_ENABLED"] = "true"
+    prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
+
+
+def _reasons(by_reason: dict[str, int]) -> str:
+    return f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_reason.items()))})" if by_reason else ""
 
 
 @main.command()

@@ -20,8 +20,8 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,10 +40,24 @@ log = logging.getLogger(__name__)
 MANIFEST = "_manifest.json"
 CATALOG = "frontline.duckdb"
 LOCK = ".lock"
+RUN_LOCK = ".run.lock"
 FORMAT_VERSION = 1
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
+
+
+@dataclass
+class CommitResult:
+    """Rows added and removed per table by one commit; snapshot is None when nothing changed."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    snapshot: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(self.added.values()) or any(self.removed.values())
 
 
 @dataclass
@@ -136,32 +150,89 @@ class Warehouse:
         return duckdb.connect(str(self.catalog_path), read_only=True)
 
     # -- writing -----------------------------------------------------------------
-    def commit(self, batches: dict[str, pa.Table]) -> dict[str, int]:
-        """Add the rows whose keys are new, atomically across tables. Returns rows added per table."""
+    def commit(
+        self,
+        batches: dict[str, pa.Table],
+        replace: dict[str, tuple[str, list]] | None = None,
+        then: Callable[[CommitResult], dict[str, pa.Table]] | None = None,
+    ) -> CommitResult:
+        """Apply one load atomically across tables.
+
+        ``replace`` maps a table to (column, values): stored rows whose column
+        holds one of the values are removed first (an edited article's old
+        version, a reprocessed file's old rejects). Then rows whose key is not
+        stored yet are added. Readers see all of it or none of it.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
+        replace = replace or {}
         with self._lock():
             manifest = self.manifest()
             self._remove_orphans(manifest)
             snapshot = manifest.snapshot + 1
             tables = {k: dict(v) for k, v in manifest.tables.items()}
-            added: dict[str, int] = {}
-            for name, batch in batches.items():
-                schema = table_schema(name)
-                new_rows = self._new_rows(conform(batch, schema), schema, manifest.files(name))
-                added[name] = new_rows.num_rows
-                if new_rows.num_rows == 0:
-                    continue
-                files = self._write_files(new_rows, schema, snapshot)
-                entry = tables.setdefault(name, {"files": [], "rows": 0})
-                entry["files"] = entry.get("files", []) + files
-                entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
-                entry["schema_version"] = schema.version
-            if not any(added.values()) and self.catalog_path.exists():
-                return added
+            result = CommitResult()
+            self._apply(tables, batches, replace, snapshot, result)
+            if then is not None:
+                self._apply(tables, then(result), {}, snapshot, result)
+            if not result.changed and self.catalog_path.exists():
+                return result
             new = Manifest(snapshot, datetime.now(timezone.utc).isoformat(), tables)
             self._write_manifest(new)
             self._publish_catalog(new)
-            return added
+            result.snapshot = snapshot
+            return result
+
+    def _apply(self, tables: dict[str, dict], batches: dict[str, pa.Table], replace: dict[str, tuple[str, list]],
+               snapshot: int, result: CommitResult) -> None:
+        """Deletes then inserts into the manifest-to-be ``tables``; files are written, nothing published."""
+        for name in sorted(set(batches) | set(replace)):
+            schema = table_schema(name)
+            entry = tables.setdefault(name, {"files": [], "rows": 0})
+            entry.setdefault("files", [])
+            if name in replace and entry["files"]:
+                column, values = replace[name]
+                entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
+                result.removed[name] = removed
+                entry["rows"] = entry.get("rows", 0) - removed
+            if name not in batches:
+                continue
+            new_rows = self._new_rows(conform(batches[name], schema), schema, entry["files"])
+            result.added[name] = new_rows.num_rows
+            if new_rows.num_rows:
+                entry["files"] = entry["files"] + self._write_files(new_rows, schema, snapshot)
+                entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
+            entry["schema_version"] = schema.version
+
+    def _delete_rows(
+        self, schema: TableSchema, files: list[str], column: str, values: list, snapshot: int
+    ) -> tuple[list[str], int]:
+        """Rewrite the files that hold matching rows without them; returns the new file list and rows removed."""
+        if not values:
+            return files, 0
+        doomed = pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)})
+        with duckdb.connect() as con:
+            con.register("doomed", doomed)
+            hits = con.sql(
+                f"SELECT filename, count(*) AS n FROM "
+                f"{self._parquet_source([str(self.root / f) for f in files], filename=True)} "
+                f'WHERE "{column}" IN (SELECT v FROM doomed) GROUP BY filename'
+            ).fetchall()
+        hit_files = {Path(f).relative_to(self.root).as_posix(): n for f, n in hits}
+        kept, removed = [], 0
+        value_set = doomed["v"].combine_chunks()
+        for rel in files:
+            if rel not in hit_files:
+                kept.append(rel)
+                continue
+            table = pq.read_table(self.root / rel, partitioning=None)
+            survivors = table.filter(pc.invert(pc.is_in(table[column], value_set=value_set)))
+            removed += table.num_rows - survivors.num_rows
+            if survivors.num_rows:
+                path = (self.root / rel).parent / f"part-{snapshot:08d}-{uuid.uuid4().hex[:8]}.parquet"
+                pq.write_table(survivors, path, compression="zstd")
+                _fsync(path)
+                kept.append(path.relative_to(self.root).as_posix())
+        return kept, removed
 
     def _new_rows(self, batch: pa.Table, schema: TableSchema, files: list[str]) -> pa.Table:
         key = schema.key
@@ -207,9 +278,11 @@ class Warehouse:
 
     # -- the DuckDB catalog -----------------------------------------------------------
     @staticmethod
-    def _parquet_source(files: list[str]) -> str:
+    def _parquet_source(files: list[str], *, filename: bool = False) -> str:
         listed = ", ".join(f"'{_sql_string(f)}'" for f in files)
-        return f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)"
+        extra = ", filename = true" if filename else ""
+        return (f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, "
+                f"union_by_name = true{extra})")
 
     def _view_sql(self, schema: TableSchema, manifest: Manifest) -> str:
         files = [str(self.root / f) for f in manifest.files(schema.name)]
@@ -246,21 +319,26 @@ class Warehouse:
 
     # -- housekeeping -----------------------------------------------------------
     @contextmanager
-    def _lock(self) -> Iterator[None]:
-        """One writer at a time; a second run waits up to lock_timeout, then stops with a clear message."""
+    def _lock(self, name: str = LOCK, timeout: float | None = None, what: str = "writing to") -> Iterator[None]:
+        """One holder at a time; another waits up to ``timeout`` seconds, then stops with a clear message."""
+        timeout = self.lock_timeout if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.root / LOCK, timeout=self.lock_timeout)
+        lock = FileLock(self.root / name, timeout=timeout)
         try:
             lock.acquire()
         except Timeout:
             raise WarehouseError(
-                f"another frontline run is writing to {self.root} (lock {self.root / LOCK} held for "
-                f"{self.lock_timeout:.0f} s); try again when it has finished"
+                f"another frontline run is {what} {self.root} (lock {self.root / name} still held after "
+                f"{timeout:.0f} s); try again when it has finished"
             ) from None
         try:
             yield
         finally:
             lock.release()
+
+    def run_lock(self, timeout: float) -> AbstractContextManager[None]:
+        """Held for a whole ETL run, so two runs never interleave their reads and writes."""
+        return self._lock(RUN_LOCK, timeout, what="running on")
 
     def _remove_orphans(self, manifest: Manifest) -> None:
         """Files no manifest lists were left by a run that died before committing."""

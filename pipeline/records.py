@@ -91,15 +91,35 @@ class Run:
     finished_at: datetime
     status: str
     input_dir: str
+    full: bool
     files_seen: int
+    files_new: int
+    files_changed: int
+    files_unchanged: int
     articles_read: int
     articles_new: int
+    articles_removed: int
     rejects: int
+    rejects_by_reason: str
     mentions_new: int
+    mentions_removed: int
     message: str | None
 
 
-RECORD_TYPES = (Article, Mention, Reject, Run)
+@dataclass(frozen=True)
+class FileState:
+    table: ClassVar[str] = "files"
+
+    source_path: str
+    content_sha256: str
+    size_bytes: int
+    article_ids: tuple[str, ...]
+    n_rejects: int
+    run_id: str
+    processed_at: datetime
+
+
+RECORD_TYPES = (Article, Mention, Reject, Run, FileState)
 
 
 def schema_of(record_type: type) -> TableSchema:

@@ -89,12 +89,12 @@ class TableSchema:
 
     def empty_select_sql(self) -> str:
         """A typed, empty SELECT, so a table with no files is still a queryable view."""
-        cols = ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {c.name}" for c in self.columns)
+        cols = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in self.columns)
         return f"SELECT {cols} WHERE false"
 
     def cast_select_sql(self, source: str) -> str:
         """SELECT over ``source`` that fixes column order and types to the declaration."""
-        cols = ", ".join(f"CAST({c.name} AS {c.duckdb_type}) AS {c.name}" for c in self.columns)
+        cols = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in self.columns)
         return f"SELECT {cols} FROM {source}"
 
 

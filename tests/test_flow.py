@@ -58,11 +58,12 @@ def test_good_and_bad_files_in_one_batch(mixed_folder, tmp_path):
 
     # Same input again: nothing new anywhere, one more row in the run log.
     again = etl(input_dir=str(mixed_folder), warehouse=str(wh_dir), max_bytes=MAX_BYTES)
-    assert again["added"] == {"articles": 0, "event_mentions": 0, "rejects": 0, "runs": 1}
+    assert again["added"] == {"articles": 0, "event_mentions": 0, "rejects": 0, "files": 0, "runs": 1}
+    assert (again["files_unchanged"], again["articles_read"]) == (7, 0)
     assert counts(wh) == first
-    runs = run_sql(wh, "select status, files_seen, articles_new, rejects from runs order by started_at").to_pylist()
-    assert [(r["status"], r["files_seen"], r["articles_new"], r["rejects"]) for r in runs] == [
-        ("completed", 7, 1, 6), ("completed", 7, 0, 6)]
+    runs = run_sql(wh, "select status, files_seen, files_new, files_unchanged, articles_new, rejects from runs "
+                       "order by started_at").to_pylist()
+    assert [tuple(r.values()) for r in runs] == [("completed", 7, 7, 0, 1, 6), ("completed", 7, 0, 7, 0, 0)]
 
 
 def test_cli_run_then_sql(tmp_path):

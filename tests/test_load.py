@@ -40,10 +40,12 @@ def test_empty_warehouse_has_typed_empty_views(tmp_path):
 
 def test_commit_is_idempotent_and_partitions_by_month(tmp_path):
     wh = Warehouse(tmp_path / "wh")
-    added = wh.commit({"articles": articles_table(1, 2)})
-    assert added == {"articles": 2}
-    assert wh.commit({"articles": articles_table(1, 2)}) == {"articles": 0}
-    assert wh.commit({"articles": articles_table(2, 3, 3)}) == {"articles": 1}
+    result = wh.commit({"articles": articles_table(1, 2)})
+    assert result.added == {"articles": 2} and result.snapshot == 1
+    again = wh.commit({"articles": articles_table(1, 2)})
+    assert again.added == {"articles": 0} and again.snapshot is None
+    assert wh.manifest().snapshot == 1
+    assert wh.commit({"articles": articles_table(2, 3, 3)}).added == {"articles": 1}
     assert count(wh, "articles") == 3
     months = run_sql(wh, "select distinct published_month from articles")["published_month"].to_pylist()
     assert months == ["2025-03"]
@@ -87,7 +89,7 @@ def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
     assert len(written) == 3
 
     monkeypatch.setattr(load.Warehouse, "_write_manifest", real_write)
-    assert wh.commit({"articles": articles_table(2, 3), "rejects": rejects}) == {"articles": 2, "rejects": 1}
+    assert wh.commit({"articles": articles_table(2, 3), "rejects": rejects}).added == {"articles": 2, "rejects": 1}
     assert count(wh, "articles") == 3
     # The unpublished files of the failed commit are gone.
     live = set(wh.manifest().files("articles") + wh.manifest().files("rejects"))
@@ -143,3 +145,19 @@ def test_the_duckdb_command_line_client_reads_the_catalog(tmp_path):
     out = subprocess.run([str(cli), "-csv", str(wh.catalog_path), "-c", "select count(*) as n from articles"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.split() == ["n", "3"]
+
+
+def test_replace_removes_old_versions_atomically_with_the_insert(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1, 2, 3)})
+    wh.commit({"articles": articles_table(4, published=date(2025, 4, 1))})
+    result = wh.commit(
+        {"articles": articles_table(5)},
+        replace={"articles": ("article_id", [f"{2:032d}", f"{4:032d}", "not-there"])},
+    )
+    assert result.removed == {"articles": 2} and result.added == {"articles": 1}
+    ids = sorted(run_sql(wh, "select article_id from articles")["article_id"].to_pylist())
+    assert ids == [f"{n:032d}" for n in (1, 3, 5)]
+    # The emptied April partition holds no file any more; the March files were rewritten.
+    assert not any("2025-04" in f for f in wh.manifest().files("articles"))
+    assert wh.manifest().tables["articles"]["rows"] == 3

@@ -10,7 +10,7 @@ from schemas import SchemaError, _parse, table_schemas
 
 def test_every_declared_table_has_a_record_type_with_the_same_columns():
     declared = table_schemas()
-    assert set(declared) == {r.table for r in RECORD_TYPES} == {"articles", "event_mentions", "rejects", "runs"}
+    assert set(declared) == {r.table for r in RECORD_TYPES} == {"articles", "event_mentions", "rejects", "runs", "files"}
     for record in RECORD_TYPES:
         schema = declared[record.table]
         fields = [f.name for f in dataclasses.fields(record)]
@@ -36,7 +36,7 @@ def test_arrow_schema_and_sql_come_from_the_declaration():
     assert arrow.field("quality_flags").type == pa.list_(pa.string())
     assert not arrow.field("article_id").nullable
     assert "published_month" not in schema.arrow_schema(with_partition=False).names
-    assert "CAST(published_date AS DATE)" in schema.cast_select_sql("t")
+    assert 'CAST("published_date" AS DATE)' in schema.cast_select_sql("t")
 
 
 def test_records_round_trip_through_arrow():

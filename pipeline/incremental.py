@@ -1,0 +1,105 @@
+"""Which input files a run must process, and what an edited file's new version replaces.
+
+A file is new when no earlier run processed its path, changed when its content
+hash differs from the one recorded then, unchanged otherwise. Modification
+times are not trusted: copies and checkouts change them without changing
+content, and some editors keep them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.records import Article, FileState, Reject
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: str  # absolute path, for reading
+    source_path: str  # relative to the input directory, as stored
+    content_sha256: str | None  # None when the file could not be read
+    size_bytes: int
+
+
+@dataclass
+class Plan:
+    new: list[ScannedFile] = field(default_factory=list)
+    changed: list[ScannedFile] = field(default_factory=list)
+    unchanged: list[ScannedFile] = field(default_factory=list)
+    full: bool = False
+
+    @property
+    def to_process(self) -> list[ScannedFile]:
+        todo = self.new + self.changed + (self.unchanged if self.full else [])
+        return sorted(todo, key=lambda f: f.source_path)
+
+
+def file_sha256(path: Path) -> str:
+    """Streamed, so a huge file costs time but not memory."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
+    out = []
+    for path in paths:
+        rel = path.relative_to(input_dir).as_posix()
+        try:
+            size = path.stat().st_size
+            sha = file_sha256(path)
+        except OSError:
+            size, sha = -1, None  # ingest will reject it with the reason
+        out.append(ScannedFile(str(path), rel, sha, size))
+    return out
+
+
+def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool = False) -> Plan:
+    result = Plan(full=full)
+    for f in scanned:
+        before = known.get(f.source_path)
+        if before is None:
+            result.new.append(f)
+        elif f.content_sha256 is None or before.content_sha256 != f.content_sha256:
+            result.changed.append(f)
+        else:
+            result.unchanged.append(f)
+    return result
+
+
+def file_states(
+    processed: list[ScannedFile], articles: list[Article], rejects: list[Reject], *, run_id: str, now: datetime
+) -> list[FileState]:
+    """What each processed file produced: recorded so the next run can tell what changed."""
+    ids: dict[str, list[str]] = {}
+    for a in articles:
+        ids.setdefault(a.source_path, []).append(a.article_id)
+    n_rejects: dict[str, int] = {}
+    for r in rejects:
+        n_rejects[r.source_path] = n_rejects.get(r.source_path, 0) + 1
+    return [
+        FileState(
+            source_path=f.source_path,
+            content_sha256=f.content_sha256 or "",
+            size_bytes=f.size_bytes,
+            article_ids=tuple(ids.get(f.source_path, ())),
+            n_rejects=n_rejects.get(f.source_path, 0),
+            run_id=run_id,
+            processed_at=now,
+        )
+        for f in processed
+    ]
+
+
+def stale_article_ids(plan: Plan, known: dict[str, FileState], current: Iterable[str]) -> set[str]:
+    """Articles of earlier file versions that no current file version produces any more."""
+    reprocessed = {f.source_path for f in plan.to_process}
+    old = {i for path in reprocessed if path in known for i in known[path].article_ids}
+    still_produced = set(current)
+    still_produced |= {i for path, state in known.items() if path not in reprocessed for i in state.article_ids}
+    return old - still_produced
