@@ -1,0 +1,143 @@
+"""Scheduled-run behaviour: only new and changed files are processed; edits replace, never add."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.incremental import ScannedFile, plan, stale_article_ids
+from pipeline.load import Warehouse
+from pipeline.query import run_sql
+from pipeline.records import FileState
+
+from conftest import NOW, ROOT, SEED_ARTICLE
+
+ARTICLE = """ date 2025-06-02 Example Wire / world
+
+Fighting flares near Sumy
+
+Russian forces launched a fresh assault on the outskirts of Sumy on Sunday, regional officials said.
+
+{extra}
+"""
+
+
+def state(path, sha, ids):
+    return FileState(path, sha, 10, tuple(ids), 0, "r0", NOW)
+
+
+def test_plan_classifies_by_content_hash_not_by_path_alone():
+    known = {"a.txt": state("a.txt", "h1", ["A"]), "b.txt": state("b.txt", "h2", ["B"])}
+    scanned = [ScannedFile("/x/a.txt", "a.txt", "h1", 10), ScannedFile("/x/b.txt", "b.txt", "h2-edited", 10),
+               ScannedFile("/x/c.txt", "c.txt", "h3", 10)]
+    p = plan(scanned, known)
+    assert [f.source_path for f in p.new] == ["c.txt"]
+    assert [f.source_path for f in p.changed] == ["b.txt"]
+    assert [f.source_path for f in p.unchanged] == ["a.txt"]
+    assert [f.source_path for f in p.to_process] == ["b.txt", "c.txt"]
+    assert [f.source_path for f in plan(scanned, known, full=True).to_process] == ["a.txt", "b.txt", "c.txt"]
+    # b's old article goes unless another file still produces it.
+    assert stale_article_ids(p, known, current=["B2", "C"]) == {"B"}
+    assert stale_article_ids(p, known, current=["B", "C"]) == set()
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_unchanged_run_processes_nothing_and_an_edit_replaces_mentions(tmp_path):
+    from flows.etl import etl
+
+    src, wh_dir = tmp_path / "in", tmp_path / "wh"
+    src.mkdir()
+    shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    sumy = src / "sumy.txt"
+    sumy.write_text(ARTICLE.format(extra="Ukraine and Russia held talks in Istanbul on Monday."))
+    wh = Warehouse(wh_dir)
+
+    first = etl(input_dir=str(src), warehouse=str(wh_dir))
+    assert (first["files_new"], first["articles_new"]) == (2, 2)
+    sumy_types = lambda: sorted(run_sql(wh, "select event_type from event_mentions m join articles a "
+                                            "using (article_id) where a.source_path = 'sumy.txt'")
+                                ["event_type"].to_pylist())
+    assert sumy_types() == ["OFFENSIVE", "TALKS"]
+    totals = lambda: run_sql(wh, "select (select count(*) from articles) a, (select count(*) from event_mentions) m,"
+                                 " (select count(*) from files) f").to_pylist()[0]
+    before = totals()
+
+    second = etl(input_dir=str(src), warehouse=str(wh_dir))
+    assert (second["files_unchanged"], second["articles_read"], second["mentions_new"]) == (2, 0, 0)
+    assert "nothing to do" in second["message"]
+    assert totals() == before
+
+    # The source edits its article: the talks sentence is gone, a ceasefire call is new.
+    sumy.write_text(ARTICLE.format(extra="The governor called for a ceasefire to evacuate civilians."))
+    third = etl(input_dir=str(src), warehouse=str(wh_dir))
+    assert (third["files_changed"], third["files_unchanged"], third["articles_removed"]) == (1, 1, 1)
+    assert sumy_types() == ["CEASEFIRE_PROPOSAL", "OFFENSIVE"]
+    assert totals() == {"a": before["a"], "m": before["m"], "f": 2}
+    assert run_sql(wh, "select count(*) n from articles where source_path = 'sumy.txt'")["n"][0].as_py() == 1
+
+    # --full reprocesses everything and still changes no count.
+    full = etl(input_dir=str(src), warehouse=str(wh_dir), full=True)
+    assert full["articles_read"] == 2 and full["full"] is True
+    assert totals() == {"a": before["a"], "m": before["m"], "f": 2}
+    statuses = run_sql(wh, "select status, files_new, files_changed, files_unchanged from runs order by started_at")
+    assert [tuple(r.values()) for r in statuses.to_pylist()] == [
+        ("completed", 2, 0, 0), ("completed", 0, 0, 2), ("completed", 0, 1, 1), ("completed", 0, 0, 2)]
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_invalid_locations_fail_before_any_work(tmp_path):
+    from flows.etl import etl
+    from pipeline.errors import FrontlineError
+
+    with pytest.raises(FrontlineError, match="does not exist"):
+        etl(input_dir=str(tmp_path / "nope"), warehouse=str(tmp_path / "wh"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(FrontlineError, match="not writable"):
+        etl(input_dir=str(ROOT / "seeds"), warehouse=str(blocker / "wh"))
+    assert not (tmp_path / "wh").exists()
+
+
+@pytest.mark.flow
+def test_two_runs_at_once_leave_one_consistent_warehouse(tmp_path):
+    """Two real `frontline run` processes on one warehouse: one waits for the other; no duplicates."""
+    src, wh_dir = tmp_path / "in", tmp_path / "wh"
+    src.mkdir()
+    for i in range(6):
+        (src / f"a{i}.txt").write_text(ARTICLE.format(extra=f"Envoys met in Doha on Tuesday, round {i}."))
+    frontline = Path(sys.executable).parent / "frontline"
+    procs = []
+    for n in range(2):
+        env = {**__import__("os").environ, "FRONTLINE_STATE_DIR": str(tmp_path / f"state{n}")}
+        env.pop("PREFECT_HOME", None)
+        procs.append(subprocess.Popen(
+            [str(frontline), "run", str(src), "--warehouse", str(wh_dir), "--no-show", "--lock-timeout", "300"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    outputs = [p.communicate(timeout=400)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    wh = Warehouse(wh_dir)
+    counts = run_sql(wh, "select (select count(*) from articles) a, (select count(distinct article_id) from articles) d,"
+                         " (select count(*) from event_mentions) m, (select count(distinct mention_id) from "
+                         "event_mentions) dm").to_pylist()[0]
+    assert counts["a"] == counts["d"] == 6 and counts["m"] == counts["dm"] > 0
+    runs = run_sql(wh, "select files_new, files_unchanged from runs order by started_at").to_pylist()
+    assert sorted(tuple(r.values()) for r in runs) == [(0, 6), (6, 0)]
+
+
+def test_prefect_yaml_points_at_the_flow_and_its_parameters():
+    import inspect
+
+    import yaml
+
+    from flows.etl import etl
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    [deployment] = spec["deployments"]
+    path, name = deployment["entrypoint"].split(":")
+    assert (ROOT / path).exists() and name == etl.fn.__name__
+    assert set(deployment["parameters"]) <= set(inspect.signature(etl.fn).parameters)
+    assert deployment["schedules"][0]["cron"]

@@ -1,0 +1,112 @@
+"""A real Prefect server on 127.0.0.1, the flow served as a deployment, one run triggered through the API."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pipeline.load import Warehouse
+from pipeline.query import run_sql
+
+from conftest import ROOT, SEED_ARTICLE
+
+pytestmark = pytest.mark.flow
+
+BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT = 120
+RUN_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"{what}: process exited with {proc.returncode}")
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a process group: SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def get_json(client: httpx.Client, method: str, url: str, **kw):
+    try:
+        r = client.request(method, url, **kw)
+    except httpx.HTTPError:
+        return None
+    return r.json() if r.status_code in (200, 201) else None
+
+
+def test_served_deployment_completes_a_run_on_a_local_server(tmp_path):
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    src, wh_dir = tmp_path / "in", tmp_path / "wh"
+    src.mkdir()
+    shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_UI_ENABLED="false", FRONTLINE_STATE_DIR=str(tmp_path / "state"))
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    server = serve = None
+    try:
+        server = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, cwd=tmp_path, stdout=(logs / "server.log").open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+        with httpx.Client(timeout=10) as client:
+            wait_for(lambda: get_json(client, "GET", f"{api}/health") is not None, STARTUP_TIMEOUT,
+                     "the Prefect server", server)
+            serve = subprocess.Popen(
+                [str(BIN / "frontline"), "serve", "--input", str(src), "--warehouse", str(wh_dir),
+                 "--interval", "3600", "--api-url", api],
+                env={**env, "PREFECT_API_URL": api}, cwd=ROOT, stdout=(logs / "serve.log").open("w"),
+                stderr=subprocess.STDOUT, start_new_session=True)
+            deployment = wait_for(
+                lambda: get_json(client, "GET", f"{api}/deployments/name/frontline-etl/frontline-etl"),
+                STARTUP_TIMEOUT, "the deployment to be registered", serve)
+            assert deployment["parameters"]["input_dir"] == str(src)
+            assert deployment["schedules"], "the deployment has its interval schedule"
+            run = get_json(client, "POST", f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
+            final = wait_for(
+                lambda: (lambda fr: fr if fr and fr["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED")
+                         else None)(get_json(client, "GET", f"{api}/flow_runs/{run['id']}")),
+                RUN_TIMEOUT, "the flow run to finish", serve)
+            assert final["state"]["type"] == "COMPLETED", (logs / "serve.log").read_text()[-3000:]
+            artifacts = get_json(client, "POST", f"{api}/artifacts/filter",
+                                 json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+            assert any(a["key"] == "frontline-run-summary" and "Top new events" in a["data"] for a in artifacts)
+    finally:
+        for proc in (serve, server):
+            if proc is not None:
+                stop(proc)
+    wh = Warehouse(wh_dir)
+    runs = run_sql(wh, "select status, files_new, articles_new from runs").to_pylist()
+    assert runs == [{"status": "completed", "files_new": 1, "articles_new": 1}]
+    n = run_sql(wh, "select count(*) n from event_mentions where event_type = 'SURRENDER_DEMAND'")["n"][0].as_py()
+    assert n >= 1
