@@ -135,6 +135,47 @@ def server(host: str, port: int) -> None:
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 
 
+@main.command(name="eval")
+@click.argument("gold_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--input", "input_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder with the articles the gold file annotates.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", default=0, show_default=True, type=click.IntRange(0),
+              help="Also list this many missed, spurious and wrong-field cases.")
+def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: int) -> None:
+    """Score extraction against GOLD_FILE (JSON Lines): P/R/F1 per event type, accuracy per field.
+
+    Example: frontline eval tests/data/dev/gold.jsonl --input tests/data/dev
+    """
+    import json
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from pipeline import ingest
+    from pipeline.evaluate import GoldError, file_key, format_scores, load_gold, score
+    from pipeline.extract import extract_mentions
+
+    try:
+        gold = load_gold(Path(gold_file))
+    except GoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    root = Path(input_dir)
+    read = ingest.read_files(ingest.discover_files(root), root, run_id="eval", now=datetime.now(timezone.utc))
+    keys = {a.article_id: file_key(a) for a in read.articles}
+    mentions = extract_mentions(read.articles, run_id="eval")
+    scores = score(gold, [(keys[m.article_id], m) for m in mentions])
+    if as_json:
+        out = scores.to_json()
+        out["errors"] = out["errors"][:show_errors] if show_errors else []
+        out["articles"] = len(read.articles)
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"{len(read.articles)} articles, {len(gold)} gold events, {len(mentions)} predicted mentions\n")
+    click.echo(format_scores(scores))
+    for err in scores.errors[:show_errors]:
+        click.echo(json.dumps(err, ensure_ascii=False))
+
+
 def _reasons(by_reason: dict[str, int]) -> str:
     return f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_reason.items()))})" if by_reason else ""
 

@@ -1,0 +1,163 @@
+"""One sentence's worth of what the pipeline marked: actors, places, triggers, cues, dates, quotes.
+
+Gathered once per Doc so the role, date and modality rules read plain lists
+instead of re-scanning the Doc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY
+
+ACTOR_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "ROLE", "LOC"}
+PLACE_LABELS = {"GPE", "LOC"}
+PERSON_LABELS = {"PERSON", "PER"}
+SKIPPABLE = {"the", "a", "an", "its", "their", "his", "her"}
+QUOTES = {'"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e"}
+OPENING_QUOTES = {"\u201c", "\u00ab", "\u201e"}
+CLOSING_QUOTES = {"\u201d", "\u00bb"}
+# Nouns after a possessive that make one actor of both: "Russia's leader", "Ukraine's General Staff".
+ROLE_SUFFIX = {"leader", "president", "envoy", "army", "military", "forces", "troops", "government",
+               "foreign", "defence", "defense", "prime", "negotiators", "delegation", "officials"}
+
+
+@dataclass(frozen=True)
+class Role:
+    """An actor or place mention: its words as written, curated id if known, token span."""
+
+    text: str
+    id: str | None
+    start: int
+    end: int
+    label: str
+
+    def covers(self, token: Token) -> bool:
+        return self.start <= token.i < self.end
+
+
+@dataclass
+class SentenceView:
+    """Everything extraction needs about one sentence."""
+
+    span: Span
+    actors: list[Role]
+    places: list[Role]
+    triggers: list[Span]
+    cues: list[Span]
+    dates: list[Span]
+    quotes: list[tuple[int, int]]
+
+    def cues_of(self, label: str) -> list[Span]:
+        return [c for c in self.cues if c.label_ == label]
+
+    def actor_at(self, token: Token) -> Role | None:
+        for role in self.actors:
+            if role.covers(token):
+                return role
+        return None
+
+
+def role_of(span: Span) -> Role:
+    return Role(span.text, span.ent_id_ or None, span.start, span.end, span.label_)
+
+
+def actor_roles(doc: Doc, ents: list[Span]) -> list[Role]:
+    """Actor mentions, extended over possessive roles ("Russia's leader") and appositions ("his envoy X")."""
+    roles: list[Role] = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        role = role_of(ent)
+        # "his envoy Steve Witkoff": the role noun and the name are one actor, named by the name.
+        if ent.label_ == "ROLE" and i + 1 < len(ents) and ents[i + 1].start == ent.end:
+            nxt = ents[i + 1]
+            role = Role(doc[ent.start:nxt.end].text, nxt.ent_id_ or None, ent.start, nxt.end, nxt.label_)
+            i += 1
+        # "Russia's leader": the possessor's id stands until actors are normalised.
+        end = role.end
+        if end + 1 < len(doc) and doc[end].text in ("'s", "\u2019s", "'") and doc[end + 1].lower_ in ROLE_SUFFIX:
+            stop = end + 2
+            if stop < len(doc) and doc[end + 1].lower_ in {"foreign", "defence", "defense", "prime"}:
+                stop += 1
+            role = Role(doc[role.start:stop].text, role.id, role.start, stop, role.label)
+        roles.append(role)
+        i += 1
+    return roles
+
+
+def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges inside quotation marks (exclusive of the marks); a paragraph break closes a quote."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for t in doc:
+        if t.is_space and "\n" in t.text:
+            open_at = None
+        elif t.text in QUOTES:
+            opening = t.text in OPENING_QUOTES or (t.text not in CLOSING_QUOTES and open_at is None)
+            if opening:
+                open_at = t.i
+            elif open_at is not None:
+                spans.append((open_at + 1, t.i))
+                open_at = None
+    return spans
+
+
+def in_quote(start: int, end: int, quotes: list[tuple[int, int]], min_tokens: int = 1) -> bool:
+    return any(a <= start and end <= b and b - a >= min_tokens for a, b in quotes)
+
+
+def is_modifier(doc: Doc, ent: Span) -> bool:
+    """'US-Ukrainian proposal': a name joined by a hyphen to the next word modifies it; it is no place."""
+    return ent.end < len(doc) and doc[ent.end].text in ("-", "\u2013")
+
+
+def preceding_word(doc: Doc, start: int, floor: int) -> str | None:
+    """The first word before token ``start`` that is not an article or possessive determiner."""
+    i = start - 1
+    while i >= floor and (doc[i].lower_ in SKIPPABLE or doc[i].is_space):
+        i -= 1
+    return doc[i].lower_ if i >= floor else None
+
+
+def distance(a: Span | Role, b_start: int, b_end: int) -> int:
+    """Tokens between two spans (0 when they overlap)."""
+    if a.end <= b_start:
+        return b_start - a.end
+    if b_end <= a.start:
+        return a.start - b_end
+    return 0
+
+
+def sentence_views(doc: Doc) -> list[SentenceView]:
+    def within(span: Span, sent: Span) -> bool:
+        return span.start >= sent.start and span.end <= sent.end
+
+    triggers = list(doc.spans[TRIGGERS_KEY]) if TRIGGERS_KEY in doc.spans else []
+    cues = list(doc.spans[CUES_KEY]) if CUES_KEY in doc.spans else []
+    dates = list(doc.spans[DATES_KEY]) if DATES_KEY in doc.spans else []
+    actors = actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS])
+    places = [role_of(e) for e in doc.ents if e.label_ in PLACE_LABELS and not is_modifier(doc, e)]
+    quotes = quote_spans(doc)
+    views = []
+    for sent in doc.sents:
+        views.append(SentenceView(
+            span=sent,
+            actors=[r for r in actors if r.start >= sent.start and r.end <= sent.end],
+            places=[r for r in places if r.start >= sent.start and r.end <= sent.end],
+            triggers=sorted((t for t in triggers if within(t, sent)), key=lambda t: t.start),
+            cues=sorted((c for c in cues if within(c, sent)), key=lambda c: c.start),
+            dates=[d for d in dates if within(d, sent)],
+            quotes=[(a, b) for a, b in quotes if a < sent.end and b > sent.start],
+        ))
+    return views
+
+
+def trimmed_bounds(sent: Span) -> tuple[int, int]:
+    """Character offsets of the sentence without surrounding whitespace."""
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return start, end
