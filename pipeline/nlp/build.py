@@ -36,16 +36,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict]) -> None:
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name=name,
-        config={
-            "spans_key": key,
-            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
-            "validate": True,
-        },
-    )
+def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict], *, overlapping: bool = False) -> None:
+    """Triggers and dates keep the longest match; cues keep every match, since one word
+    can carry two cues ("told" reports and demands)."""
+    config = {"spans_key": key, "validate": True}
+    if not overlapping:
+        config["spans_filter"] = {"@misc": "spacy.first_longest_spans_filter.v1"}
+    ruler = nlp.add_pipe("span_ruler", name=name, config=config)
     ruler.add_patterns(rules)
 
 
@@ -75,7 +72,7 @@ def load_nlp(model: Path | None = None, use_model: bool = True) -> Language:
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True}, **ruler_at)
     ruler.add_patterns(patterns.entity_patterns())
     _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns())
-    _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns())
+    _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns(), overlapping=True)
     _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns())
     return nlp
 

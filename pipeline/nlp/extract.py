@@ -74,7 +74,7 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
     speaker = mod.attribution(doc, s, trig, sentences, index)
     place = roles.location(doc, s, trig, spec, [agent, target])
     period, date_text = roles.event_date(s, [trig, anchor], published)
-    modality = mod.modality(s, trig, anchor, spec, speaker is not None, bool(agent or target))
+    modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target))
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig):
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     start, end = trimmed_bounds(s.span)

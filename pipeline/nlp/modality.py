@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.roles import first_actor_after
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView, in_quote
 
 PRONOUNS = {"he", "she", "they", "it"}
+DEFINITE = {"the", "this", "that", "these", "those", "last", "latest", "previous", "earlier"}
 MIN_QUOTE_TOKENS = 4  # shorter quotes are scare quotes ('"surrender"'), not reported speech
 NEGATION_WINDOW = 3  # "did not attack", "no talks"
 MODAL_WINDOW = 4  # "could launch an offensive"
+TAG_WINDOW = 8  # a speech tag at the end of a sentence: "..., the military said."
 
 
 def resolve_pronoun(s: SentenceView, token: int, sentences: list[SentenceView], index: int) -> Role | None:
@@ -26,10 +28,23 @@ def resolve_pronoun(s: SentenceView, token: int, sentences: list[SentenceView], 
     return None
 
 
+def _subject_role(s: SentenceView, verb: Token) -> Role | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubj:pass"):
+            if (role := s.actor_at(child)) is not None:
+                return role
+            for grandchild in child.subtree:  # "the army's spokesman" -> the army
+                if (role := s.actor_at(grandchild)) is not None:
+                    return role
+    return None
+
+
 def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView], index: int) -> Role | None:
-    """Who said it: the actor or pronoun next to a reporting verb; pronouns resolve to a person named before."""
+    """Who said it: the subject of the reporting verb, or the actor or pronoun next to it."""
     if cue.text.lower() == "according":
-        return first_actor_after(s, cue.end, limit=cue.end + 4)
+        return first_actor_after(s, cue.end, limit=cue.end + 6)
+    if doc.has_annotation("DEP") and (role := _subject_role(s, cue.root)) is not None:
+        return role
     prev = cue.start - 1
     if prev >= s.span.start and doc[prev].lower_ in PRONOUNS:
         return resolve_pronoun(s, prev, sentences, index)
@@ -39,43 +54,88 @@ def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView],
     return first_actor_after(s, cue.end, limit=cue.end + 3)
 
 
+def _reports(s: SentenceView) -> list[Span]:
+    return [c for c in s.cues_of("REPORT") if not in_quote(c.start, c.end, s.quotes)]
+
+
+def _reporting_verb_over(doc: Doc, s: SentenceView, trig: Span) -> Span | None:
+    """A reporting verb whose complement holds the trigger ('X said Russian forces attacked ...')."""
+    if not doc.has_annotation("DEP"):
+        return None
+    ancestors = {t.i for t in trig.root.ancestors}
+    for cue in _reports(s):
+        if cue.root.i in ancestors:
+            return cue
+    return None
+
+
 def attribution(doc: Doc, s: SentenceView, trig: Span, sentences: list[SentenceView], index: int) -> Role | None:
-    """The speaker when the trigger is in a quotation or follows a reporting verb."""
-    reports = [c for c in s.cues_of("REPORT") if not in_quote(c.start, c.end, s.quotes)]
+    """The speaker when the trigger is quoted, reported by a verb, or tagged with 'according to'."""
+    reports = _reports(s)
     if not reports and is_quoted(s, trig) and index + 1 < len(sentences):
         # '"... lay down their arms," / Putin said.': the speech tag was split off as the next sentence.
         nxt = sentences[index + 1]
-        tags = [c for c in nxt.cues_of("REPORT") if c.start - nxt.span.start <= 4]
+        tags = [c for c in _reports(nxt) if c.start - nxt.span.start <= 4]
         if tags:
             return speaker(doc, nxt, tags[0], sentences, index + 1)
     if not reports:
         return None
+    according = [c for c in reports if c.text.lower() == "according"]
+    if according:
+        return speaker(doc, s, according[0], sentences, index)
     if is_quoted(s, trig):
         return speaker(doc, s, reports[0], sentences, index)
+    if (governing := _reporting_verb_over(doc, s, trig)) is not None:
+        return speaker(doc, s, governing, sentences, index)
     before = [c for c in reports if c.end <= trig.start]
-    return speaker(doc, s, before[-1], sentences, index) if before else None
+    if before:
+        return speaker(doc, s, before[-1], sentences, index)
+    # "..., the military said." A tag closing the sentence reports everything before it.
+    after = [c for c in reports if c.start > trig.end and s.span.end - c.end <= TAG_WINDOW
+             and any(doc[i].text == "," for i in range(trig.end, c.start))]
+    return speaker(doc, s, after[-1], sentences, index) if after else None
 
 
 def is_quoted(s: SentenceView, trig: Span) -> bool:
     return in_quote(trig.start, trig.end, s.quotes, MIN_QUOTE_TOKENS)
 
 
-def modality(s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool, has_parties: bool) -> str:
+def _is_definite(doc: Doc, s: SentenceView, trig: Span) -> bool:
+    """'the talks', 'Tuesday's meeting': a reference to a meeting that took place."""
+    i = trig.start - 1
+    while i >= s.span.start and (doc[i].is_punct or doc[i].lower_ in {"direct", "peace", "new", "first", "face"}):
+        i -= 1
+    if i < s.span.start:
+        return False
+    return doc[i].lower_ in DEFINITE or doc[i].text in ("'s", "\u2019s")
+
+
+def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
+             has_parties: bool) -> str:
     before = [c for c in s.cues if c.end <= trig.start]
+    near = lambda c, window, ref=trig: 0 <= ref.start - c.end <= window
+    modal_near = [c for c in s.cues_of("MODAL") if near(c, MODAL_WINDOW, anchor)]
     if any(c.label_ == "DENIAL" for c in before):
         return "denied"
-    if any(c.label_ == "NEGATION" and trig.start - c.end <= NEGATION_WINDOW for c in before):
-        return "denied"
+    if spec.default_modality != "proposed" and any(c.label_ == "REJECTION" for c in before):
+        return "denied"  # "ruled out talks", "rejected reports that Goma had fallen"
+    negations = [c for c in before if c.label_ == "NEGATION" and near(c, NEGATION_WINDOW)]
+    if negations:
+        # "would not join the talks" is about the future, not a denial.
+        hedged = any(m.end == negations[-1].start for m in s.cues_of("MODAL"))
+        return "hypothetical" if hedged else "denied"
     if any(c.label_ == "CONDITIONAL" for c in before):
         return "hypothetical"
-    if spec.default_modality != "proposed" and any(
-        c.label_ == "MODAL" and 0 <= anchor.start - c.end <= MODAL_WINDOW for c in s.cues
-    ):
+    if any(c.label_ == "MODAL_ADJ" and near(c, 2) for c in before):
+        return "hypothetical"  # "a possible future ceasefire"
+    if spec.default_modality != "proposed" and modal_near:
         return "hypothetical"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if spec.name == "TALKS" and not has_parties:
-        return "hypothetical"  # "peace talks" with nobody named: talk about talks, not a meeting
-    if attributed:
-        return "claimed"
+    if spec.name == "TALKS" and any(c.label_ == "PROPOSAL" and near(c, 6) for c in before):
+        return "proposed"  # "offered to host new talks"
+    if spec.name == "TALKS" and not has_parties and not _is_definite(doc, s, trig):
+        return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
+    if attributed and not spec.requires_cue:
+        return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
