@@ -54,6 +54,13 @@ class Mention:
     target: str | None
     target_id: str | None
     location: str | None
+    place_name: str | None
+    place_country: str | None
+    place_admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int | None
+    geonameid: int | None
     event_date: date | None
     event_date_end: date | None
     date_precision: str

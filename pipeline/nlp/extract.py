@@ -15,9 +15,11 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
 from pipeline.nlp import roles
-from pipeline.nlp.patterns import EventType, load_event_types
+from pipeline.nlp.location import PlaceMention, event_location
+from pipeline.nlp.patterns import EventType, actor_country, load_event_types
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
+from pipeline.normalize.places import Gazetteer, Place, gazetteer
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class EventDraft:
     attribution_id: str | None
     agent: Role | None
     target: Role | None
-    location: Role | None
+    location: PlaceMention | None
+    place: Place | None
     period: Period | None
     date_text: str | None
     duration_days: int | None
@@ -59,7 +62,7 @@ def _confidence(draft: EventDraft) -> float:
 
 
 def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec: EventType,
-           published: date | None) -> EventDraft | None:
+           published: date | None, gaz: Gazetteer, countries: frozenset[str]) -> EventDraft | None:
     s = sentences[index]
     before = [c for c in s.cues if c.end <= trig.start]
     demands = [c for c in before if c.label_ == "DEMAND"]
@@ -69,11 +72,12 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
     demand = demands[-1] if (spec.requires_cue == "DEMAND" and demands) else None
     anchor = demand or trig
 
-    found = roles.find_roles(doc, s, trig, spec, demand)
+    found = roles.find_roles(doc, s, trig, spec, demand, sentences, index)
     agent, target = found.agent, found.target
     speaker = mod.attribution(doc, s, trig, sentences, index)
-    place = roles.location(doc, s, trig, spec, [agent, target])
-    period, date_text = roles.event_date(s, [trig, anchor], published)
+    where = event_location(doc, s, trig, spec, [agent, target], gaz)
+    place = gaz.resolve(where.role.text, near=where.near, region=where.region, countries=countries) if where else None
+    period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target))
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig):
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
@@ -91,7 +95,8 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
         attribution_id=speaker.id if speaker else None,
         agent=agent,
         target=target,
-        location=place,
+        location=where,
+        place=place,
         period=period,
         date_text=date_text,
         duration_days=roles.duration_days(doc, s, trig),
@@ -113,6 +118,7 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
         agent=first.agent or other.agent,
         target=first.target or other.target,
         location=first.location or other.location,
+        place=first.place if first.location else other.place,
         period=first.period or other.period,
         date_text=first.date_text if first.period else other.date_text,
         duration_days=first.duration_days if first.duration_days is not None else other.duration_days,
@@ -126,6 +132,9 @@ def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
     """All event mentions in a processed Doc, in text order."""
     types = load_event_types()
     sentences = sentence_views(doc)
+    gaz = gazetteer()
+    # Countries of the actors named in the article decide between places of the same name.
+    countries = frozenset(c for s in sentences for r in s.actors if (c := actor_country(r.id)))
     drafts: list[EventDraft] = []
     for index, s in enumerate(sentences):
         found: list[EventDraft] = []
@@ -133,7 +142,7 @@ def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
             spec = types.get(trig.label_)
             if spec is None:
                 continue
-            draft = _draft(doc, sentences, index, trig, spec, published)
+            draft = _draft(doc, sentences, index, trig, spec, published, gaz, countries)
             if draft is None:
                 continue
             for k, prior in enumerate(found):

@@ -68,6 +68,17 @@ def load_actors(data_dir: Path = DATA_DIR) -> dict[str, Actor]:
     return actors
 
 
+def actor_country(actor_id: str | None) -> str | None:
+    """ISO3 country of a curated actor id, or of a nationality's forces ('UKR_MIL' -> 'UKR')."""
+    if not actor_id:
+        return None
+    actor = load_actors().get(actor_id)
+    if actor is not None:
+        return actor.country
+    prefix = actor_id.split("_")[0]
+    return prefix if len(prefix) == 3 and prefix.isupper() else None
+
+
 @cache
 def load_event_types(data_dir: Path = DATA_DIR) -> dict[str, EventType]:
     raw = tomllib.loads((data_dir / "event_types.toml").read_text(encoding="utf-8"))
@@ -130,8 +141,9 @@ def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
         })
         add("NORP", adj, country)
     for row in _csv_rows(data_dir / "places.csv"):
+        label = "LOC" if row["kind"] == "area" else "GPE"
         for name in (row["name"], *[a for a in row["aliases"].split("|") if a]):
-            add(row["label"], name, None)
+            add(label, name, None)
     patterns.append({
         "label": "ROLE",
         "pattern": [{"LOWER": {"IN": ["his", "her", "their", "its"]}}, {"LOWER": {"IN": ROLE_NOUNS}}],

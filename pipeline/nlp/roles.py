@@ -1,4 +1,4 @@
-"""Who did what to whom, where and when: agent, target, location, date and duration of one trigger.
+"""Who did what to whom, and when: agent, target, date and duration of one trigger.
 
 Agent and target come from the dependency parse when the pipeline has one
 (subject and object of the event verb, passive "by"-agents, "X's proposal",
@@ -17,27 +17,44 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.patterns import EventType
-from pipeline.nlp.sentence import PLACE_LABELS, Role, SentenceView, distance, preceding_word
+from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, Role, SentenceView, distance, preceding_word
 from pipeline.normalize.dates import Period, resolve_date
 
 # A name right after one of these is inside a prepositional phrase: not a subject.
 PREPOSITIONS = {"in", "into", "of", "near", "at", "to", "for", "from", "against", "on", "with", "across",
                 "toward", "towards", "outside", "inside", "around", "over", "through", "between", "by",
                 "about", "under", "within", "beyond", "along", "behind", "upon", "among", "amid"}
-LOCATIVE = {"in", "into", "near", "at", "outside", "inside", "around", "across", "toward", "towards", "of",
-            "on", "over", "through", "within", "along", "from"}
 TARGET_PREPS = {"against", "on", "into", "at", "toward", "towards", "with"}
 # Words that end a clause when searching leftwards for a subject.
 CLAUSE_BREAKS = {",", ";", ":", "as", "while", "but", "although", "though", "because", "after", "before",
                  "when", "since", "that", "which", "who", "whereas", "said", "says", "told", "(", ")",
                  "\u2014", "\u2013"}
-LOCATION_WINDOW = 10  # tokens between trigger and place, unless the type takes the sentence's place
 SUBJECT_DEPS = {"nsubj", "csubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubj:pass", "nsubjpass"}
 AGENT_DEPS = {"obl:agent", "agent"}
 OBJECT_DEPS = {"obj", "dobj", "iobj"}
 POSSESSOR_DEPS = {"nmod:poss", "poss"}
 MODIFIER_DEPS = {"amod", "compound", "nmod:desc"}
+# Nouns that are never the agent or target of an event, even in subject position.
+NOT_PARTICIPANTS = {"decision", "setback", "war", "conflict", "situation", "move", "announcement", "deal",
+                    "agreement", "statement", "report", "reports", "news", "fighting", "violence", "talks",
+                    "meeting", "ceasefire", "truce", "attack", "attacks", "offensive", "strike", "strikes",
+                    "incursion", "operation", "campaign", "assault", "people", "civilians", "residents", "town",
+                    "city", "village", "area", "region", "territory", "side", "part", "parts", "time", "day",
+                    "week", "month", "year", "hours", "days", "weeks", "months", "years", "total", "number"}
+# Heads of unnamed noun phrases that name a party to an event ("Ukrainian units", "the two sides").
+PARTY_NOUNS = {"army", "armies", "military", "troops", "forces", "force", "units", "unit", "soldiers", "fighters",
+               "rebels", "militants", "militia", "militias", "insurgents", "paramilitaries", "group", "groups",
+               "government", "governments", "regime", "junta", "side", "sides", "delegation", "delegations",
+               "negotiators", "mediators", "envoys", "envoy", "leaders", "leader", "officials", "ministers",
+               "minister", "president", "alliance", "coalition", "movement", "faction", "factions", "positions",
+               "garrison", "brigade", "battalion", "defenders", "attackers", "enemy", "resistance", "opposition",
+               "administration", "authorities", "police", "navy", "commanders", "commander"}
+# Verbs whose subject is not the event's agent: "Hamas rejected the truce", "officials said the attack".
+GOVERNOR_BLOCKLIST = {"reject", "rejected", "refuse", "refused", "deny", "denied", "say", "said", "condemn",
+                      "condemned", "accuse", "accused", "follow", "followed", "fear", "feared", "survive",
+                      "survived", "flee", "fled", "report", "reported", "call", "called", "describe",
+                      "described", "stall", "stalled", "collapse", "collapsed", "end", "ended", "break", "broke"}
 # Nouns that carry a proposal whose owner is the ceasefire's agent: "Qatar's proposal for a truce".
 PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "push", "demand", "appeal", "deal"}
 
@@ -46,6 +63,7 @@ PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "pus
 class Roles:
     agent: Role | None = None
     target: Role | None = None
+    decided: bool = False  # the parse settled the agent: surface rules must not override it
 
     def __bool__(self) -> bool:
         return self.agent is not None or self.target is not None
@@ -189,6 +207,64 @@ def _actor(s: SentenceView, token: Token | None) -> Role | None:
     return None
 
 
+def noun_phrase(doc: Doc, token: Token) -> Role:
+    """'Israeli tanks', 'the two sides', 'junta aircraft': the head noun with its left modifiers."""
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in {"det", "amod", "compound", "nummod", "nmod:poss", "flat", "case"} | MODIFIER_DEPS:
+            start = min(start, child.left_edge.i)
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ in {"flat", "compound"}:
+            end = max(end, child.right_edge.i + 1)
+    while start < token.i and doc[start].dep_ == "case":
+        start += 1
+    return Role(doc[start:end].text, None, start, end, "NP")
+
+
+def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[SentenceView] | None = None,
+                index: int = 0, *, strict: bool = False) -> Role | None:
+    """Who a subject or object token stands for: a named actor, a resolved pronoun, or the noun phrase.
+
+    Unnamed agents matter to analysts ("the army", "Israeli tanks", "the two sides"); they are kept as
+    written, without an id. ``strict`` keeps only noun phrases that name a party (for targets: the
+    attacked party, not "radar sites").
+    """
+    if token is None:
+        return None
+    if (role := _actor(s, token)) is not None:
+        return role
+    if token.lower_ in {"which", "who", "that"} and token.head.dep_ == "acl:relcl":
+        return participant(doc, s, token.head.head, sentences, index, strict=strict)  # "Oman, which hosted talks"
+    if token.pos_ == "PRON":
+        return resolve_reference(s, token, sentences or [s], index)
+    if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in NOT_PARTICIPANTS:
+        return None
+    if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS:
+        return None
+    for child in token.children:  # "fighters from the Rapid Support Forces", "rebels of the M23"
+        if child.dep_ in {"nmod", "appos"} and _case(child) in {"from", "of", None} and (role := _actor(s, child)):
+            return role
+    if s.span.start <= token.i < s.span.end:
+        if any(t.label in PLACE_LABELS and t.start <= token.i < t.end for t in s.places):
+            return None
+        return noun_phrase(doc, token)
+    return None
+
+
+def resolve_reference(s: SentenceView, token: Token, sentences: list[SentenceView], index: int) -> Role | None:
+    """'it', 'they' -> the last group or country named before; 'he', 'she' -> the last person."""
+    word = token.lower_
+    if word not in {"he", "she", "it", "they", "its", "their", "his", "her"}:
+        return None
+    people = word in {"he", "she", "his", "her"}
+    pool = [r for r in s.actors if r.end <= token.i]
+    for back in range(index - 1, max(-1, index - 3), -1):
+        pool = [r for r in sentences[back].actors] + pool
+    matches = [r for r in pool if (r.label in PERSON_LABELS) == people and r.label != "ROLE"]
+    return matches[-1] if matches else None
+
+
 def _child(token: Token, deps: set[str]) -> Token | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
@@ -219,46 +295,55 @@ def _noun_owner(s: SentenceView, noun: Token) -> Role | None:
     return None
 
 
-def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None) -> Roles:
+def _governing_verb(root: Token) -> Token | None:
+    """The verb a noun trigger hangs from: 'mounted a counteroffensive', 'called for a truce', 'ready for a truce'."""
+    head, hops = root, 0
+    while head.dep_ in {"obj", "obl", "nmod", "compound", "nsubj:pass", "xcomp"} and head.head is not head and hops < 3:
+        head = head.head
+        hops += 1
+        if head.pos_ in ("VERB", "AUX", "ADJ"):
+            return head
+    return None
+
+
+def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
+                     sentences: list[SentenceView], index: int) -> Roles:
+    """Agent and target read off the parse; ``decided`` says the structure left no gap to fill."""
+    part = lambda tok: participant(doc, s, tok, sentences, index)
+    party = lambda tok: participant(doc, s, tok, sentences, index, strict=True)
     root = trig.root
-    agent = target = None
     if demand is not None:
         verb = demand.root
-        agent = _actor(s, _subject(verb))
-        target = _actor(s, _child(verb, OBJECT_DEPS))
-        if target is None:  # "called for troops to surrender": the obl/advcl object
-            for t in trig.root.ancestors:
-                if t.i < demand.start:
-                    break
-                if t.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"obl", "nsubj"} and (role := s.actor_at(t)):
-                    target = role
-                    break
-            if target is None:
-                target = _actor(s, _child(root, SUBJECT_DEPS | OBJECT_DEPS))
-        return Roles(agent, target)
+        agent = part(_subject(verb))
+        target = party(_child(verb, OBJECT_DEPS))
+        if target is None:  # "called for troops to surrender": the subject of the surrender clause
+            target = party(_child(root, SUBJECT_DEPS)) or party(_child(root, OBJECT_DEPS))
+        return Roles(agent, target, decided=agent is not None)
     if root.pos_ in ("VERB", "AUX") or root.tag_.startswith("VB"):
         passive = _child(root, PASSIVE_SUBJECT_DEPS)
         by_agent = _child(root, AGENT_DEPS)
-        if passive is not None or by_agent is not None:
-            return Roles(_actor(s, by_agent), _actor(s, passive))
-        agent = _actor(s, _subject(root))
-        target = _actor(s, _child(root, OBJECT_DEPS))
+        if passive is not None or by_agent is not None or any(c.dep_ == "aux:pass" for c in root.children):
+            return Roles(part(by_agent), party(passive), decided=True)
+        subject = _subject(root)
+        target = party(_child(root, OBJECT_DEPS))
         if target is None:
             for child in root.children:
-                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := _actor(s, child)):
+                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := party(child)):
                     target = role
                     break
-        return Roles(agent, target)
+        agent = part(subject)
+        return Roles(agent, target, decided=subject is not None)
     # A noun trigger: "counteroffensive", "talks", "ceasefire".
     for child in root.children:
         if child.dep_ in {"nmod", "obl"} and _case(child) == "between":
-            first = _actor(s, child)
-            second = next((_actor(s, c) for c in child.children if c.dep_ == "conj"), None)
+            first = part(child)
+            second = next((part(c) for c in child.children if c.dep_ == "conj"), None)
             if first is not None:
-                return Roles(first, second)
+                return Roles(first, second, decided=True)
     agent = _noun_owner(s, root)
+    target = None
     for child in root.children:
-        if child.dep_ in {"nmod", "obl"} and _case(child) in TARGET_PREPS and (role := _actor(s, child)):
+        if child.dep_ in {"nmod", "obl"} and _case(child) in TARGET_PREPS and (role := party(child)):
             target = role
             break
     head = root
@@ -269,55 +354,75 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             agent = _noun_owner(s, head)
             break
     if agent is not None:
-        agent = _compound_owner(doc, s, agent)
-    if agent is None and root.dep_ in OBJECT_DEPS | {"obl"} and root.head.pos_ == "VERB":
-        # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks".
-        subj = _subject(root.head)
-        agent = _actor(s, subj)
+        return Roles(_compound_owner(doc, s, agent), target, decided=True)
+    verb = _governing_verb(root)
+    if verb is not None and verb.lower_ not in GOVERNOR_BLOCKLIST and verb.lemma_ not in GOVERNOR_BLOCKLIST:
+        # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
+        subj = _subject(verb)
+        agent = part(subj)
         if agent is not None and target is None and spec.name == "TALKS" and subj is not None:
-            target = next((_actor(s, c) for c in subj.children if c.dep_ == "conj"), None)
+            target = next((part(c) for c in subj.children if c.dep_ == "conj"), None)
         if target is None:
-            for child in root.head.children:
-                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := _actor(s, child)):
+            for child in verb.children:
+                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := party(child)):
                     target = role
                     break
-    return Roles(agent, target)
+        return Roles(agent, target, decided=agent is not None)
+    return Roles(None, target)
 
 
-def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None) -> Roles:
-    """Dependency roles first; surface rules for what the parse leaves open."""
+def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
+               sentences: list[SentenceView] | None = None, index: int = 0) -> Roles:
+    """Dependency roles first; surface rules fill what the parse leaves open."""
     surface = surface_roles(doc, s, trig, spec, demand)
     if not doc.has_annotation("DEP"):
         return surface
-    parsed = dependency_roles(doc, s, trig, spec, demand)
-    agent = parsed.agent or surface.agent
-    target = parsed.target or surface.target
+    parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
+    agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)
+    target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)
     if target is not None and agent is not None and (target.start, target.end) == (agent.start, agent.end):
-        target = surface.target if surface.target != agent else None
+        target = None
     return Roles(agent, target)
 
 
 # -- place, date, duration --------------------------------------------------------
 
-def location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used: list[Role | None]) -> Role | None:
-    used_spans = {(r.start, r.end) for r in used if r is not None}
-    candidates = [
-        p for p in s.places
-        if (p.start, p.end) not in used_spans and preceding_word(doc, p.start, s.span.start) in LOCATIVE
-    ]
-    if not spec.location_in_sentence:
-        candidates = [p for p in candidates if distance(p, trig.start, trig.end) <= LOCATION_WINDOW]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda p: (abs(p.start - trig.start), p.start < trig.start))
+def _chain(token: Token, hops: int = 3) -> list[Token]:
+    out = [token]
+    while len(out) <= hops and out[-1].head is not out[-1]:
+        out.append(out[-1].head)
+    return out
 
 
-def event_date(s: SentenceView, anchors: list[Span], published: date | None) -> tuple[Period | None, str | None]:
-    """The date expression nearest the trigger (or the demand verb), resolved against publication."""
+def _attached(doc: Doc, d: Span, anchors: list[Span], reports: set[int]) -> bool:
+    """Does the date modify the event (not the statement about it, nor another clause)?"""
+    if any(distance(a, d.start, d.end) <= 1 for a in anchors):
+        return True
+    if not doc.has_annotation("DEP"):
+        return True  # no parse: nearest wins
+    date_chain = _chain(d.root)
+    for a in anchors:
+        event_chain = _chain(a.root)
+        shared = [t for t in date_chain if t in event_chain]
+        if shared and shared[0].i not in reports:
+            return True
+    return False
+
+
+def event_date(doc: Doc, s: SentenceView, anchors: list[Span], published: date | None,
+               spec: EventType | None = None) -> tuple[Period | None, str | None]:
+    """The date expression attached to the trigger (or the demand verb), resolved against publication.
+
+    A date on the reporting verb ("officials said on Monday that ...") dates the statement, not the
+    event, and is not used, except for ceasefire announcements, which are dated by their announcement.
+    """
+    reports = {c.root.i for c in s.cues_of("REPORT")}
+    if spec is not None and spec.default_modality == "proposed":
+        reports = set()
     best: tuple[int, Period, str] | None = None
     for d in s.dates:
         period = resolve_date(d.text, published)
-        if period is None:
+        if period is None or not _attached(doc, d, anchors, reports):
             continue
         dist = min(distance(a, d.start, d.end) for a in anchors)
         if best is None or dist < best[0]:

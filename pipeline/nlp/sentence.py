@@ -131,6 +131,26 @@ def distance(a: Span | Role, b_start: int, b_end: int) -> int:
     return 0
 
 
+DATELINE_MARKS = {"\u2014", "\u2013", "-", ":", "--"}
+
+
+def dateline_end(sent: Span) -> int:
+    """First token after a dateline ('KHARTOUM —', 'WASHINGTON/SANAA (Wirewatch) —', 'Kyiv:'), or the start.
+
+    A dateline names where the story was filed; it is neither an actor nor the event's place.
+    """
+    words = [t for t in sent[:10] if not t.is_space]
+    for k, tok in enumerate(words):
+        if tok.text in DATELINE_MARKS and k > 0:
+            head = [t for t in words[:k] if t.is_alpha]
+            inside_parens = any(t.text == "(" for t in words[:k])
+            if head and (all(t.is_upper for t in head) or inside_parens or (tok.text == ":" and len(head) <= 3
+                                                                          and all(t.is_title for t in head))):
+                return tok.i + 1
+            return sent.start
+    return sent.start
+
+
 def sentence_views(doc: Doc) -> list[SentenceView]:
     def within(span: Span, sent: Span) -> bool:
         return span.start >= sent.start and span.end <= sent.end
@@ -143,10 +163,11 @@ def sentence_views(doc: Doc) -> list[SentenceView]:
     quotes = quote_spans(doc)
     views = []
     for sent in doc.sents:
+        first = dateline_end(sent)
         views.append(SentenceView(
             span=sent,
-            actors=[r for r in actors if r.start >= sent.start and r.end <= sent.end],
-            places=[r for r in places if r.start >= sent.start and r.end <= sent.end],
+            actors=[r for r in actors if r.start >= first and r.end <= sent.end],
+            places=[r for r in places if r.start >= first and r.end <= sent.end],
             triggers=sorted((t for t in triggers if within(t, sent)), key=lambda t: t.start),
             cues=sorted((c for c in cues if within(c, sent)), key=lambda c: c.start),
             dates=[d for d in dates if within(d, sent)],

@@ -1,0 +1,148 @@
+"""Where an event happened: the place mention for a trigger, and how to read it (region? near?).
+
+Candidates are the place entities of the sentence plus proper names after a
+locative word ("in Sake", "the town of Walikale") that the gazetteer knows.
+A place that is the object of an attack verb ("captured Goma", "Lashio was
+bombed") is where the event happened; otherwise the nearest place in a
+locative phrase wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.patterns import EventType
+from pipeline.nlp.sentence import Role, SentenceView, dateline_end, distance, preceding_word
+from pipeline.normalize.places import REGION_WORDS, Gazetteer
+
+LOCATIVE = {"in", "into", "near", "at", "outside", "inside", "around", "across", "toward", "towards", "of",
+            "on", "over", "through", "within", "along", "from", "to"}
+NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
+              "south", "approaches"}
+SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
+                    "camp", "port", "capital", "region", "province", "oblast", "state", "governorate", "suburb"}
+LOCATION_WINDOW = 10  # tokens between trigger and place, unless the type takes the sentence's place
+NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "president", "minister", "general", "prime", "army", "government"}
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    role: Role
+    region: bool  # "the region of Kursk", "Kursk oblast": the region, not the town
+    near: bool  # "near Pokrovsk", "on the outskirts of Goma"
+
+
+def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
+    """A run of capitalised words starting at ``start`` ('Kozacha Lopan', 'El Fasher')."""
+    end = start
+    while end < stop and (doc[end].is_title or doc[end].is_upper) and doc[end].is_alpha:
+        end += 1
+    if end < stop and doc[end].text == "-" and end + 1 < stop and doc[end + 1].is_title:
+        end += 2
+    return (start, end) if end > start else None
+
+
+def _is_date_word(doc: Doc, start: int, end: int, s: SentenceView) -> bool:
+    return any(doc[i].lower_ in NOT_PLACES for i in range(start, end)) or any(
+        d.start <= start < d.end for d in s.dates)
+
+
+def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
+    found = [p for p in s.places if not _is_date_word(doc, p.start, p.end, s)]
+    taken = {i for r in found for i in range(r.start, r.end)} | {i for r in s.actors for i in range(r.start, r.end)}
+    for tok in s.span:
+        if tok.lower_ not in LOCATIVE or tok.i + 1 >= s.span.end:
+            continue
+        i = tok.i + 1
+        while i < s.span.end and (doc[i].lower_ in {"the", "a"} or (doc[i].is_lower and doc[i].is_alpha
+                                                                     and doc[i].lower_ not in LOCATIVE)):
+            i += 1  # "in the lakeside town of Sake": skip to the name
+            if i < s.span.end and doc[i].lower_ == "of":
+                i += 1
+        run = _proper_run(doc, i, s.span.end) if i < s.span.end else None
+        if run is None or any(j in taken for j in range(*run)) or _is_date_word(doc, *run, s):
+            continue
+        text = doc[run[0]:run[1]].text
+        if gaz.knows(text):
+            found.append(Role(text, None, run[0], run[1], "LOC"))
+            taken.update(range(*run))
+    return sorted(found, key=lambda r: r.start)
+
+
+def _name_at(doc: Doc, head) -> tuple[int, int] | None:
+    """The proper name a token heads, with its compound and flat parts ('Kozacha Lopan')."""
+    if head.pos_ != "PROPN" and not head.is_title:
+        return None
+    parts = [head] + [c for c in head.children if c.dep_ in {"flat", "compound"} and c.is_title]
+    return min(t.i for t in parts), max(t.i for t in parts) + 1
+
+
+def _modifies_settlement(doc: Doc, s: SentenceView, p: Role) -> bool:
+    """'the Kazakh city of Almaty': 'Kazakh' only qualifies the place named after 'of'."""
+    if p.end + 1 < s.span.end and doc[p.end].lower_ in SETTLEMENT_WORDS and doc[p.end + 1].lower_ == "of":
+        return True
+    # "Russia's Kursk region": the possessor country only frames the place that follows.
+    return p.end + 1 < s.span.end and doc[p.end].text in ("'s", "\u2019s") and (
+        doc[p.end + 1].is_title or doc[p.end + 1].lower_ in SETTLEMENT_WORDS)
+
+
+def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
+    before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
+    after = doc[place.end].lower_ if place.end < s.span.end else ""
+    region = after in REGION_WORDS or (len(before) >= 2 and before[-1] == "of" and before[-2] in REGION_WORDS)
+    near = any(w in NEAR_WORDS for w in before[-3:])
+    return PlaceMention(place, region, near)
+
+
+def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used: list[Role | None],
+                   gaz: Gazetteer) -> PlaceMention | None:
+    used_spans = {(r.start, r.end) for r in used if r is not None}
+    candidates = [p for p in place_candidates(doc, s, gaz)
+                  if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)]
+    if not candidates:
+        return None
+    if doc.has_annotation("DEP"):
+        # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
+        for child in trig.root.children:
+            if child.dep_ not in {"obj", "nsubj:pass"}:
+                continue
+            heads = [child] + [c for c in child.children if c.dep_ in {"nmod", "nmod:poss", "appos", "flat", "compound"}]
+            for head in heads:
+                for p in candidates:
+                    if p.start <= head.i < p.end:
+                        return _reading(doc, s, p)
+                run = _name_at(doc, head)
+                if run is not None and not _is_date_word(doc, *run, s) and gaz.knows(doc[run[0]:run[1]].text):
+                    return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
+    locative = [p for p in candidates if preceding_word(doc, p.start, s.span.start) in LOCATIVE
+                or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)]
+    if not spec.location_in_sentence:
+        locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW]
+    if not locative:
+        return _dateline_place(doc, s, gaz)
+    # Nearest to the trigger; on a tie the place after it ("attacked ... in Kharkiv").
+    best = min(locative, key=lambda p: (distance(p, trig.start, trig.end), p.start < trig.start))
+    return _reading(doc, s, best)
+
+
+def _dateline_place(doc: Doc, s: SentenceView, gaz: Gazetteer) -> PlaceMention | None:
+    """'ISTANBUL — Delegations met ...': a lead sentence with no other place happened where it was filed."""
+    start = s.span.start
+    end = dateline_end(s.span)
+    if end == start:
+        return None
+    words = [t for t in doc[start:end] if t.is_alpha]
+    if not words:
+        return None
+    first = doc[words[0].i:words[0].i + 1]
+    run_end = words[0].i + 1
+    while run_end < end and doc[run_end].is_alpha:
+        run_end += 1
+    text = doc[words[0].i:run_end].text.title()
+    if not gaz.knows(text):
+        return None
+    return PlaceMention(Role(text, None, first.start, run_end, "LOC"), region=False, near=False)
