@@ -49,10 +49,17 @@ class Mention:
     trigger_end: int
     modality: str
     attribution: str | None
+    attribution_id: str | None
     agent: str | None
     agent_id: str | None
+    agent_name: str | None
+    agent_country: str | None
+    agent_sector: str | None
     target: str | None
     target_id: str | None
+    target_name: str | None
+    target_country: str | None
+    target_sector: str | None
     location: str | None
     place_name: str | None
     place_country: str | None
@@ -66,6 +73,13 @@ class Mention:
     date_precision: str
     date_text: str | None
     duration_days: int | None
+    count_value: int | None
+    count_unit: str | None
+    count_approximate: bool | None
+    count_text: str | None
+    plover_type: str | None
+    plover_mode: str | None
+    cameo_code: str | None
     sentence: str
     sentence_start: int
     sentence_end: int

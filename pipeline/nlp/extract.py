@@ -16,9 +16,11 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp import modality as mod
 from pipeline.nlp import roles
 from pipeline.nlp.location import PlaceMention, event_location
+from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
+from pipeline.normalize.actors import ActorRef, envoy_of, normalise
 from pipeline.normalize.places import Gazetteer, Place, gazetteer
 
 
@@ -43,6 +45,12 @@ class EventDraft:
     period: Period | None
     date_text: str | None
     duration_days: int | None
+    count: Count | None
+    agent_ref: ActorRef | None
+    target_ref: ActorRef | None
+    plover_type: str
+    plover_mode: str
+    cameo: str
     confidence: float
 
     @property
@@ -81,6 +89,8 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target))
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig):
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
+    agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
+    target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
     start, end = trimmed_bounds(s.span)
     draft = EventDraft(
         event_type=spec.name,
@@ -100,9 +110,31 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
         period=period,
         date_text=date_text,
         duration_days=roles.duration_days(doc, s, trig),
+        count=stated_count(doc, s, trig),
+        agent_ref=agent_ref,
+        target_ref=target_ref,
+        plover_type=spec.plover_event,
+        plover_mode=spec.plover_mode,
+        cameo=spec.cameo,
         confidence=0.0,
     )
     return replace(draft, confidence=_confidence(draft))
+
+
+def _actor_ref(doc: Doc, role: Role | None, speaker: Role | None, s: SentenceView,
+               sentences: list[SentenceView], index: int, published: date | None) -> ActorRef | None:
+    """Canonical actor for a role; 'his envoy' becomes the envoy of whoever 'his' refers to."""
+    if role is None:
+        return None
+    ref = normalise(role.text, role.id, published=published)
+    if ref.id is None and role.label == "ROLE":
+        principal = speaker
+        if principal is None:
+            principal = mod.resolve_pronoun(s, role.start, sentences, index)
+        noun = doc[role.start + 1].lower_.rstrip("s") if role.end - role.start >= 2 else "envoy"
+        if principal is not None and principal.id and (envoy := envoy_of(principal.id, noun)):
+            return normalise(role.text, envoy, published=published)
+    return ref
 
 
 def _same_actor(a: Role | None, b: Role | None) -> bool:
@@ -122,6 +154,9 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
         period=first.period or other.period,
         date_text=first.date_text if first.period else other.date_text,
         duration_days=first.duration_days if first.duration_days is not None else other.duration_days,
+        count=first.count or other.count,
+        agent_ref=first.agent_ref or other.agent_ref,
+        target_ref=first.target_ref or other.target_ref,
         attribution=first.attribution or other.attribution,
         attribution_id=first.attribution_id or other.attribution_id,
     )

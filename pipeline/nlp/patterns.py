@@ -33,6 +33,7 @@ class Actor:
     country: str | None
     sector: str
     aliases: tuple[str, ...]
+    role_of: str | None = None  # "envoy:USA_TRUMP": whose envoy this actor is
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def load_actors(data_dir: Path = DATA_DIR) -> dict[str, Actor]:
     for row in _csv_rows(data_dir / "actors.csv"):
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         actors[row["actor_id"]] = Actor(
-            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], aliases
+            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], aliases,
+            row.get("role_of") or None,
         )
     return actors
 

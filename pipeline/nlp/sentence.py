@@ -22,6 +22,7 @@ CLOSING_QUOTES = {"\u201d", "\u00bb"}
 # Nouns after a possessive that make one actor of both: "Russia's leader", "Ukraine's General Staff".
 ROLE_SUFFIX = {"leader", "president", "envoy", "army", "military", "forces", "troops", "government",
                "foreign", "defence", "defense", "prime", "negotiators", "delegation", "officials"}
+TWO_WORD_TITLES = {"foreign", "defence", "defense", "prime"}
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,16 @@ def actor_roles(doc: Doc, ents: list[Span]) -> list[Role]:
             nxt = ents[i + 1]
             role = Role(doc[ent.start:nxt.end].text, nxt.ent_id_ or None, ent.start, nxt.end, nxt.label_)
             i += 1
-        # "Russia's leader": the possessor's id stands until actors are normalised.
+        # "Russia's leader", "the Russian president": the country's id stands until titles are resolved.
         end = role.end
+        title_at = None
         if end + 1 < len(doc) and doc[end].text in ("'s", "\u2019s", "'") and doc[end + 1].lower_ in ROLE_SUFFIX:
-            stop = end + 2
-            if stop < len(doc) and doc[end + 1].lower_ in {"foreign", "defence", "defense", "prime"}:
+            title_at = end + 1
+        elif ent.label_ == "NORP" and end < len(doc) and doc[end].lower_ in ROLE_SUFFIX:
+            title_at = end
+        if title_at is not None:
+            stop = title_at + 1
+            if stop < len(doc) and doc[title_at].lower_ in TWO_WORD_TITLES:
                 stop += 1
             role = Role(doc[role.start:stop].text, role.id, role.start, stop, role.label)
         roles.append(role)
