@@ -21,11 +21,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from pipeline import incremental, ingest, progress
+from pipeline import dedup, incremental, ingest, progress
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
-from pipeline.load import CommitResult, Warehouse
-from pipeline.records import Article, FileState, Mention, Reject, Run, from_arrow, to_arrow
+from pipeline.load import ALL_ROWS, CommitResult, Warehouse
+from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 
@@ -79,9 +79,29 @@ def extract_batch(articles: pa.Table, run_id: str) -> pa.Table:
 
 
 @io_task
-def load_tables(warehouse: str, tables: dict[str, pa.Table], replace: dict[str, tuple[str, list]],
+def load_tables(warehouse: str, tables: dict[str, pa.Table], replace: dict,
                 then: Callable[[CommitResult], dict[str, pa.Table]] | None = None) -> CommitResult:
     return Warehouse(warehouse).commit(tables, replace=replace, then=then)
+
+
+@io_task
+def read_stored_mentions(warehouse: str, excluding_articles: list[str]) -> tuple[list[Mention], dict[str, str | None]]:
+    """Stored mentions (minus those about to be replaced) and every article's outlet, for clustering."""
+    wh = Warehouse(warehouse)
+    mentions = from_arrow(wh.read_table("event_mentions"), Mention)
+    gone = set(excluding_articles)
+    articles = wh.read_table("articles", ["article_id", "outlet"]).to_pylist()
+    outlets = {a["article_id"]: a["outlet"] for a in articles}
+    return [m for m in mentions if m.article_id not in gone], outlets
+
+
+@cpu_task
+def cluster_events(stored: list[Mention], new: list[Mention], outlets: dict[str, str | None]
+                   ) -> tuple[list[Mention], list[Mention], list[Event]]:
+    """Cluster every current mention into events: (new mentions with ids, stored ones whose id changed, events)."""
+    with_ids, events = dedup.assign_events(stored + new, outlets)
+    changed = [m for m, before in zip(with_ids[:len(stored)], stored) if m.event_id != before.event_id]
+    return with_ids[len(stored):], changed, events
 
 
 @cpu_task
@@ -173,19 +193,28 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     stale = incremental.stale_article_ids(plan, known_files, stored)
     replaced_ids = sorted(stale | (stored if full else set()))
     reprocessed_paths = [f.source_path for f in todo]
+    changed_mentions: list[Mention] = []
+    events: list[Event] | None = None
+    if all_mentions or replaced_ids:
+        kept, outlets = read_stored_mentions(warehouse, replaced_ids)
+        outlets.update({a.article_id: a.outlet for a in all_articles})
+        all_mentions, changed_mentions, events = cluster_events(kept, all_mentions, outlets)
     tables = {
         "articles": to_arrow(all_articles, Article),
-        "event_mentions": to_arrow(all_mentions, Mention),
+        "event_mentions": to_arrow(all_mentions + changed_mentions, Mention),
         "rejects": to_arrow(all_rejects, Reject),
         "files": to_arrow(
             incremental.file_states(todo, all_articles, all_rejects, run_id=run_id, now=started), FileState),
     }
     replace = {
         "articles": ("article_id", replaced_ids),
-        "event_mentions": ("article_id", replaced_ids),
+        "event_mentions": [("article_id", replaced_ids), ("mention_id", [m.mention_id for m in changed_mentions])],
         "rejects": ("source_path", reprocessed_paths),
         "files": ("source_path", reprocessed_paths),
     }
+    if events is not None:  # derived: rebuilt whole whenever mentions changed
+        tables["events"] = to_arrow(events, Event)
+        replace["events"] = ALL_ROWS
     reasons: dict[str, int] = {}
     for r in all_rejects:
         reasons[r.reason] = reasons.get(r.reason, 0) + 1
@@ -200,8 +229,9 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             articles_read=read, articles_new=result.added.get("articles", 0),
             articles_removed=len(stale), rejects=len(all_rejects),
             rejects_by_reason=json.dumps(reasons, sort_keys=True),
-            mentions_new=result.added.get("event_mentions", 0),
-            mentions_removed=result.removed.get("event_mentions", 0),
+            mentions_new=len(all_mentions),
+            mentions_removed=result.removed.get("event_mentions", 0) - len(changed_mentions),
+            events=result.added.get("events", 0) if events is not None else None,
             message=None if todo else "nothing to do: every input file is unchanged since it was last processed",
         )
         published.append(run)
@@ -227,7 +257,7 @@ def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, star
     run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="failed",
               input_dir=str(Path(input_dir).absolute()), full=full, files_seen=0, files_new=0, files_changed=0,
               files_unchanged=0, articles_read=0, articles_new=0, articles_removed=0, rejects=0,
-              rejects_by_reason="{}", mentions_new=0, mentions_removed=0,
+              rejects_by_reason="{}", mentions_new=0, mentions_removed=0, events=None,
               message=f"{type(exc).__name__}: {exc}"[:2000])
     try:
         wh.commit({"runs": to_arrow([run], Run)})

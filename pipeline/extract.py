@@ -19,6 +19,7 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
     period = draft.period
     return Mention(
         mention_id=mention_id,
+        event_id=None,
         article_id=article.article_id,
         source_path=article.source_path,
         published_date=article.published_date,

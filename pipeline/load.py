@@ -45,6 +45,8 @@ FORMAT_VERSION = 1
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
+ReplaceSpec = tuple[str, list | None]
+ALL_ROWS: ReplaceSpec = ("*", None)  # replace spec that empties a table
 
 
 @dataclass
@@ -153,14 +155,15 @@ class Warehouse:
     def commit(
         self,
         batches: dict[str, pa.Table],
-        replace: dict[str, tuple[str, list]] | None = None,
+        replace: dict[str, ReplaceSpec | list[ReplaceSpec]] | None = None,
         then: Callable[[CommitResult], dict[str, pa.Table]] | None = None,
     ) -> CommitResult:
         """Apply one load atomically across tables.
 
-        ``replace`` maps a table to (column, values): stored rows whose column
-        holds one of the values are removed first (an edited article's old
-        version, a reprocessed file's old rejects). Then rows whose key is not
+        ``replace`` maps a table to (column, values) specs: stored rows whose
+        column holds one of the values are removed first (an edited article's
+        old version, a reprocessed file's old rejects); ``ALL_ROWS`` empties
+        the table (a derived table rebuilt whole). Then rows whose key is not
         stored yet are added. Readers see all of it or none of it.
         """
         self.root.mkdir(parents=True, exist_ok=True)
@@ -182,17 +185,22 @@ class Warehouse:
             result.snapshot = snapshot
             return result
 
-    def _apply(self, tables: dict[str, dict], batches: dict[str, pa.Table], replace: dict[str, tuple[str, list]],
-               snapshot: int, result: CommitResult) -> None:
+    def _apply(self, tables: dict[str, dict], batches: dict[str, pa.Table],
+               replace: dict[str, ReplaceSpec | list[ReplaceSpec]], snapshot: int, result: CommitResult) -> None:
         """Deletes then inserts into the manifest-to-be ``tables``; files are written, nothing published."""
         for name in sorted(set(batches) | set(replace)):
             schema = table_schema(name)
             entry = tables.setdefault(name, {"files": [], "rows": 0})
             entry.setdefault("files", [])
-            if name in replace and entry["files"]:
-                column, values = replace[name]
-                entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
-                result.removed[name] = removed
+            specs = replace.get(name, [])
+            for column, values in [specs] if isinstance(specs, tuple) else specs:
+                if not entry["files"]:
+                    break
+                if column == ALL_ROWS[0]:
+                    removed, entry["files"] = entry.get("rows", 0), []
+                else:
+                    entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
+                result.removed[name] = result.removed.get(name, 0) + removed
                 entry["rows"] = entry.get("rows", 0) - removed
             if name not in batches:
                 continue

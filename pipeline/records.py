@@ -40,6 +40,7 @@ class Mention:
     table: ClassVar[str] = "event_mentions"
 
     mention_id: str
+    event_id: str | None
     article_id: str
     source_path: str
     published_date: date | None
@@ -124,6 +125,7 @@ class Run:
     rejects_by_reason: str
     mentions_new: int
     mentions_removed: int
+    events: int | None
     message: str | None
 
 
@@ -140,7 +142,44 @@ class FileState:
     processed_at: datetime
 
 
-RECORD_TYPES = (Article, Mention, Reject, Run, FileState)
+@dataclass(frozen=True)
+class Event:
+    table: ClassVar[str] = "events"
+
+    event_id: str
+    event_type: str
+    modality: str
+    agent_id: str | None
+    agent_name: str | None
+    agent_country: str | None
+    target_id: str | None
+    target_name: str | None
+    target_country: str | None
+    place_name: str | None
+    place_country: str | None
+    place_admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int | None
+    event_date: date | None
+    event_date_end: date | None
+    date_precision: str
+    duration_days: int | None
+    n_mentions: int
+    n_articles: int
+    n_sources: int
+    sources: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    first_reported: date | None
+    last_reported: date | None
+    confidence: float
+    plover_type: str | None
+    cameo_code: str | None
+    evidence: str
+    evidence_mention_id: str
+
+
+RECORD_TYPES = (Article, Mention, Reject, Run, FileState, Event)
 
 
 def schema_of(record_type: type) -> TableSchema:

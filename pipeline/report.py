@@ -27,10 +27,11 @@ def run_markdown(run: Run, top: list[Mention]) -> str:
         f"Input `{run.input_dir}`, {'full reprocess' if run.full else 'new and changed files only'}; "
         f"{(run.finished_at - run.started_at).total_seconds():.1f} s.",
         "",
-        "| files seen | new | changed | unchanged (skipped) | articles read | new articles | replaced | rejects | new mentions | removed mentions |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| files seen | new | changed | unchanged (skipped) | articles read | new articles | replaced | rejects | new mentions | removed mentions | events |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {run.files_seen} | {run.files_new} | {run.files_changed} | {run.files_unchanged} | {run.articles_read} "
-        f"| {run.articles_new} | {run.articles_removed} | {run.rejects} | {run.mentions_new} | {run.mentions_removed} |",
+        f"| {run.articles_new} | {run.articles_removed} | {run.rejects} | {run.mentions_new} | {run.mentions_removed} "
+        f"| {run.events if run.events is not None else 'unchanged'} |",
         "",
     ]
     if reasons:

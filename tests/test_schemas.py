@@ -10,7 +10,7 @@ from schemas import SchemaError, _parse, table_schemas
 
 def test_every_declared_table_has_a_record_type_with_the_same_columns():
     declared = table_schemas()
-    assert set(declared) == {r.table for r in RECORD_TYPES} == {"articles", "event_mentions", "rejects", "runs", "files"}
+    assert set(declared) == {r.table for r in RECORD_TYPES} == {"articles", "event_mentions", "rejects", "runs", "files", "events"}
     for record in RECORD_TYPES:
         schema = declared[record.table]
         fields = [f.name for f in dataclasses.fields(record)]

@@ -54,10 +54,14 @@ def model_path() -> Path | None:
     return MODEL_DIR if (MODEL_DIR / "meta.json").exists() else None
 
 
-@cache
 def load_nlp(model: Path | None = None, use_model: bool = True) -> Language:
-    """The extraction pipeline; cached per process because loading costs seconds."""
+    """The extraction pipeline; cached per process (and rules folder) because loading costs seconds."""
     path = model if model is not None else (model_path() if use_model else None)
+    return _build(path, patterns.data_dir())
+
+
+@cache
+def _build(path: Path | None, rules: Path) -> Language:
     if path is not None:
         nlp = spacy.load(path)
         first = nlp.pipe_names[0] if nlp.pipe_names else None
@@ -70,10 +74,10 @@ def load_nlp(model: Path | None = None, use_model: bool = True) -> Language:
         nlp.add_pipe("sentencizer")
         ruler_at = {}
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True}, **ruler_at)
-    ruler.add_patterns(patterns.entity_patterns())
-    _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns())
-    _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns(), overlapping=True)
-    _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns())
+    ruler.add_patterns(patterns.entity_patterns(rules))
+    _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns(rules))
+    _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns(rules), overlapping=True)
+    _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns(rules))
     return nlp
 
 

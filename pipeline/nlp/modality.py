@@ -51,7 +51,18 @@ def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView],
     for role in reversed(s.actors):
         if role.end <= cue.start and cue.start - role.end <= 1 and not in_quote(role.start, role.end, s.quotes):
             return role
-    return first_actor_after(s, cue.end, limit=cue.end + 3)
+    return first_actor_after(s, cue.end, limit=cue.end + 3) or _tag_phrase(doc, s, cue)
+
+
+def _tag_phrase(doc: Doc, s: SentenceView, cue: Span) -> Role | None:
+    """', the regional governor said.': an unnamed speaker, kept as written."""
+    i = cue.start - 1
+    while i > s.span.start and doc[i].is_alpha and doc[i].lower_ not in PRONOUNS and cue.start - i <= 5:
+        i -= 1
+    start = i + 1 if not doc[i].is_alpha or doc[i].lower_ in PRONOUNS else i
+    if start >= cue.start or not any(t.is_alpha and not t.is_stop for t in doc[start:cue.start]):
+        return None
+    return Role(doc[start:cue.start].text, None, start, cue.start, "NP")
 
 
 def _reports(s: SentenceView) -> list[Span]:

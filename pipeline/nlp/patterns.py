@@ -7,6 +7,7 @@ and so a user can point it at their own data directory.
 from __future__ import annotations
 
 import csv
+import os
 import json
 import tomllib
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from pathlib import Path
 from spacy.util import registry
 
 DATA_DIR = Path(__file__).parent / "data"
+
+
+def data_dir() -> Path:
+    """The rules in force: $FRONTLINE_DATA_DIR (a copy of data/ with your own additions) or the built-in."""
+    return Path(os.environ.get("FRONTLINE_DATA_DIR") or DATA_DIR)
 
 # Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
 FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
@@ -58,10 +64,14 @@ def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def load_actors(folder: Path | None = None) -> dict[str, Actor]:
+    return _load_actors(Path(folder or data_dir()))
+
+
 @cache
-def load_actors(data_dir: Path = DATA_DIR) -> dict[str, Actor]:
+def _load_actors(folder: Path) -> dict[str, Actor]:
     actors = {}
-    for row in _csv_rows(data_dir / "actors.csv"):
+    for row in _csv_rows(folder / "actors.csv"):
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         actors[row["actor_id"]] = Actor(
             row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], aliases,
@@ -81,9 +91,13 @@ def actor_country(actor_id: str | None) -> str | None:
     return prefix if len(prefix) == 3 and prefix.isupper() else None
 
 
+def load_event_types(folder: Path | None = None) -> dict[str, EventType]:
+    return _load_event_types(Path(folder or data_dir()))
+
+
 @cache
-def load_event_types(data_dir: Path = DATA_DIR) -> dict[str, EventType]:
-    raw = tomllib.loads((data_dir / "event_types.toml").read_text(encoding="utf-8"))
+def _load_event_types(folder: Path) -> dict[str, EventType]:
+    raw = tomllib.loads((folder / "event_types.toml").read_text(encoding="utf-8"))
     return {
         name: EventType(
             name=name,
@@ -114,9 +128,9 @@ def _tokenizer():
 
 
 @registry.misc("frontline.entity_patterns.v1")
-def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
+def entity_patterns(folder: str | Path | None = None) -> list[dict]:
     """Entity-ruler patterns: curated actors, nationalities, armed forces, places, role nouns."""
-    data_dir = Path(data_dir)
+    folder = Path(folder or data_dir())
     patterns: list[dict] = []
     seen: set[tuple[str, ...]] = set()
 
@@ -131,10 +145,10 @@ def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
             entry["id"] = ent_id
         patterns.append(entry)
 
-    for actor in load_actors(data_dir).values():
+    for actor in load_actors(folder).values():
         for name in (actor.name, *actor.aliases):
             add(actor.label, name, actor.actor_id)
-    for row in _csv_rows(data_dir / "nationalities.csv"):
+    for row in _csv_rows(folder / "nationalities.csv"):
         adj, country = row["adjective"], row["country"]
         patterns.append({
             "label": "ORG",
@@ -142,7 +156,7 @@ def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
             "id": f"{country}_MIL",
         })
         add("NORP", adj, country)
-    for row in _csv_rows(data_dir / "places.csv"):
+    for row in _csv_rows(folder / "places.csv"):
         label = "LOC" if row["kind"] == "area" else "GPE"
         for name in (row["name"], *[a for a in row["aliases"].split("|") if a]):
             add(label, name, None)
@@ -154,15 +168,15 @@ def entity_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
 
 
 @registry.misc("frontline.trigger_patterns.v1")
-def trigger_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
-    return _jsonl(Path(data_dir) / "triggers.jsonl")
+def trigger_patterns(folder: str | Path | None = None) -> list[dict]:
+    return _jsonl(Path(folder or data_dir()) / "triggers.jsonl")
 
 
 @registry.misc("frontline.cue_patterns.v1")
-def cue_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
-    return _jsonl(Path(data_dir) / "cues.jsonl")
+def cue_patterns(folder: str | Path | None = None) -> list[dict]:
+    return _jsonl(Path(folder or data_dir()) / "cues.jsonl")
 
 
 @registry.misc("frontline.date_patterns.v1")
-def date_patterns(data_dir: str | Path = DATA_DIR) -> list[dict]:
-    return _jsonl(Path(data_dir) / "dates.jsonl")
+def date_patterns(folder: str | Path | None = None) -> list[dict]:
+    return _jsonl(Path(folder or data_dir()) / "dates.jsonl")

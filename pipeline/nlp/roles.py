@@ -373,9 +373,13 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
 
 def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
                sentences: list[SentenceView] | None = None, index: int = 0) -> Roles:
-    """Dependency roles first; surface rules fill what the parse leaves open."""
+    """Dependency roles first; surface rules fill what the parse leaves open.
+
+    "between X and Y" right after the trigger is read from the words: it is reliable, and news
+    syntax ("a meeting Thursday between ...") often misleads the parser there.
+    """
     surface = surface_roles(doc, s, trig, spec, demand)
-    if not doc.has_annotation("DEP"):
+    if not doc.has_annotation("DEP") or (demand is None and between_roles(doc, s, trig).agent is not None):
         return surface
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
     agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from pipeline.nlp.patterns import DATA_DIR, load_actors
+from pipeline.nlp.patterns import data_dir, load_actors
 
 # Nouns of a nationality's armed forces: "Ukrainian troops" is the Ukrainian military.
 MILITARY_SUFFIX = "_MIL"
@@ -38,9 +38,13 @@ class _Title:
     valid_to: date | None
 
 
+def _titles() -> list[_Title]:
+    return _load_titles(data_dir())
+
+
 @cache
-def _titles(data_dir: Path = DATA_DIR) -> list[_Title]:
-    with (data_dir / "titles.csv").open(encoding="utf-8", newline="") as fh:
+def _load_titles(folder: Path) -> list[_Title]:
+    with (folder / "titles.csv").open(encoding="utf-8", newline="") as fh:
         return [
             _Title(r["country"], r["title"].lower(), r["actor_id"],
                    date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,

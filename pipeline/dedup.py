@@ -1,0 +1,233 @@
+"""One event per real-world event: cluster mentions across sentences and articles.
+
+Two mentions are the same event when all of these hold:
+
+1. same event type, and the same kind of modality (things that happened -
+   asserted or claimed - never merge with proposals, denials or hypotheticals);
+2. compatible agents: the same curated actor, or actors of the same country
+   (Russia, its army and its president launch the same offensive), else the
+   same name; a missing agent is compatible with anything;
+3. compatible places: the same place, or one inside the other's region; a
+   missing place is compatible with anything;
+4. compatible times: their date periods overlap (a day widened by one day
+   either side); when either is undated, the articles were published within
+   three days of each other;
+5. and a positive match on agent or place, or both in one article (two bare
+   "attack" mentions of the same day never merge on type and date alone).
+
+Clusters are the connected components of that relation. An event's id is a
+hash of its earliest-reported mention, so re-running with new articles
+extends events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+REAL = {"asserted", "claimed"}
+DAY_SLACK = timedelta(days=1)
+UNDATED_WINDOW = timedelta(days=3)
+NEIGHBOURS = 64
+PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+
+
+@dataclass(frozen=True)
+class MentionKey:
+    """What clustering needs to know about one mention."""
+
+    mention_id: str
+    article_id: str
+    event_type: str
+    modality: str
+    agent_id: str | None
+    agent_name: str | None
+    agent_country: str | None
+    place_name: str | None
+    place_admin1: str | None
+    event_date: date | None
+    event_date_end: date | None
+    published_date: date | None
+
+
+def _modality_group(modality: str) -> str:
+    return "real" if modality in REAL else modality
+
+
+def _agent_match(a: MentionKey, b: MentionKey) -> bool | None:
+    """True/False when both name an agent, None when one does not."""
+    if not (a.agent_id or a.agent_name) or not (b.agent_id or b.agent_name):
+        return None
+    if a.agent_id and b.agent_id:
+        return a.agent_id == b.agent_id or (a.agent_country is not None and a.agent_country == b.agent_country)
+    return (a.agent_name or "").lower() == (b.agent_name or "").lower()
+
+
+def _place_match(a: MentionKey, b: MentionKey) -> bool | None:
+    if not a.place_name or not b.place_name:
+        return None
+    if a.place_name == b.place_name:
+        return True
+    # "Kursk" (a town in the Kursk region) and "Kursk" (the region) are compatible.
+    return bool(a.place_admin1) and a.place_admin1 in (b.place_admin1, b.place_name) or (
+        bool(b.place_admin1) and b.place_admin1 == a.place_name)
+
+
+def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
+    if a.event_date and b.event_date:
+        a_end, b_end = a.event_date_end or a.event_date, b.event_date_end or b.event_date
+        return a.event_date - DAY_SLACK <= b_end and b.event_date - DAY_SLACK <= a_end
+    if a.article_id == b.article_id:
+        return None
+    if a.published_date and b.published_date:
+        return None if abs(a.published_date - b.published_date) <= UNDATED_WINDOW else False
+    return False
+
+
+def same_event(a: MentionKey, b: MentionKey) -> bool:
+    if a.event_type != b.event_type or _modality_group(a.modality) != _modality_group(b.modality):
+        return False
+    agent, place, when = _agent_match(a, b), _place_match(a, b), _time_match(a, b)
+    if False in (agent, place, when):
+        return False
+    return agent is True or place is True or a.article_id == b.article_id
+
+
+def _anchor(m: MentionKey) -> date:
+    return m.event_date or m.published_date or date.min
+
+
+def _blocks(m: MentionKey) -> list[tuple]:
+    """Mentions can only match inside a shared block: same type and modality group, plus a shared
+    agent country or name, a shared place, or the same article."""
+    base = (m.event_type, _modality_group(m.modality))
+    keys = [base + ("article", m.article_id)]
+    if m.agent_country or m.agent_id or m.agent_name:
+        keys.append(base + ("agent", m.agent_country or m.agent_id or (m.agent_name or "").lower()))
+    if m.place_name:
+        keys.append(base + ("place", m.place_admin1 or m.place_name))
+    return keys
+
+
+def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[str, str]:
+    """mention_id -> event_id for every mention. Cost grows linearly: each mention is compared with
+    at most ``neighbours`` earlier mentions of each block it is in."""
+    parent = {m.mention_id: m.mention_id for m in mentions}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    blocks: dict[tuple, list[MentionKey]] = defaultdict(list)
+    for m in mentions:
+        for key in _blocks(m):
+            blocks[key].append(m)
+    for group in blocks.values():
+        group.sort(key=lambda m: (_anchor(m), m.mention_id))
+        for i, m in enumerate(group):
+            for other in group[max(0, i - neighbours):i]:
+                if find(other.mention_id) != find(m.mention_id) and same_event(other, m):
+                    parent[find(m.mention_id)] = find(other.mention_id)
+    members: dict[str, list[MentionKey]] = defaultdict(list)
+    for m in mentions:
+        members[find(m.mention_id)].append(m)
+    mapping: dict[str, str] = {}
+    for group in members.values():
+        first = min(group, key=lambda m: (m.published_date or date.max, m.mention_id))
+        event_id = "ev_" + hashlib.sha256(first.mention_id.encode()).hexdigest()[:24]
+        for m in group:
+            mapping[m.mention_id] = event_id
+    return mapping
+
+
+def best_precision(values: list[str]) -> str:
+    return min(values, key=lambda p: PRECISION_ORDER.get(p, 9)) if values else "unknown"
+
+
+MODALITY_RANK = {"asserted": 0, "claimed": 1, "proposed": 2, "denied": 3, "hypothetical": 4}
+
+
+def key_of(m) -> MentionKey:
+    """A Mention record -> the fields clustering reads."""
+    return MentionKey(m.mention_id, m.article_id, m.event_type, m.modality, m.agent_id, m.agent_name,
+                      m.agent_country, m.place_name, m.place_admin1, m.event_date, m.event_date_end,
+                      m.published_date)
+
+
+def _first(mentions: list, field: str):
+    for m in mentions:
+        value = getattr(m, field)
+        if value is not None:
+            return value
+    return None
+
+
+def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
+    """Aggregate one cluster of Mention records into an Event record."""
+    from pipeline.records import Event
+
+    ranked = sorted(mentions, key=lambda m: (-m.confidence, m.published_date or date.max, m.mention_id))
+    dated = sorted((m for m in mentions if m.event_date), key=lambda m: (PRECISION_ORDER.get(m.date_precision, 9),
+                                                                           m.event_date))
+    with_agent = sorted((m for m in ranked if m.agent_id or m.agent_name),
+                        key=lambda m: (m.agent_id is None, -m.confidence))
+    placed = sorted((m for m in ranked if m.place_name), key=lambda m: (m.geo_precision or 9, -m.confidence))
+    best = ranked[0]
+    articles = sorted({m.article_id for m in mentions})
+    sources = sorted({outlets.get(a) or "unknown" for a in articles})
+    published = [m.published_date for m in mentions if m.published_date]
+    confidence = min(0.99, best.confidence + 0.02 * (len(sources) - 1))
+    agent = with_agent[0] if with_agent else None
+    place = placed[0] if placed else None
+    when = dated[0] if dated else None
+    return Event(
+        event_id=event_id,
+        event_type=best.event_type,
+        modality=min((m.modality for m in mentions), key=lambda x: MODALITY_RANK.get(x, 9)),
+        agent_id=agent.agent_id if agent else None,
+        agent_name=agent.agent_name if agent else None,
+        agent_country=agent.agent_country if agent else None,
+        target_id=_first(ranked, "target_id"),
+        target_name=_first(ranked, "target_name"),
+        target_country=_first(ranked, "target_country"),
+        place_name=place.place_name if place else None,
+        place_country=place.place_country if place else None,
+        place_admin1=place.place_admin1 if place else None,
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        geo_precision=place.geo_precision if place else None,
+        event_date=when.event_date if when else None,
+        event_date_end=when.event_date_end if when else None,
+        date_precision=when.date_precision if when else "unknown",
+        duration_days=_first(ranked, "duration_days"),
+        n_mentions=len(mentions),
+        n_articles=len(articles),
+        n_sources=len(sources),
+        sources=tuple(sources),
+        article_ids=tuple(articles),
+        first_reported=min(published) if published else None,
+        last_reported=max(published) if published else None,
+        confidence=round(confidence, 3),
+        plover_type=best.plover_type,
+        cameo_code=best.cameo_code,
+        evidence=best.sentence,
+        evidence_mention_id=best.mention_id,
+    )
+
+
+def assign_events(mentions: list, outlets: dict[str, str | None]) -> tuple[list, list]:
+    """All current mentions -> (the mentions with their event_id set, one Event per cluster)."""
+    from dataclasses import replace
+
+    mapping = cluster([key_of(m) for m in mentions])
+    with_ids = [m if m.event_id == mapping[m.mention_id] else replace(m, event_id=mapping[m.mention_id])
+                for m in mentions]
+    groups: dict[str, list] = defaultdict(list)
+    for m in with_ids:
+        groups[m.event_id].append(m)
+    events = [event_record(eid, group, outlets) for eid, group in sorted(groups.items())]
+    return with_ids, events
