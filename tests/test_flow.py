@@ -91,3 +91,33 @@ def test_cli_reports_bad_sql_and_missing_input(tmp_path):
     result = runner.invoke(main, ["run", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "wh")])
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+def test_two_articles_on_one_event_make_one_event_row(tmp_path):
+    """Two outlets report Israel's capture of the Rafah crossing: one events row, two articles, two sources."""
+    from flows.etl import etl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    dev = SEED_ARTICLE.parents[1] / "tests" / "data" / "dev" / "articles"
+    for name in ("003_levant_live_2024-05-07_rafah.txt", "004_gulf_evening_post_2024-05-07_rafah.txt"):
+        shutil.copy(dev / name, src / name)
+    wh_dir = tmp_path / "wh"
+    etl(input_dir=str(src), warehouse=str(wh_dir))
+    wh = Warehouse(wh_dir)
+    query = """select event_id, n_articles, n_sources, n_mentions from events
+               where event_type = 'OFFENSIVE' and place_name like 'Rafa%' and n_articles = 2"""
+    [event] = run_sql(wh, query).to_pylist()
+    assert event["n_sources"] == 2 and event["n_mentions"] >= 2
+    linked = run_sql(wh, "select count(distinct article_id) n from event_mentions where event_id = ?",
+                     [event["event_id"]])["n"][0].as_py()
+    assert linked == 2
+    # Every mention belongs to exactly one event, and the events account for every mention.
+    totals = run_sql(wh, "select (select count(*) from event_mentions where event_id is null) orphans, "
+                         "(select sum(n_mentions) from events) clustered, (select count(*) from event_mentions) m")
+    row = totals.to_pylist()[0]
+    assert row["orphans"] == 0 and row["clustered"] == row["m"]
+    # A new article on another event extends the table without duplicating this one.
+    shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    etl(input_dir=str(src), warehouse=str(wh_dir))
+    assert run_sql(wh, query).to_pylist() == [event]

@@ -143,9 +143,9 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "hypothetical"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if spec.name == "TALKS" and any(c.label_ == "PROPOSAL" and near(c, 6) for c in before):
+    if spec.symmetric and any(c.label_ == "PROPOSAL" and near(c, 6) for c in before):
         return "proposed"  # "offered to host new talks"
-    if spec.name == "TALKS" and not has_parties and not _is_definite(doc, s, trig):
+    if spec.symmetric and not has_parties and not _is_definite(doc, s, trig):
         return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
     if attributed and not spec.requires_cue:
         return "claimed"  # a demand is a speech act: reporting it asserts it

@@ -53,6 +53,7 @@ class EventType:
     cameo: str
     speaker_is_agent: bool
     location_in_sentence: bool
+    symmetric: bool  # both sides act alike ("Russia and Ukraine held talks"): the second named is the target
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -110,6 +111,7 @@ def _load_event_types(folder: Path) -> dict[str, EventType]:
             speaker_is_agent=bool(spec.get("speaker_is_agent", spec.get("requires_cue") == "DEMAND"
                                            or spec.get("default_modality") == "proposed")),
             location_in_sentence=bool(spec.get("location_in_sentence", False)),
+            symmetric=bool(spec.get("symmetric", False)),
         )
         for name, spec in raw.items()
     }

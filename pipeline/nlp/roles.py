@@ -173,7 +173,7 @@ def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand
     agent = nearest_left_actor(doc, s, trig.start)
     target = None
     # "Russia and Ukraine held talks": the first named is the agent, the other the target.
-    if agent is not None and spec.name == "TALKS":
+    if agent is not None and spec.symmetric:
         for role in s.actors:
             if role.end <= agent.start and doc[role.end:agent.start].text.strip() in ("and", "&"):
                 agent, target = role, agent
@@ -332,6 +332,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                     target = role
                     break
         agent = part(subject)
+        if target is None and spec.symmetric and subject is not None:  # "Russia and Ukraine exchanged ..."
+            target = next((part(c) for c in subject.children if c.dep_ == "conj"), None)
         return Roles(agent, target, decided=subject is not None)
     # A noun trigger: "counteroffensive", "talks", "ceasefire".
     for child in root.children:
@@ -360,7 +362,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
         subj = _subject(verb)
         agent = part(subj)
-        if agent is not None and target is None and spec.name == "TALKS" and subj is not None:
+        if agent is not None and target is None and spec.symmetric and subj is not None:
             target = next((part(c) for c in subj.children if c.dep_ == "conj"), None)
         if target is None:
             for child in verb.children:
