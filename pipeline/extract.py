@@ -30,6 +30,7 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         modality=draft.modality,
         attribution=draft.attribution,
         attribution_id=draft.attribution_id,
+        disputed_by=draft.disputed_by,
         agent=draft.agent.text if draft.agent else None,
         agent_id=draft.agent_ref.id if draft.agent_ref else None,
         agent_name=draft.agent_ref.name if draft.agent_ref else None,

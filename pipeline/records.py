@@ -51,6 +51,7 @@ class Mention:
     modality: str
     attribution: str | None
     attribution_id: str | None
+    disputed_by: str | None
     agent: str | None
     agent_id: str | None
     agent_name: str | None

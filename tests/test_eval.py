@@ -60,7 +60,7 @@ def test_score_counts_precision_recall_and_fields():
     def mention(mid, etype, sentence, **kw):
         base = dict(mention_id=mid, event_id=None, article_id="a", source_path="f.txt", published_date=None,
                     event_type=etype, trigger="x", trigger_start=0, trigger_end=1, modality="asserted",
-                    attribution=None, attribution_id=None, agent=None, agent_id=None, agent_name=None,
+                    attribution=None, attribution_id=None, disputed_by=None, agent=None, agent_id=None, agent_name=None,
                     agent_country=None, agent_sector=None, target=None, target_id=None, target_name=None,
                     target_country=None, target_sector=None, location=None, place_name=None, place_country=None,
                     place_admin1=None, latitude=None, longitude=None, geo_precision=None, geonameid=None,

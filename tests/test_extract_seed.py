@@ -80,6 +80,12 @@ def test_ukrainian_incursion_last_august(mentions):
     assert "incursion last August" in m.sentence
 
 
+def test_a_later_denial_disputes_trumps_claim(mentions):
+    [claim] = [m for m in of_type(mentions, "OFFENSIVE") if m.modality == "claimed"]
+    assert claim.attribution == "Trump" and claim.agent_id == "RUS_MIL"
+    assert claim.disputed_by == "Ukraine's military leadership"
+
+
 def test_denied_encirclement_is_not_asserted(mentions):
     [m] = [m for m in of_type(mentions, "OFFENSIVE") if "encircled" in m.sentence]
     assert m.modality == "denied"

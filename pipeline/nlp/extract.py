@@ -23,6 +23,8 @@ from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
 from pipeline.normalize.places import Gazetteer, Place, gazetteer
 
+DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
+
 
 @dataclass(frozen=True)
 class EventDraft:
@@ -52,6 +54,8 @@ class EventDraft:
     plover_mode: str
     cameo: str
     confidence: float
+    disputed_by: str | None = None  # who denied this claim in a later sentence
+    disputed_by_id: str | None = None
 
     @property
     def date_precision(self) -> str:
@@ -171,7 +175,14 @@ def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
     # Countries of the actors named in the article decide between places of the same name.
     countries = frozenset(c for s in sentences for r in s.actors if (c := actor_country(r.id)))
     drafts: list[EventDraft] = []
+    last_claims: list[tuple[int, int]] = []  # (sentence index, draft index) of claimed mentions
     for index, s in enumerate(sentences):
+        if not s.triggers and (denier := mod.denial_of_claims(doc, s, sentences, index)) is not None:
+            # "Ukraine's military leadership denied the claims.": the latest claim nearby is disputed.
+            recent = [k for i, k in last_claims if index - i <= DENIAL_REACH]
+            if recent:
+                k = recent[-1]
+                drafts[k] = replace(drafts[k], disputed_by=denier.text, disputed_by_id=denier.id)
         found: list[EventDraft] = []
         for trig in s.triggers:
             spec = types.get(trig.label_)
@@ -187,5 +198,8 @@ def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
                     break
             else:
                 found.append(draft)
-        drafts.extend(found)
+        for draft in found:
+            if draft.modality == "claimed":
+                last_claims.append((index, len(drafts)))
+            drafts.append(draft)
     return drafts

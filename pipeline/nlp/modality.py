@@ -150,3 +150,26 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
     if attributed and not spec.requires_cue:
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
+
+
+CLAIM_NOUNS = {"claim", "claims", "report", "reports", "allegation", "allegations", "accusation", "accusations",
+               "assertion", "assertions", "account", "statement", "it", "this", "that"}
+
+
+def denial_of_claims(doc: Doc, s: SentenceView, sentences: list[SentenceView], index: int) -> Role | None:
+    """'X denied the claims' with no event of its own: who denied, else None."""
+    for cue in s.cues:
+        if cue.label_ not in ("DENIAL", "REJECTION") or cue.end >= s.span.end:
+            continue
+        following = [t.lower_ for t in doc[cue.end:min(cue.end + 3, s.span.end)]]
+        if any(w in CLAIM_NOUNS for w in following):
+            start = s.span.start
+            while start < cue.start and (doc[start].is_space or doc[start].is_punct):
+                start += 1
+            inside = [r for r in s.actors if start <= r.start and r.end <= cue.start]
+            if 0 < cue.start - start <= 6:  # "Ukraine's military leadership denied the claims"
+                return Role(doc[start:cue.start].text, inside[0].id if inside else None, start, cue.start, "NP")
+            if doc.has_annotation("DEP") and (who := _subject_role(s, cue.root)) is not None:
+                return who
+            return inside[-1] if inside else None
+    return None

@@ -169,6 +169,8 @@ def sentence_views(doc: Doc) -> list[SentenceView]:
     quotes = quote_spans(doc)
     views = []
     for sent in doc.sents:
+        if not sent.text.strip():
+            continue  # the line breaks between paragraphs
         first = dateline_end(sent)
         views.append(SentenceView(
             span=sent,
