@@ -12,6 +12,11 @@ from pipeline.records import Article, Mention
 NLP_BATCH_SIZE = 64
 
 
+def _columns(source: object | None, **columns: str) -> dict:
+    """Record columns read from one normalised value's attributes; all NULL when there is none."""
+    return {col: (getattr(source, attr) if source is not None else None) for col, attr in columns.items()}
+
+
 def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str) -> Mention:
     mention_id = content_hash(
         f"{article.article_id}\x1f{draft.event_type}\x1f{draft.trigger_start}\x1f{draft.trigger_end}"
@@ -32,32 +37,21 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         attribution_id=draft.attribution_id,
         disputed_by=draft.disputed_by,
         agent=draft.agent.text if draft.agent else None,
-        agent_id=draft.agent_ref.id if draft.agent_ref else None,
-        agent_name=draft.agent_ref.name if draft.agent_ref else None,
-        agent_country=draft.agent_ref.country if draft.agent_ref else None,
-        agent_sector=draft.agent_ref.sector if draft.agent_ref else None,
+        **_columns(draft.agent_ref, agent_id="id", agent_name="name", agent_country="country",
+                   agent_sector="sector"),
         target=draft.target.text if draft.target else None,
-        target_id=draft.target_ref.id if draft.target_ref else None,
-        target_name=draft.target_ref.name if draft.target_ref else None,
-        target_country=draft.target_ref.country if draft.target_ref else None,
-        target_sector=draft.target_ref.sector if draft.target_ref else None,
+        **_columns(draft.target_ref, target_id="id", target_name="name", target_country="country",
+                   target_sector="sector"),
         location=draft.location.role.text if draft.location else None,
-        place_name=draft.place.name if draft.place else None,
-        place_country=draft.place.country if draft.place else None,
-        place_admin1=draft.place.admin1 if draft.place else None,
-        latitude=draft.place.latitude if draft.place else None,
-        longitude=draft.place.longitude if draft.place else None,
-        geo_precision=draft.place.precision if draft.place else None,
-        geonameid=draft.place.geonameid if draft.place else None,
+        **_columns(draft.place, place_name="name", place_country="country", place_admin1="admin1",
+                   latitude="latitude", longitude="longitude", geo_precision="precision", geonameid="geonameid"),
         event_date=period.start if period else None,
         event_date_end=period.end if period else None,
         date_precision=draft.date_precision,
         date_text=draft.date_text,
         duration_days=draft.duration_days,
-        count_value=draft.count.value if draft.count else None,
-        count_unit=draft.count.unit if draft.count else None,
-        count_approximate=draft.count.approximate if draft.count else None,
-        count_text=draft.count.text if draft.count else None,
+        **_columns(draft.count, count_value="value", count_unit="unit", count_approximate="approximate",
+                   count_text="text"),
         plover_type=draft.plover_type or None,
         plover_mode=draft.plover_mode or None,
         cameo_code=draft.cameo or None,
