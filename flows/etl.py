@@ -24,7 +24,7 @@ from prefect.tasks import exponential_backoff
 from pipeline import dedup, incremental, ingest, progress
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
-from pipeline.load import ALL_ROWS, CommitResult, Warehouse
+from pipeline.load import ALL_ROWS, PERMANENT_ERRNOS, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
@@ -39,8 +39,8 @@ def _transient(task, task_run, state) -> bool:
         state.result()
     except FrontlineError:
         return False
-    except (OSError, TimeoutError):
-        return True
+    except (OSError, TimeoutError) as exc:
+        return getattr(exc, "errno", None) not in PERMANENT_ERRNOS
     except BaseException:
         return False
     return False

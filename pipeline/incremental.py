@@ -51,6 +51,8 @@ def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
     for path in paths:
         rel = path.relative_to(input_dir).as_posix()
         try:
+            if path.is_symlink() or not path.is_file():
+                raise OSError("not hashed: ingest decides about links and special files")
             size = path.stat().st_size
             sha = file_sha256(path)
         except OSError:

@@ -66,12 +66,14 @@ def discover_files(input_dir: Path) -> list[Path]:
     """Every regular file under ``input_dir``, recursively, in a stable order.
 
     Hidden files and folders (names starting with '.') are skipped: they are
-    editor, VCS and OS litter, not articles. Symlinks are not followed.
+    editor, VCS and OS litter, not articles. Symlinked folders are listed but not
+    entered (``read_file`` rejects them), so loops and escapes cannot happen.
     """
     found: list[Path] = []
     for root, dirs, files in os.walk(input_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+        linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
+        for name in sorted(files + linked):
             if not name.startswith("."):
                 found.append(Path(root) / name)
     return found
@@ -327,11 +329,29 @@ def relative_source_path(path: Path, input_dir: Path) -> str:
     return path.relative_to(input_dir).as_posix()
 
 
+def _unsafe(path: Path, input_dir: Path) -> BadArticle | None:
+    """Symlinks may only point inside the input folder, and only at files."""
+    if not path.is_symlink():
+        return None if path.is_file() else BadArticle(errors.NOT_A_FILE, "not a regular file")
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # dangling link or a loop
+        return BadArticle(errors.UNREADABLE, f"symlink cannot be resolved: {exc}")
+    if not target.is_relative_to(input_dir.resolve()):
+        return BadArticle(errors.OUTSIDE_INPUT, "symlink points outside the input directory; not followed")
+    if not target.is_file():
+        return BadArticle(errors.NOT_A_FILE, "symlink to a folder; folders behind links are not followed")
+    return None
+
+
 def read_file(
     path: Path, input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     """Read one input file; oversize and unreadable files become rejects, never exceptions."""
     source_path = relative_source_path(path, input_dir)
+    problem = _unsafe(path, input_dir)
+    if problem is not None:
+        return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now)])
     try:
         size = path.stat().st_size
         if size > max_bytes:

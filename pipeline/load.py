@@ -16,6 +16,8 @@ stored are skipped, so loading the same input twice changes nothing.
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
 import logging
 import os
@@ -45,6 +47,8 @@ FORMAT_VERSION = 1
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
+# Errors no retry will cure: report them instead.
+PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 ReplaceSpec = tuple[str, list | None]
 ALL_ROWS: ReplaceSpec = ("*", None)  # replace spec that empties a table
 
@@ -131,11 +135,11 @@ class Warehouse:
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The committed rows of one table (partition column included) as Arrow."""
         schema = table_schema(name)
-        files = [str(self.root / f) for f in self.manifest().files(name)]
+        files = self.manifest().files(name)
         if not files:
             return schema.arrow_schema().empty_table().select(columns or schema.column_names)
         with duckdb.connect() as con:
-            rel = con.sql(schema.cast_select_sql(self._parquet_source(files)))
+            rel = con.sql(self._select_sql(schema, files))
             if columns:
                 rel = rel.select(*columns)
             return rel.to_arrow_table()
@@ -166,8 +170,17 @@ class Warehouse:
         the table (a derived table rebuilt whole). Then rows whose key is not
         stored yet are added. Readers see all of it or none of it.
         """
+        try:
+            return self._commit(batches, replace or {}, then)
+        except OSError as exc:
+            if exc.errno in PERMANENT_ERRNOS:
+                raise WarehouseError(
+                    f"cannot write to the warehouse {self.root}: {exc.strerror or exc}; nothing was published, "
+                    f"the previous snapshot is intact") from exc
+            raise  # transient: the caller may retry
+
+    def _commit(self, batches: dict[str, pa.Table], replace: dict, then) -> CommitResult:
         self.root.mkdir(parents=True, exist_ok=True)
-        replace = replace or {}
         with self._lock():
             manifest = self.manifest()
             self._remove_orphans(manifest)
@@ -204,6 +217,12 @@ class Warehouse:
                 entry["rows"] = entry.get("rows", 0) - removed
             if name not in batches:
                 continue
+            if entry["files"]:
+                check_compatible(schema, stored_columns(self.root, entry["files"]))
+            if entry.get("schema_version", schema.version) > schema.version:
+                raise WarehouseError(
+                    f"{name}: the warehouse was written with schema version {entry['schema_version']}, newer than "
+                    f"this frontline's version {schema.version}; upgrade frontline instead of writing to it")
             new_rows = self._new_rows(conform(batches[name], schema), schema, entry["files"])
             result.added[name] = new_rows.num_rows
             if new_rows.num_rows:
@@ -292,10 +311,23 @@ class Warehouse:
         return (f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, "
                 f"union_by_name = true{extra})")
 
+    def _select_sql(self, schema: TableSchema, files: list[str]) -> str:
+        """SELECT giving the declared columns over stored files written under any compatible version:
+        columns added since a file was written read as NULL."""
+        if not files:
+            return schema.empty_select_sql()
+        stored = stored_columns(self.root, files)
+        check_compatible(schema, stored)
+        part = schema.partition.column if schema.partition else None
+        cols = []
+        for c in schema.columns:
+            present = c.name in stored or c.name == part
+            source = f'"{c.name}"' if present else "NULL"
+            cols.append(f'CAST({source} AS {c.duckdb_type}) AS "{c.name}"')
+        return f"SELECT {', '.join(cols)} FROM {self._parquet_source([str(self.root / f) for f in files])}"
+
     def _view_sql(self, schema: TableSchema, manifest: Manifest) -> str:
-        files = [str(self.root / f) for f in manifest.files(schema.name)]
-        body = schema.cast_select_sql(self._parquet_source(files)) if files else schema.empty_select_sql()
-        return f"CREATE OR REPLACE VIEW {schema.name} AS {body}"
+        return f"CREATE OR REPLACE VIEW {schema.name} AS {self._select_sql(schema, manifest.files(schema.name))}"
 
     def _publish_catalog(self, manifest: Manifest) -> None:
         """Build the catalog in a new file and rename it over the old one: readers never see it half-built."""
@@ -360,6 +392,39 @@ class Warehouse:
         for tmp in self.root.glob("*.tmp"):
             log.warning("removing %s: left by a run that did not finish", tmp.name)
             tmp.unlink(missing_ok=True)
+
+
+# Stored type -> declared types it may be read as when a declaration changes.
+_WIDENINGS = {
+    (pa.int32(), pa.int64()), (pa.int32(), pa.float64()), (pa.int64(), pa.float64()),
+    (pa.float32(), pa.float64()), (pa.date32(), pa.timestamp("us", tz="UTC")),
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def _file_schema(path: str) -> pa.Schema:
+    return pq.read_schema(path)  # files never change once written, so caching by path is safe
+
+
+def stored_columns(root: Path, files: list[str]) -> dict[str, pa.DataType]:
+    """Columns present in any of the files, with their stored types."""
+    found: dict[str, pa.DataType] = {}
+    for f in files:
+        for field in _file_schema(str(root / f)):
+            found.setdefault(field.name, field.type)
+    return found
+
+
+def check_compatible(schema: TableSchema, stored: dict[str, pa.DataType]) -> None:
+    """Added columns are fine (old files read as NULL); a changed type must be a safe widening."""
+    for column in schema.data_columns:
+        have = stored.get(column.name)
+        want = column.arrow_type
+        if have is None or have == want or (have, want) in _WIDENINGS or pa.types.is_null(have):
+            continue
+        raise WarehouseError(
+            f"{schema.name}.{column.name} is stored as {have} but declared as {want} (schema version "
+            f"{schema.version}): an incompatible change; write a migration or keep the old type")
 
 
 def _sql_string(value: str | Path) -> str:

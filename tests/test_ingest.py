@@ -123,3 +123,31 @@ def test_parse_date_rejects_impossible_dates():
         parse_date("2025-02-29")
     with pytest.raises(BadArticle):
         parse_date(None)
+
+
+def test_symlinks_outside_the_input_loops_and_linked_folders_are_rejected_not_followed(tmp_path):
+    from pipeline.ingest import read_files
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Troops attacked the town.\n")
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "ok.txt").write_text("Headline\n\nTroops attacked the town on Friday.\n")
+    (src / "inside_link.txt").symlink_to(src / "ok.txt")
+    (src / "escape.txt").symlink_to(outside)
+    (src / "loop").symlink_to(src / "loop")
+    (src / "sub" / "up").symlink_to(src)  # a folder loop
+    result = read_files(discover_files(src), src, run_id="r", now=NOW)
+    reasons = {r.source_path: r.reason for r in result.rejects}
+    assert reasons == {"escape.txt": "outside_input", "loop": "unreadable", "sub/up": "not_a_file"}
+    assert sorted(a.source_path for a in result.articles) == ["inside_link.txt", "ok.txt"]
+
+
+def test_odd_file_names_are_stored_faithfully(tmp_path):
+    from pipeline.ingest import read_files
+
+    names = ["with space.txt", "quote's \"double\".txt", "new\nline.txt", "кириллица ملف.txt"]
+    for name in names:
+        (tmp_path / name).write_text("Headline\n\nBody text.\n")
+    result = read_files(discover_files(tmp_path), tmp_path, run_id="r", now=NOW)
+    assert sorted(a.source_path for a in result.articles) == sorted(names)
