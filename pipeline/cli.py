@@ -183,19 +183,68 @@ def _reasons(by_reason: dict[str, int]) -> str:
 @main.command()
 @click.argument("query")
 @warehouse_option
-def sql(query: str, warehouse: str) -> None:
-    """Run a read-only SQL QUERY over the warehouse and print the result.
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
+              show_default=True, help="How to print or write the result.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def sql(query: str, warehouse: str, fmt: str, output: str | None) -> None:
+    """Run a read-only SQL QUERY over the warehouse and print or write the result.
 
-    Example: frontline sql "select event_type, count(*) from event_mentions group by 1"
+    Example: frontline sql "select event_type, count(*) from events group by 1" --format csv -o counts.csv
     """
     from pipeline.load import Warehouse
-    from pipeline.query import rich_table, run_sql
+    from pipeline.query import rich_table, run_sql, write_result
 
     try:
         table = run_sql(Warehouse(warehouse), query)
+        if fmt == "table" and not output:
+            Console(width=max(Console().width, 160)).print(rich_table(table))
+        else:
+            write_result(table, "csv" if fmt == "table" else fmt, output)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    Console(width=max(Console().width, 160)).print(rich_table(table))
+
+
+def _date_option(value: str | None, name: str):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=name) from None
+
+
+@main.command()
+@warehouse_option
+@click.option("--type", "event_type", help="OFFENSIVE, TALKS, CEASEFIRE_PROPOSAL, SURRENDER_DEMAND ...")
+@click.option("--actor", help="Actor id (RUS_PUTIN) or part of a name, as agent or target.")
+@click.option("--since", help="Events on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Events on or before this date (YYYY-MM-DD).")
+@click.option("--place", help="Part of a place or region name, or an ISO3 country code.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+def events(warehouse: str, event_type: str | None, actor: str | None, since: str | None, until: str | None,
+           place: str | None, limit: int, fmt: str, output: str | None) -> None:
+    """List events (one row per real-world event) with filters, no SQL needed.
+
+    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Kursk
+    """
+    from pipeline.load import Warehouse
+    from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
+
+    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit)
+    query, params = events_query(f)
+    try:
+        table = run_sql(Warehouse(warehouse), query, params)
+        if fmt == "table" and not output:
+            Console(width=max(Console().width, 180)).print(rich_table(table, title=f"{table.num_rows} events"))
+        else:
+            write_result(table, "csv" if fmt == "table" else fmt, output)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pipeline.errors import BadArticle
 from pipeline.records import Article, Reject
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_BODY_CHARS = 1_000_000  # spaCy's default max_length: longer bodies are not news articles
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 
@@ -274,6 +275,9 @@ def parse_document(
         result.rejects.append(make_reject(source_path, exc, sha, len(data), run_id=run_id, now=now))
         return result
     for item in parsed:
+        if not isinstance(item, BadArticle) and len(item.body) > MAX_BODY_CHARS:
+            item = BadArticle(errors.TOO_LARGE, f"body has {len(item.body)} characters, over the "
+                                                f"{MAX_BODY_CHARS}-character limit", item.record)
         if isinstance(item, BadArticle):
             result.rejects.append(make_reject(source_path, item, sha, len(data), run_id=run_id, now=now))
             continue

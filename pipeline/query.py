@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import duckdb
 import pyarrow as pa
 from rich.table import Table
 
 from pipeline.errors import QueryError
 from pipeline.load import Warehouse
+
+EVENT_COLUMNS = ("event_date, date_precision, event_type, modality, agent_name, target_name, place_name, "
+                 "n_articles, n_sources, confidence, evidence, event_id")
 
 EVENTS_SQL = """
 SELECT event_type, modality, agent, target, location, event_date, date_precision,
@@ -43,3 +49,73 @@ def _cell(value: object, max_cell: int) -> str:
         return ""
     text = f"{value:.2f}" if isinstance(value, float) else str(value)
     return text if len(text) <= max_cell else text[: max_cell - 1] + "\u2026"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    event_type: str | None = None
+    actor: str | None = None  # id or name, as agent or target
+    since: date | None = None
+    until: date | None = None
+    place: str | None = None
+    limit: int = 100
+
+
+def events_query(f: EventFilter) -> tuple[str, list]:
+    """SQL over `events` for the filters, with every user value a bound parameter, never pasted in."""
+    where, params = [], []
+    if f.event_type:
+        where.append("event_type = ?")
+        params.append(f.event_type.upper())
+    if f.actor:
+        where.append("(lower(agent_id) = lower(?) OR lower(target_id) = lower(?) "
+                     "OR agent_name ILIKE ? OR target_name ILIKE ?)")
+        params += [f.actor, f.actor, f"%{f.actor}%", f"%{f.actor}%"]
+    if f.since:
+        where.append("coalesce(event_date_end, event_date, last_reported) >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("coalesce(event_date, first_reported) <= ?")
+        params.append(f.until)
+    if f.place:
+        where.append("(place_name ILIKE ? OR place_admin1 ILIKE ? OR place_country = upper(?))")
+        params += [f"%{f.place}%", f"%{f.place}%", f.place]
+    sql = f"SELECT {EVENT_COLUMNS} FROM events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY coalesce(event_date, first_reported) DESC NULLS LAST, n_articles DESC, event_id LIMIT ?"
+    return sql, params + [f.limit]
+
+
+FORMATS = ("table", "csv", "jsonl", "parquet")
+
+
+def write_result(table: pa.Table, fmt: str, output: str | None) -> None:
+    """Write a query result as CSV, JSON Lines or Parquet to a file (or CSV/JSON Lines to stdout)."""
+    import json
+    import sys
+
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    if fmt == "parquet":
+        if not output:
+            raise QueryError("--format parquet needs --output FILE")
+        pq.write_table(table, output)
+        return
+    sink = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            import io
+
+            buf = io.BytesIO()
+            pacsv.write_csv(table, buf)
+            sink.write(buf.getvalue().decode("utf-8"))
+        elif fmt == "jsonl":
+            for row in table.to_pylist():
+                sink.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+        else:
+            raise QueryError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    finally:
+        if output:
+            sink.close()

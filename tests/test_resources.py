@@ -1,0 +1,60 @@
+"""Big, many and deep inputs stay within bounded memory and time (measured, not timed: no speed asserts)."""
+
+import os
+import tracemalloc
+from datetime import datetime, timezone
+
+from pipeline import ingest, incremental
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+MB = 1024 * 1024
+
+
+def test_a_50_mb_single_line_file_is_rejected_unread_by_default(tmp_path):
+    big = tmp_path / "one_line.txt"
+    with big.open("wb") as fh:
+        for _ in range(50):
+            fh.write(b"x" * MB)
+    tracemalloc.start()
+    [scanned] = incremental.scan([big], tmp_path)  # hashing streams the file
+    result = ingest.read_file(big, tmp_path, run_id="r", now=NOW)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert scanned.size_bytes == 50 * MB and scanned.content_sha256
+    assert [r.reason for r in result.rejects] == ["too_large"]
+    assert peak < 5 * MB
+
+
+def test_a_body_longer_than_the_nlp_limit_is_rejected_not_crashed(tmp_path):
+    text = " date 2025-03-15 Wire / world\n\nHeadline\n\n" + ("Troops advanced. " * 70_000)
+    result = ingest.parse_document(text.encode(), "long.txt", run_id="r", now=NOW)
+    assert result.articles == []
+    assert result.rejects[0].reason == "too_large" and "character" in result.rejects[0].detail
+
+
+def test_a_hundred_thousand_files_and_a_deep_tree(tmp_path):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for i in range(100_000):
+        (flat / f"{i:06d}.txt").touch()
+    deep = tmp_path / "deep"
+    path = deep
+    for i in range(200):
+        path = path / f"d{i}"
+    path.mkdir(parents=True)
+    (path / "article.txt").write_text("Headline\n\nTroops attacked the town.\n")
+
+    tracemalloc.start()
+    files = ingest.discover_files(flat)
+    scanned = incremental.scan(files, flat)
+    rejects = sum(len(ingest.read_file(f, flat, run_id="r", now=NOW).rejects) for f in files[:20_000])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(files) == len(scanned) == 100_000 and rejects == 20_000
+    assert peak < 200 * MB  # about 1 kB of bookkeeping per file
+
+    [found] = ingest.discover_files(deep)
+    assert found == path / "article.txt"
+    assert len(os.fspath(found.relative_to(deep)).split(os.sep)) == 201
+    [article] = ingest.read_file(found, deep, run_id="r", now=NOW).articles
+    assert article.source_path.count("/") == 200
