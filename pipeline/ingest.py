@@ -90,8 +90,12 @@ def article_id(title: str | None, body: str) -> str:
     return content_hash(canon)[:32]
 
 
-def normalise_text(data: bytes) -> str:
-    """Bytes -> NFC text with LF line endings; raises BadArticle for binary or non-UTF-8 input."""
+def normalise_text(data: bytes, *, nfc: bool = True) -> str:
+    """Bytes -> NFC text with LF line endings; raises BadArticle for binary or non-UTF-8 input.
+
+    JSON is normalised per field after parsing (``nfc=False`` here): NFC on the raw document
+    could fuse an escape's letter with a following combining mark ("\\n" + U+0303 -> "\\ñ").
+    """
     if not data.strip():
         raise BadArticle(errors.EMPTY_FILE, "the file is empty or only whitespace")
     if b"\x00" in data:
@@ -102,8 +106,10 @@ def normalise_text(data: bytes) -> str:
         raise BadArticle(
             errors.UNDECODABLE, f"not valid UTF-8 at byte {exc.start}: {data[exc.start:exc.start + 8]!r}"
         ) from None
+    if not text.strip():
+        raise BadArticle(errors.EMPTY_FILE, "the file holds only a byte-order mark or whitespace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text) if nfc else text
 
 
 def parse_date(value: object) -> date:
@@ -115,15 +121,15 @@ def parse_date(value: object) -> date:
     text = value.strip()
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     try:
         return date.fromisoformat(text[:10])
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     try:
         parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         parsed = None
     if parsed is not None:
         return parsed.date()
@@ -192,7 +198,9 @@ def _optional_str(value: object) -> str | None:
         return None
     if isinstance(value, dict):  # e.g. {"source": {"name": "Reuters"}}
         value = value.get("name") or value.get("title")
-    return " ".join(str(value).split()) or None
+        if value is None:
+            return None
+    return unicodedata.normalize("NFC", " ".join(str(value).split())) or None
 
 
 def fields_from_json(obj: object, record: int) -> Fields:
@@ -220,15 +228,25 @@ def fields_from_json(obj: object, record: int) -> Fields:
     )
 
 
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to parse"
+    return str(exc)  # e.g. an integer with more digits than Python converts
+
+
 def parse_json_lines(text: str) -> list[Fields | BadArticle]:
     out: list[Fields | BadArticle] = []
+    if not text.strip():
+        return [BadArticle(errors.EMPTY_FILE, "no JSON lines")]
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(BadArticle(errors.BAD_JSON, f"line {lineno}: {exc.msg} at column {exc.colno}", lineno))
+        except (ValueError, RecursionError) as exc:
+            out.append(BadArticle(errors.BAD_JSON, f"line {lineno}: {_json_problem(exc)}", lineno))
             continue
         try:
             out.append(fields_from_json(obj, lineno))
@@ -240,11 +258,13 @@ def parse_json_lines(text: str) -> list[Fields | BadArticle]:
 def parse_json_document(text: str) -> list[Fields | BadArticle]:
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadArticle(errors.BAD_JSON, f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadArticle(errors.BAD_JSON, _json_problem(exc)) from None
     if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
         doc = doc["articles"]
     items = doc if isinstance(doc, list) else [doc]
+    if not items:
+        raise BadArticle(errors.EMPTY_FILE, "the JSON document holds no articles")
     out: list[Fields | BadArticle] = []
     for index, obj in enumerate(items):
         try:
@@ -262,7 +282,7 @@ def parse_document(
     result = IngestResult()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        text = normalise_text(data)
+        text = normalise_text(data, nfc=suffix not in JSON_LINES_SUFFIXES | JSON_SUFFIXES)
         if suffix in JSON_LINES_SUFFIXES:
             parsed, fmt = parse_json_lines(text), "jsonl"
         elif suffix in JSON_SUFFIXES:

@@ -54,11 +54,16 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def get_json(client: httpx.Client, method: str, url: str, **kw):
+def get_json(client: httpx.Client, method: str, url: str, *, must: bool = False, **kw):
+    """The JSON answer, or None while the server is not ready; ``must``: fail with the server's words."""
     try:
         r = client.request(method, url, **kw)
     except httpx.HTTPError:
+        if must:
+            raise
         return None
+    if must:
+        assert r.status_code in (200, 201), f"{method} {url}: {r.status_code} {r.text[:500]}"
     return r.json() if r.status_code in (200, 201) else None
 
 
@@ -92,14 +97,16 @@ def test_served_deployment_completes_a_run_on_a_local_server(tmp_path):
                 STARTUP_TIMEOUT, "the deployment to be registered", serve)
             assert deployment["parameters"]["input_dir"] == str(src)
             assert deployment["schedules"], "the deployment has its interval schedule"
-            run = get_json(client, "POST", f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
+            # Retried only while the API refuses (a busy machine can answer 5xx right after registration).
+            run = wait_for(lambda: get_json(client, "POST", f"{api}/deployments/{deployment['id']}/create_flow_run",
+                                            json={}), 60, "the API to accept a flow run", serve)
             final = wait_for(
                 lambda: (lambda fr: fr if fr and fr["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED")
                          else None)(get_json(client, "GET", f"{api}/flow_runs/{run['id']}")),
                 RUN_TIMEOUT, "the flow run to finish", serve)
             assert final["state"]["type"] == "COMPLETED", (logs / "serve.log").read_text()[-3000:]
             artifacts = get_json(client, "POST", f"{api}/artifacts/filter",
-                                 json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+                                 json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, must=True)
             assert any(a["key"] == "frontline-run-summary" and "Top new events" in a["data"] for a in artifacts)
     finally:
         for proc in (serve, server):

@@ -59,7 +59,15 @@ def _infer_year(month: int, day: int, published: date) -> int:
 
 
 def resolve_date(text: str, published: date | None) -> Period | None:
-    """Resolve one date expression; None when it cannot be resolved (e.g. relative, no publication date)."""
+    """Resolve one date expression; None when it cannot be resolved (e.g. relative, no publication date,
+    or a date outside the calendar: year 0, 'a million days ago')."""
+    try:
+        return _resolve(text, published)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve(text: str, published: date | None) -> Period | None:
     t = " ".join(text.lower().replace(",", " ").split())
     t = t.removeprefix("the ")
     # Absolute forms first: they need no publication date.
