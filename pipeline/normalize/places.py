@@ -49,11 +49,16 @@ class _Town:
     population: int
 
 
+_APOSTROPHES = re.compile(r"['’`]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _key(name: str) -> str:
     """Case-, accent- and punctuation-insensitive lookup key."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"['’`]", "", text)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split()).removeprefix("the ")
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = _APOSTROPHES.sub("", name.lower())
+    return " ".join(_NON_ALNUM.sub(" ", text).split()).removeprefix("the ")
 
 
 class Gazetteer:
