@@ -230,7 +230,7 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     written, without an id. ``strict`` keeps only noun phrases that name a party (for targets: the
     attacked party, not "radar sites").
     """
-    if token is None:
+    if token is None or token.i < s.body_start:
         return None
     if (role := _actor(s, token)) is not None:
         return role
@@ -253,11 +253,22 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
 
 
 def resolve_reference(s: SentenceView, token: Token, sentences: list[SentenceView], index: int) -> Role | None:
-    """'it', 'they' -> the last group or country named before; 'he', 'she' -> the last person."""
+    """'it', 'they' -> the last group or country named before; 'he', 'she' -> the last person.
+
+    In reported speech the speaker comes first: in "The M23 said they had taken Goma", they = the M23.
+    """
     word = token.lower_
     if word not in {"he", "she", "it", "they", "its", "their", "his", "her"}:
         return None
     people = word in {"he", "she", "his", "her"}
+    report_verbs = {c.root.i for c in s.cues_of("REPORT")}
+    for ancestor in token.ancestors:
+        if ancestor.i in report_verbs:
+            speaker = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
+            role = _actor(s, speaker) if speaker is not None and speaker.i != token.i else None
+            if role is not None and (role.label in PERSON_LABELS) == people:
+                return role
+            break
     pool = [r for r in s.actors if r.end <= token.i]
     for back in range(index - 1, max(-1, index - 3), -1):
         pool = [r for r in sentences[back].actors] + pool
@@ -323,7 +334,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         passive = _child(root, PASSIVE_SUBJECT_DEPS)
         by_agent = _child(root, AGENT_DEPS)
         if passive is not None or by_agent is not None or any(c.dep_ == "aux:pass" for c in root.children):
-            return Roles(part(by_agent), party(passive), decided=True)
+            # "hit by a missile": a weapon is no agent; "shelled by RSF artillery" names one.
+            return Roles(party(by_agent), party(passive), decided=True)
         subject = _subject(root)
         target = party(_child(root, OBJECT_DEPS))
         if target is None:
@@ -383,6 +395,8 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
     surface = surface_roles(doc, s, trig, spec, demand)
     if not doc.has_annotation("DEP") or (demand is None and between_roles(doc, s, trig).agent is not None):
         return surface
+    if spec.symmetric and surface.agent is not None and surface.target is not None and surface.target.end <= trig.start:
+        return surface  # "X and Y held talks": coordination read from the words; long subjects trip the parser
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
     agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)
     target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)

@@ -50,6 +50,7 @@ class SentenceView:
     cues: list[Span]
     dates: list[Span]
     quotes: list[tuple[int, int]]
+    body_start: int = 0  # first token after a dateline ("KHARTOUM —"): nothing before it takes a role
 
     def cues_of(self, label: str) -> list[Span]:
         return [c for c in self.cues if c.label_ == label]
@@ -180,6 +181,7 @@ def sentence_views(doc: Doc) -> list[SentenceView]:
             cues=sorted((c for c in cues if within(c, sent)), key=lambda c: c.start),
             dates=[d for d in dates if within(d, sent)],
             quotes=[(a, b) for a, b in quotes if a < sent.end and b > sent.start],
+            body_start=first,
         ))
     return views
 
