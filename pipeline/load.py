@@ -410,8 +410,8 @@ def stored_columns(root: Path, files: list[str]) -> dict[str, pa.DataType]:
     """Columns present in any of the files, with their stored types."""
     found: dict[str, pa.DataType] = {}
     for f in files:
-        for field in _file_schema(str(root / f)):
-            found.setdefault(field.name, field.type)
+        for column in _file_schema(str(root / f)):
+            found.setdefault(column.name, column.type)
     return found
 
 

@@ -14,7 +14,7 @@ from conftest import ROOT
 
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
-    for name, command in main.commands.items():
+    for name in main.commands:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example: frontline " + name in result.output.replace("\n", " "), name

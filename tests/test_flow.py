@@ -1,6 +1,5 @@
 """The whole path on Prefect: files -> flow -> Parquet -> SQL."""
 
-import json
 import shutil
 
 import pytest

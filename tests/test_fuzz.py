@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date, datetime, timezone
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import errors

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, timezone
 
-import pytest
 
 from pipeline.extract import extract_mentions
 from pipeline.ingest import parse_document

