@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import re
 import logging
 import os
 import uuid
@@ -338,6 +339,8 @@ class Warehouse:
             con.execute("USE catalog")
             for schema in table_schemas().values():
                 con.execute(self._view_sql(schema, manifest))
+            for statement in derived_views():
+                con.execute(statement)
             con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR)")
             con.execute("INSERT INTO _frontline_catalog VALUES (?, ?)", [manifest.snapshot, str(self.root)])
             con.execute("USE memory")
@@ -355,7 +358,8 @@ class Warehouse:
                     "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         except duckdb.Error:
             return False
-        return rows == [(self.manifest().snapshot, str(self.root))] and set(table_schemas()) <= views
+        wanted = set(table_schemas()) | {re.search(r"VIEW\s+(\w+)", v)[1] for v in derived_views()}
+        return rows == [(self.manifest().snapshot, str(self.root))] and wanted <= views
 
     # -- housekeeping -----------------------------------------------------------
     @contextmanager
@@ -425,6 +429,15 @@ def check_compatible(schema: TableSchema, stored: dict[str, pa.DataType]) -> Non
         raise WarehouseError(
             f"{schema.name}.{column.name} is stored as {have} but declared as {want} (schema version "
             f"{schema.version}): an incompatible change; write a migration or keep the old type")
+
+
+def derived_views() -> list[str]:
+    """The ready-made views of schemas/views.sql, one CREATE VIEW statement each."""
+    from schemas import SCHEMA_DIR
+
+    text = (SCHEMA_DIR / "views.sql").read_text(encoding="utf-8")
+    return [s.strip() for s in re.split(r";\s*\n", text) if s.strip() and not all(
+        line.strip().startswith("--") or not line.strip() for line in s.strip().splitlines())]
 
 
 def _sql_string(value: str | Path) -> str:

@@ -79,6 +79,9 @@ class Mention:
     count_unit: str | None
     count_approximate: bool | None
     count_text: str | None
+    response: str | None
+    responder: str | None
+    outcome: str | None
     plover_type: str | None
     plover_mode: str | None
     cameo_code: str | None

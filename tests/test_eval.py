@@ -66,7 +66,7 @@ def test_score_counts_precision_recall_and_fields():
                     place_admin1=None, latitude=None, longitude=None, geo_precision=None, geonameid=None,
                     event_date=None, event_date_end=None, date_precision="unknown", date_text=None,
                     duration_days=None, count_value=None, count_unit=None, count_approximate=None,
-                    count_text=None, plover_type=None, plover_mode=None, cameo_code=None, sentence=sentence,
+                    count_text=None, response=None, responder=None, outcome=None, plover_type=None, plover_mode=None, cameo_code=None, sentence=sentence,
                     sentence_start=0, sentence_end=len(sentence), confidence=0.9, extractor="t", run_id="r")
         return Mention(**(base | kw))
 

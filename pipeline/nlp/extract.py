@@ -56,6 +56,9 @@ class EventDraft:
     confidence: float
     disputed_by: str | None = None  # who denied this claim in a later sentence
     disputed_by_id: str | None = None
+    response: str | None = None  # proposals: accepted | rejected | violated
+    responder: Role | None = None
+    outcome: str | None = None  # talks: how they went, in the article's words
 
     @property
     def date_precision(self) -> str:
@@ -93,6 +96,7 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target))
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig):
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
+    answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
     target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
     start, end = trimmed_bounds(s.span)
@@ -121,6 +125,9 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
         plover_mode=spec.plover_mode,
         cameo=spec.cameo,
         confidence=0.0,
+        response=answer,
+        responder=responder,
+        outcome=mod.outcome(s) if spec.symmetric else None,
     )
     return replace(draft, confidence=_confidence(draft))
 
@@ -159,6 +166,9 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
         date_text=first.date_text if first.period else other.date_text,
         duration_days=first.duration_days if first.duration_days is not None else other.duration_days,
         count=first.count or other.count,
+        response=first.response or other.response,
+        responder=first.responder or other.responder,
+        outcome=first.outcome or other.outcome,
         agent_ref=first.agent_ref or other.agent_ref,
         target_ref=first.target_ref or other.target_ref,
         attribution=first.attribution or other.attribution,

@@ -173,3 +173,35 @@ def denial_of_claims(doc: Doc, s: SentenceView, sentences: list[SentenceView], i
                 return who
             return inside[-1] if inside else None
     return None
+
+
+RESPONSE_OF = {"ACCEPT": "accepted", "REJECTION": "rejected", "VIOLATION": "violated"}
+RESPONSE_WINDOW = 8
+
+
+def response(doc: Doc, s: SentenceView, trig: Span) -> tuple[str | None, Role | None]:
+    """How a party answered a proposal: 'Hamas accepted the truce', 'the ceasefire collapsed'."""
+    from pipeline.nlp.roles import nearest_left_actor
+    from pipeline.nlp.sentence import distance
+
+    near = [c for c in s.cues if c.label_ in RESPONSE_OF and distance(c, trig.start, trig.end) <= RESPONSE_WINDOW]
+    if not near:
+        return None, None
+    # "collapsed" both rejects and breaks: a truce that collapses was violated.
+    cue = min(near, key=lambda c: (distance(c, trig.start, trig.end), c.start, c.label_ != "VIOLATION"))
+    who = _subject_role(s, cue.root) if doc.has_annotation("DEP") else None
+    if who is None and cue.start > trig.end - 1 and cue.label_ == "VIOLATION":
+        who = None  # "the truce collapsed": nobody answered, it broke
+    elif who is None:
+        who = nearest_left_actor(doc, s, cue.start)
+    return RESPONSE_OF[cue.label_], who
+
+
+def outcome(s: SentenceView) -> str | None:
+    """Words the sentence uses about how talks went: 'productive', 'no breakthrough', 'stalled'."""
+    words = []
+    for c in s.cues_of("OUTCOME"):
+        text = c.text.lower()
+        if not any(text in w for w in words):
+            words = [w for w in words if w not in text] + [text]
+    return ", ".join(words) or None
