@@ -135,6 +135,26 @@ def server(host: str, port: int) -> None:
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 
 
+@main.command()
+@warehouse_option
+@click.option("--output", "-o", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+def report(warehouse: str, output: str) -> None:
+    """Write one self-contained HTML report: timeline, map, latest events, filters (opens offline).
+
+    Example: frontline report --output report.html
+    """
+    from pathlib import Path
+
+    from pipeline.html_report import write_report
+    from pipeline.load import Warehouse
+
+    try:
+        n = write_report(Warehouse(warehouse), Path(output))
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {output} ({n} events)")
+
+
 @main.command(name="eval")
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--input", "input_dir", required=True, type=click.Path(exists=True, file_okay=False),

@@ -1,0 +1,84 @@
+"""One self-contained HTML file for analysts: a timeline by type, a map, the latest events, filters.
+
+Plotly draws the charts; plotly.js and the map's country shapes are inlined, so the file opens
+with no network at all.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+
+from pipeline.load import Warehouse
+from pipeline.query import run_sql
+
+ASSETS = Path(__file__).parent / "assets"
+COLORS = {"OFFENSIVE": "#c0392b", "TALKS": "#2471a3", "CEASEFIRE_PROPOSAL": "#229954", "SURRENDER_DEMAND": "#b9770e"}
+OTHER_COLORS = ["#7d3c98", "#17a589", "#5d6d7e", "#d35400"]
+LATEST = 100
+
+REPORT_SQL = """
+SELECT e.event_id, e.event_type, e.modality, e.agent_name, e.target_name, e.place_name, e.place_country,
+       e.latitude, e.longitude, e.geo_precision, CAST(coalesce(e.event_date, e.first_reported) AS VARCHAR) AS day,
+       e.date_precision, e.n_mentions, e.n_articles, e.n_sources, e.confidence, e.evidence,
+       a.title, a.outlet, a.url, a.source_path
+FROM events e
+LEFT JOIN event_mentions m ON m.mention_id = e.evidence_mention_id
+LEFT JOIN articles a ON a.article_id = m.article_id
+ORDER BY day DESC NULLS LAST, e.event_id
+"""
+
+
+def _json(value: object) -> str:
+    """JSON safe to place inside a <script> element."""
+    return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
+
+
+def _link(row: dict, input_dir: str | None) -> str | None:
+    if row.get("url"):
+        return row["url"]
+    if row.get("source_path") and input_dir:
+        return (Path(input_dir) / row["source_path"]).as_uri()
+    return None
+
+
+def render_report(events: list[dict], *, input_dir: str | None, warehouse: str, n_articles: int,
+                  n_mentions: int, generated: datetime) -> str:
+    """Events (rows of REPORT_SQL) -> the HTML document. Pure: no I/O beyond the packaged assets."""
+    import plotly.offline
+
+    for row in events:
+        row["link"] = _link(row, input_dir)
+        row["source"] = row.get("outlet") or row.get("source_path") or "source"
+    types = sorted({e["event_type"] for e in events} | set(COLORS))
+    colors = dict(COLORS)
+    for i, t in enumerate(t for t in types if t not in colors):
+        colors[t] = OTHER_COLORS[i % len(OTHER_COLORS)]
+    days = sorted(e["day"] for e in events if e["day"])
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True)
+    return env.get_template("report.html.j2").render(
+        plotly_js=plotly.offline.get_plotlyjs(),
+        topojson=(ASSETS / "world_110m.json").read_text(encoding="utf-8"),
+        events=_json(events), colors=_json(colors), types=types, latest=LATEST,
+        first_day=days[0] if days else "", last_day=days[-1] if days else "",
+        n_events=len(events), n_articles=n_articles, n_mentions=n_mentions,
+        generated=generated.strftime("%Y-%m-%d %H:%M UTC"), warehouse=warehouse,
+    )
+
+
+def write_report(warehouse: Warehouse, output: Path) -> int:
+    """Query the warehouse and write the report; returns the number of events in it."""
+    events = run_sql(warehouse, REPORT_SQL).to_pylist()
+    runs = run_sql(warehouse, "select input_dir from runs where status = 'completed' "
+                              "order by finished_at desc limit 1").to_pylist()
+    counts = run_sql(warehouse, "select (select count(*) from articles) a, (select count(*) from event_mentions) m")
+    a, m = counts["a"][0].as_py(), counts["m"][0].as_py()
+    html = render_report(events, input_dir=runs[0]["input_dir"] if runs else None, warehouse=str(warehouse.root),
+                         n_articles=a, n_mentions=m, generated=datetime.now(timezone.utc))
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(output)
+    return len(events)
