@@ -27,12 +27,16 @@ def floor(folder: str) -> dict:
     return {"seconds": time.perf_counter() - start, "articles": len(bodies)}
 
 
-def etl(folder: str, warehouse: str) -> dict:
+def etl(folder: str, warehouse: str, workers: str = "1") -> dict:
     """The whole flow, as `frontline run` runs it; the flow's own duration comes from its runs row."""
     from flows.etl import etl as flow
+    from flows.etl import task_runner
     from pipeline.load import Warehouse
     from pipeline.query import run_sql
 
+    runner = task_runner(int(workers))
+    if runner is not None:
+        flow = flow.with_options(task_runner=runner)
     start = time.perf_counter()
     summary = flow(input_dir=folder, warehouse=warehouse)
     wall = time.perf_counter() - start

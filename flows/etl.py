@@ -127,6 +127,19 @@ def check_locations(input_dir: str, warehouse: str) -> None:
         raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None
 
 
+def task_runner(workers: int = 1, address: str | None = None):
+    """The flow's task runner: threads in this process, or Dask (a local cluster of ``workers``
+    processes, or an existing cluster at ``address``) so extraction batches run in parallel."""
+    if address is None and workers <= 1:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
 def _fresh_only(articles: pa.Table, known: set[str], full: bool) -> pa.Table:
     """Articles that need extracting: not stored yet (or all, on a full run); first copy only."""
     ids = articles["article_id"].to_pylist()
@@ -183,12 +196,14 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         known_articles |= set(fresh["article_id"].to_pylist())
         articles.append(batch_articles)
         rejects.append(batch_rejects)
-        mentions.append(extract_batch(fresh, run_id))
+        # Submitted, not called: with a Dask task runner the batches run on the cluster's workers at once.
+        mentions.append(extract_batch.submit(fresh, run_id))
         progress.report(min(start + batch_size, len(todo)), len(todo))
 
     all_articles = from_arrow(pa.concat_tables(articles), Article) if articles else []
     all_rejects = from_arrow(pa.concat_tables(rejects), Reject) if rejects else []
-    all_mentions = from_arrow(pa.concat_tables(mentions), Mention) if mentions else []
+    extracted = [future.result() for future in mentions]
+    all_mentions = from_arrow(pa.concat_tables(extracted), Mention) if extracted else []
     stored = {a.article_id for a in all_articles}
     stale = incremental.stale_article_ids(plan, known_files, stored)
     replaced_ids = sorted(stale | (stored if full else set()))

@@ -32,15 +32,23 @@ def main() -> None:
 @click.option("--full", is_flag=True, help="Reprocess every file, not only new and changed ones.")
 @click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for another run on the same warehouse to finish.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Extract on a local Dask cluster of this many worker processes.")
+@click.option("--dask-address", envvar="FRONTLINE_DASK_ADDRESS",
+              help="Extract on an existing Dask cluster (tcp://scheduler:8786).")
 @click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
 def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
-        show: bool) -> None:
+        workers: int, dask_address: str | None, show: bool) -> None:
     """Run the ETL flow over INPUT_DIR (default: seeds/): only new and changed files, unless --full.
 
     Example: frontline run seeds --warehouse warehouse
     """
-    from flows.etl import etl  # imported here: Prefect settings must be in place first
+    from flows.etl import etl, task_runner  # imported here: Prefect settings must be in place first
     from pipeline import progress
+
+    runner = task_runner(workers, dask_address)
+    if runner is not None:
+        etl = etl.with_options(task_runner=runner)
 
     console = Console(width=max(Console().width, 180))
     bar = Progress(
