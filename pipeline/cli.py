@@ -163,6 +163,23 @@ def report(warehouse: str, output: str) -> None:
     click.echo(f"wrote {output} ({n} events)")
 
 
+@main.command()
+@warehouse_option
+def compact(warehouse: str) -> None:
+    """Merge small Parquet files into large ones (atomic; rows unchanged). Run it now and then.
+
+    Example: frontline compact --warehouse warehouse
+    """
+    from pipeline.load import Warehouse
+
+    try:
+        report = Warehouse(warehouse).compact()
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    for table, (before, after) in sorted(report.items()):
+        click.echo(f"{table}: {before} files -> {after}")
+
+
 @main.command(name="eval")
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--input", "input_dir", required=True, type=click.Path(exists=True, file_okay=False),

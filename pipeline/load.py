@@ -50,6 +50,7 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
 # Errors no retry will cure: report them instead.
 PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+COMPACT_TARGET_ROWS = 250_000  # about 10-40 MB of Parquet per file for these tables
 ReplaceSpec = tuple[str, list | None]
 ALL_ROWS: ReplaceSpec = ("*", None)  # replace spec that empties a table
 
@@ -230,6 +231,46 @@ class Warehouse:
                 entry["files"] = entry["files"] + self._write_files(new_rows, schema, snapshot)
                 entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
             entry["schema_version"] = schema.version
+
+    def compact(self, target_rows: int = COMPACT_TARGET_ROWS) -> dict[str, tuple[int, int]]:
+        """Merge each partition's small files into files of about ``target_rows`` rows, atomically.
+
+        Many small loads leave many small files, and readers pay per file. Returns, per table,
+        (files before, files after); rows are unchanged.
+        """
+        with self._lock():
+            manifest = self.manifest()
+            self._remove_orphans(manifest)
+            snapshot = manifest.snapshot + 1
+            tables = {k: dict(v) for k, v in manifest.tables.items()}
+            report: dict[str, tuple[int, int]] = {}
+            for name, entry in tables.items():
+                files = entry.get("files", [])
+                groups: dict[str, list[str]] = {}
+                for f in files:
+                    groups.setdefault(f.rsplit("/", 1)[0], []).append(f)
+                kept: list[str] = []
+                for folder, members in sorted(groups.items()):
+                    small = [f for f in members if pq.ParquetFile(self.root / f).metadata.num_rows < target_rows // 2]
+                    if len(small) < 2:
+                        kept += members
+                        continue
+                    kept += [f for f in members if f not in small]
+                    merged = pa.concat_tables(
+                        [pq.read_table(self.root / f, partitioning=None) for f in small], promote_options="default")
+                    for k, start in enumerate(range(0, merged.num_rows, target_rows)):
+                        path = self.root / folder / f"part-{snapshot:08d}-c{k:04d}-{uuid.uuid4().hex[:8]}.parquet"
+                        pq.write_table(merged.slice(start, target_rows), path, compression="zstd")
+                        _fsync(path)
+                        kept.append(path.relative_to(self.root).as_posix())
+                report[name] = (len(files), len(kept))
+                entry["files"] = kept
+            if all(before == after for before, after in report.values()):
+                return report
+            new = Manifest(snapshot, datetime.now(timezone.utc).isoformat(), tables)
+            self._write_manifest(new)
+            self._publish_catalog(new)
+            return report
 
     def _delete_rows(
         self, schema: TableSchema, files: list[str], column: str, values: list, snapshot: int

@@ -161,3 +161,21 @@ def test_replace_removes_old_versions_atomically_with_the_insert(tmp_path):
     # The emptied April partition holds no file any more; the March files were rewritten.
     assert not any("2025-04" in f for f in wh.manifest().files("articles"))
     assert wh.manifest().tables["articles"]["rows"] == 3
+
+
+def test_compaction_merges_small_files_atomically_and_keeps_every_row(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    for n in range(1, 7):
+        wh.commit({"articles": articles_table(n)})
+    wh.commit({"articles": articles_table(7, published=date(2025, 4, 2))})
+    before = sorted(run_sql(wh, "select * exclude (ingested_at) from articles").to_pylist(), key=str)
+    assert len(wh.manifest().files("articles")) == 7
+    report = wh.compact(target_rows=100)
+    assert report["articles"] == (7, 2)  # six March files became one; April's single file stays
+    after = sorted(run_sql(wh, "select * exclude (ingested_at) from articles").to_pylist(), key=str)
+    assert after == before
+    on_disk = {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")}
+    assert len(on_disk) == 7 + 1  # the old files stay until the next load, for readers still on them
+    wh.commit({"articles": articles_table(8)})
+    assert {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")} == set(
+        wh.manifest().files("articles"))
