@@ -20,8 +20,10 @@ ENUMS = {
 }
 # Floors set from what the shipped pipeline measures on this corpus (README, "Extraction quality"),
 # a few points below, so a regression fails and noise does not.
-MIN_F1 = {"OVERALL": 0.87, "OFFENSIVE": 0.84, "TALKS": 0.86, "CEASEFIRE_PROPOSAL": 0.86, "SURRENDER_DEMAND": 0.70}
-MIN_FIELD = {"agent": 0.62, "target": 0.68, "location": 0.68, "event_date": 0.76, "modality": 0.74}
+MIN_F1 = {"OVERALL": 0.90, "OFFENSIVE": 0.88, "TALKS": 0.90, "CEASEFIRE_PROPOSAL": 0.92, "SURRENDER_DEMAND": 0.80}
+MIN_FIELD = {"agent": 0.67, "target": 0.71, "location": 0.73, "event_date": 0.82, "modality": 0.79}
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+MIN_HELDOUT_F1 = 0.80  # never tuned on: the honest estimate (README, "Extraction quality")
 
 
 def bodies() -> dict[str, str]:
@@ -97,3 +99,12 @@ def test_dev_corpus_scores_stay_above_the_floor(dev_scores):
     for field, floor in MIN_FIELD.items():
         assert dev_scores["field_accuracy"][field] >= floor, (field, dev_scores["field_accuracy"][field])
     assert dev_scores["articles"] == 44
+
+
+def test_heldout_corpus_scores_stay_above_the_floor():
+    result = CliRunner().invoke(main, ["eval", str(HELDOUT / "gold.jsonl"), "--input", str(HELDOUT / "articles"),
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["overall"]["f1"] >= MIN_HELDOUT_F1, scores["overall"]
+    assert scores["overall"]["precision"] >= 0.85, scores["overall"]

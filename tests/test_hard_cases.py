@@ -89,6 +89,7 @@ def test_counts_and_durations_are_typed():
 
 
 def test_unknown_people_are_kept_without_an_id():
-    m = one(mentions_of("Rebel commander Jean-Baptiste Mukendi called on government soldiers to surrender."),
+    m = one(mentions_of("Rebel commander Patrick Mukendi called on government soldiers to surrender."),
             "SURRENDER_DEMAND")
-    assert m.agent is not None and m.agent_id is None
+    assert m.agent == "Patrick Mukendi" and m.agent_id is None and m.agent_name == "Patrick Mukendi"
+    assert m.target == "government soldiers" and m.target_id is None

@@ -14,8 +14,9 @@ from conftest import ROOT
 
 DATA = ROOT / "tests" / "data"
 SAMPLE_DOCS = 120  # of 403 test-split documents: a few seconds on one core
-# The release targets (model card); the sample check allows for its sampling noise.
-FLOORS = {"dep_uas": 0.80, "dep_las": 0.76, "tag_acc": 0.90, "ents_f": 0.55}
+# The release targets (UAS 0.85, LAS 0.81, TAG 0.93, ENTS_F 0.65), except UAS, which the shipped model
+# misses (0.845 on the full split, 0.849 on this fixed sample; see the model card): its floor is 0.84.
+FLOORS = {"dep_uas": 0.84, "dep_las": 0.81, "tag_acc": 0.93, "ents_f": 0.65}
 PLACE_LABELS = {"GPE", "LOC"}
 PERSON_LABELS = {"PERSON", "PER"}
 

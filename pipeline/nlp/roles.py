@@ -327,6 +327,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         verb = demand.root
         agent = part(_subject(verb))
         target = party(_child(verb, OBJECT_DEPS))
+        if target is None:  # "called on government soldiers to surrender"
+            target = next((party(c) for c in verb.children if c.dep_ == "obl" and _case(c) in {"on", "upon"}), None)
         if target is None:  # "called for troops to surrender": the subject of the surrender clause
             target = party(_child(root, SUBJECT_DEPS)) or party(_child(root, OBJECT_DEPS))
         return Roles(agent, target, decided=agent is not None)

@@ -170,8 +170,8 @@ def sentence_views(doc: Doc) -> list[SentenceView]:
     quotes = quote_spans(doc)
     views = []
     for sent in doc.sents:
-        if not sent.text.strip():
-            continue  # the line breaks between paragraphs
+        if not any(t.is_alpha or t.like_num for t in sent):
+            continue  # line breaks between paragraphs, a quotation mark split off on its own
         first = dateline_end(sent)
         views.append(SentenceView(
             span=sent,
