@@ -19,6 +19,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from pipeline import dedup, incremental, ingest, progress
@@ -148,7 +149,9 @@ def _fresh_only(articles: pa.Table, known: set[str], full: bool) -> pa.Table:
     return articles.filter(pa.array(keep, type=pa.bool_()))
 
 
-@flow(name="frontline-etl", log_prints=True)
+# One batch at a time in this process: spaCy holds the GIL, so threads add memory, not speed.
+# Parallel runs use Dask worker processes instead (`task_runner`).
+@flow(name="frontline-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def etl(
     input_dir: str = DEFAULT_INPUT,
     warehouse: str = DEFAULT_WAREHOUSE,
