@@ -16,8 +16,8 @@ EVENT_COLUMNS = ("event_date, date_precision, event_type, modality, agent_name, 
                  "n_articles, n_sources, confidence, evidence, event_id")
 
 EVENTS_SQL = """
-SELECT event_type, modality, agent, target, location, event_date, date_precision,
-       confidence, source_path
+SELECT event_type, modality, coalesce(agent_name, agent) AS agent, coalesce(target_name, target) AS target,
+       coalesce(place_name, location) AS place, event_date, date_precision, confidence, attribution, source_path
 FROM event_mentions
 ORDER BY source_path, sentence_start, trigger_start
 """

@@ -55,6 +55,9 @@ GOVERNOR_BLOCKLIST = {"reject", "rejected", "refuse", "refused", "deny", "denied
                       "condemned", "accuse", "accused", "follow", "followed", "fear", "feared", "survive",
                       "survived", "flee", "fled", "report", "reported", "call", "called", "describe",
                       "described", "stall", "stalled", "collapse", "collapsed", "end", "ended", "break", "broke"}
+# Verbs whose subject proposes what they govern: "Qatar proposed a truce", "leaders called for a ceasefire".
+PROPOSER_VERBS = {"propose", "offer", "call", "demand", "seek", "urge", "push", "declare", "announce", "agree",
+                  "accept", "back", "support", "suggest", "put", "present", "table", "broker", "want", "ready"}
 # Nouns that carry a proposal whose owner is the ceasefire's agent: "Qatar's proposal for a truce".
 PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "push", "demand", "appeal", "deal"}
 
@@ -272,7 +275,8 @@ def resolve_reference(s: SentenceView, token: Token, sentences: list[SentenceVie
     pool = [r for r in s.actors if r.end <= token.i]
     for back in range(index - 1, max(-1, index - 3), -1):
         pool = [r for r in sentences[back].actors] + pool
-    matches = [r for r in pool if (r.label in PERSON_LABELS) == people and r.label != "ROLE"]
+    # A nationality adjective ("Russian television") is never what "they" or "it" refers to.
+    matches = [r for r in pool if (r.label in PERSON_LABELS) == people and r.label not in ("ROLE", "NORP")]
     return matches[-1] if matches else None
 
 
@@ -372,6 +376,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     if agent is not None:
         return Roles(_compound_owner(doc, s, agent), target, decided=True)
     verb = _governing_verb(root)
+    if verb is not None and spec.default_modality == "proposed" and verb.lemma_ not in PROPOSER_VERBS:
+        verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
     if verb is not None and verb.lower_ not in GOVERNOR_BLOCKLIST and verb.lemma_ not in GOVERNOR_BLOCKLIST:
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
         subj = _subject(verb)
