@@ -39,17 +39,45 @@ CROSSNER_MAP = {
 
 
 # --------------------------------------------------------------------------- readers
+def conll_sentences(path: Path):
+    """Yield (metadata, rows) per sentence of a CoNLL-style file.
+
+    Metadata comes from '# key = value' comment lines; 'newdoc id' carries over to the
+    following sentences until the next document starts. Rows are the tab-split lines.
+    """
+    meta: dict[str, str] = {}
+    rows: list[list[str]] = []
+    with path.open(encoding="utf8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("#"):
+                key, sep, value = line[1:].partition("=")
+                if sep:
+                    meta[key.strip()] = value.strip()
+            elif not line:
+                if rows:
+                    yield meta, rows
+                meta = {"newdoc id": meta["newdoc id"]} if "newdoc id" in meta else {}
+                rows = []
+            else:
+                rows.append(line.split("\t"))
+    if rows:
+        yield meta, rows
+
+
 def read_conllu(path: Path):
     """Yield (doc_id, sent_id, words, spaces, rows) per sentence."""
-    doc_id = None
-    sent_id = None
-    rows: list[list[str]] = []
-    mwt: dict[int, tuple[int, str]] = {}  # first word id -> (last id, misc of range)
-
-    def finish():
-        words, spaces, out = [], [], []
-        range_end = None
-        range_misc = ""
+    for meta, lines in conll_sentences(path):
+        mwt: dict[int, tuple[int, str]] = {}  # first word id -> (last id, misc of range)
+        rows = []
+        for f in lines:
+            if "-" in f[0]:
+                a, b = map(int, f[0].split("-"))
+                mwt[a] = (b, f[9])
+            elif "." not in f[0]:  # "." ids are empty nodes (enhanced graph only)
+                rows.append(f)
+        words, spaces = [], []
+        range_end = range_misc = None
         for r in rows:
             wid = int(r[0])
             if wid in mwt:
@@ -62,66 +90,19 @@ def read_conllu(path: Path):
                 range_end = None
             else:
                 spaces.append("SpaceAfter=No" not in r[9].split("|"))
-            out.append(r)
-        return words, spaces, out
-
-    with path.open(encoding="utf8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if line.startswith("# newdoc id"):
-                doc_id = line.split("=", 1)[1].strip()
-            elif line.startswith("# sent_id"):
-                sent_id = line.split("=", 1)[1].strip()
-            elif line.startswith("#"):
-                continue
-            elif not line:
-                if rows:
-                    words, spaces, out = finish()
-                    yield doc_id, sent_id, words, spaces, out
-                rows, mwt = [], {}
-            else:
-                f = line.split("\t")
-                if "-" in f[0]:
-                    a, b = map(int, f[0].split("-"))
-                    mwt[a] = (b, f[9])
-                elif "." in f[0]:
-                    continue  # empty nodes (enhanced graph only)
-                else:
-                    rows.append(f)
-    if rows:
-        words, spaces, out = finish()
-        yield doc_id, sent_id, words, spaces, out
+        yield meta.get("newdoc id"), meta.get("sent_id"), words, spaces, rows
 
 
 def read_iob2(path: Path):
     """UNER iob2: yield (doc_id, sent_id, text, tokens, tags)."""
-    doc_id = sent_id = text = None
-    toks: list[str] = []
-    tags: list[str] = []
-    with path.open(encoding="utf8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if line.startswith("# newdoc id"):
-                doc_id = line.split("=", 1)[1].strip()
-            elif line.startswith("# sent_id"):
-                sent_id = line.split("=", 1)[1].strip()
-            elif line.startswith("# text"):
-                text = line.split("=", 1)[1].strip()
-            elif line.startswith("#"):
-                continue
-            elif not line:
-                if toks:
-                    yield doc_id, sent_id, text, toks, tags
-                toks, tags, text = [], [], None
-            else:
-                f = line.split("\t")
-                tag = f[2]
-                if tag in ("B-O", "I-O") or tag[2:] not in UNER_LABELS:
-                    tag = "O"
-                toks.append(f[1])
-                tags.append(tag)
-    if toks:
-        yield doc_id, sent_id, text, toks, tags
+    for meta, rows in conll_sentences(path):
+        tags = []
+        for f in rows:
+            tag = f[2]
+            if tag in ("B-O", "I-O") or tag[2:] not in UNER_LABELS:
+                tag = "O"
+            tags.append(tag)
+        yield meta.get("newdoc id"), meta.get("sent_id"), meta.get("text"), [f[1] for f in rows], tags
 
 
 def iob_to_spans(tags: list[str]):
