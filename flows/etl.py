@@ -61,11 +61,12 @@ def scan_input(input_dir: str) -> list[incremental.ScannedFile]:
 
 
 @io_task
-def read_state(warehouse: str) -> tuple[dict[str, FileState], set[str]]:
+def read_state(warehouse: str) -> tuple[dict[str, FileState], dict[str, str | None]]:
+    """What earlier runs left: each input file's recorded version, and each stored article's outlet."""
     wh = Warehouse(warehouse)
     files = {f.source_path: f for f in from_arrow(wh.read_table("files"), FileState)}
-    known = set(wh.read_table("articles", ["article_id"])["article_id"].to_pylist())
-    return files, known
+    articles = wh.read_table("articles", ["article_id", "outlet"]).to_pylist()
+    return files, {a["article_id"]: a["outlet"] for a in articles}
 
 
 @cpu_task
@@ -86,14 +87,11 @@ def load_tables(warehouse: str, tables: dict[str, pa.Table], replace: dict,
 
 
 @io_task
-def read_stored_mentions(warehouse: str, excluding_articles: list[str]) -> tuple[list[Mention], dict[str, str | None]]:
-    """Stored mentions (minus those about to be replaced) and every article's outlet, for clustering."""
-    wh = Warehouse(warehouse)
-    mentions = from_arrow(wh.read_table("event_mentions"), Mention)
+def read_stored_mentions(warehouse: str, excluding_articles: list[str]) -> list[Mention]:
+    """Stored mentions, minus those about to be replaced, for clustering."""
     gone = set(excluding_articles)
-    articles = wh.read_table("articles", ["article_id", "outlet"]).to_pylist()
-    outlets = {a["article_id"]: a["outlet"] for a in articles}
-    return [m for m in mentions if m.article_id not in gone], outlets
+    return [m for m in from_arrow(Warehouse(warehouse).read_table("event_mentions"), Mention)
+            if m.article_id not in gone]
 
 
 @cpu_task
@@ -179,7 +177,8 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
          started: datetime) -> dict:
     logger = get_run_logger()
     scanned = scan_input(input_dir)
-    known_files, known_articles = read_state(warehouse)
+    known_files, outlets = read_state(warehouse)
+    known_articles = set(outlets)
     plan = incremental.plan(scanned, known_files, full=full)
     todo = plan.to_process
     logger.info("%d files: %d new, %d changed, %d unchanged%s", len(scanned), len(plan.new), len(plan.changed),
@@ -214,7 +213,7 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     changed_mentions: list[Mention] = []
     events: list[Event] | None = None
     if all_mentions or replaced_ids:
-        kept, outlets = read_stored_mentions(warehouse, replaced_ids)
+        kept = read_stored_mentions(warehouse, replaced_ids)
         outlets.update({a.article_id: a.outlet for a in all_articles})
         all_mentions, changed_mentions, events = cluster_events(kept, all_mentions, outlets)
     tables = {
