@@ -76,7 +76,7 @@ def _confidence(draft: EventDraft) -> float:
     return round(min(max(score, 0.05), 0.95), 2)
 
 
-def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec: EventType,
+def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig: Span, spec: EventType,
            published: date | None, gaz: Gazetteer, countries: frozenset[str]) -> EventDraft | None:
     s = sentences[index]
     before = [c for c in s.cues if c.end <= trig.start]
@@ -105,7 +105,7 @@ def _draft(doc: Doc, sentences: list[SentenceView], index: int, trig: Span, spec
         trigger=trig.text,
         trigger_start=trig.start_char,
         trigger_end=trig.end_char,
-        sentence=doc.text[start:end],
+        sentence=text[start:end],
         sentence_start=start,
         sentence_end=end,
         modality=modality,
@@ -180,7 +180,8 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
 def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
     """All event mentions in a processed Doc, in text order."""
     types = load_event_types()
-    sentences = sentence_views(doc)
+    text = doc.text  # spaCy rebuilds it from the tokens on every access
+    sentences = sentence_views(doc, text)
     gaz = gazetteer()
     # Countries of the actors named in the article decide between places of the same name.
     countries = frozenset(c for s in sentences for r in s.actors if (c := actor_country(r.id)))
@@ -198,7 +199,7 @@ def extract_events(doc: Doc, published: date | None) -> list[EventDraft]:
             spec = types.get(trig.label_)
             if spec is None:
                 continue
-            draft = _draft(doc, sentences, index, trig, spec, published, gaz, countries)
+            draft = _draft(doc, text, sentences, index, trig, spec, published, gaz, countries)
             if draft is None:
                 continue
             for k, prior in enumerate(found):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import IS_SPACE, ORTH
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY
@@ -99,17 +101,26 @@ def quote_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges inside quotation marks (exclusive of the marks); a paragraph break closes a quote."""
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for t in doc:
-        if t.is_space and "\n" in t.text:
-            open_at = None
-        elif t.text in QUOTES:
-            opening = t.text in OPENING_QUOTES or (t.text not in CLOSING_QUOTES and open_at is None)
-            if opening:
-                open_at = t.i
-            elif open_at is not None:
-                spans.append((open_at + 1, t.i))
+    strings = doc.vocab.strings
+    # Only quotation marks and line breaks matter: find them from the token ids, not Token objects.
+    for i, (orth, space) in enumerate(doc.to_array([ORTH, IS_SPACE]).tolist()):
+        if space:
+            if "\n" in strings[orth]:
                 open_at = None
+            continue
+        if orth not in _QUOTE_IDS:
+            continue
+        mark = strings[orth]
+        opening = mark in OPENING_QUOTES or (mark not in CLOSING_QUOTES and open_at is None)
+        if opening:
+            open_at = i
+        elif open_at is not None:
+            spans.append((open_at + 1, i))
+            open_at = None
     return spans
+
+
+_QUOTE_IDS = {hash_string(q) for q in QUOTES}
 
 
 def in_quote(start: int, end: int, quotes: list[tuple[int, int]], min_tokens: int = 1) -> bool:
@@ -141,11 +152,14 @@ def distance(a: Span | Role, b_start: int, b_end: int) -> int:
 DATELINE_MARKS = {"\u2014", "\u2013", "-", ":", "--"}
 
 
-def dateline_end(sent: Span) -> int:
+def dateline_end(sent: Span, text: str | None = None) -> int:
     """First token after a dateline ('KHARTOUM —', 'WASHINGTON/SANAA (Wirewatch) —', 'Kyiv:'), or the start.
 
     A dateline names where the story was filed; it is neither an actor nor the event's place.
     """
+    head = text[sent.start_char:sent.start_char + 150] if text is not None else sent.text[:150]
+    if not any(mark in head for mark in ("\u2014", "\u2013", ":", " - ", "--")):
+        return sent.start  # no dateline mark near the start: most sentences stop here
     words = [t for t in sent[:10] if not t.is_space]
     for k, tok in enumerate(words):
         if tok.text in DATELINE_MARKS and k > 0:
@@ -158,7 +172,7 @@ def dateline_end(sent: Span) -> int:
     return sent.start
 
 
-def sentence_views(doc: Doc) -> list[SentenceView]:
+def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     def within(span: Span, sent: Span) -> bool:
         return span.start >= sent.start and span.end <= sent.end
 
@@ -168,11 +182,12 @@ def sentence_views(doc: Doc) -> list[SentenceView]:
     actors = actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS])
     places = [role_of(e) for e in doc.ents if e.label_ in PLACE_LABELS and not is_modifier(doc, e)]
     quotes = quote_spans(doc)
+    text = doc.text if text is None else text
     views = []
     for sent in doc.sents:
         if not any(t.is_alpha or t.like_num for t in sent):
             continue  # line breaks between paragraphs, a quotation mark split off on its own
-        first = dateline_end(sent)
+        first = dateline_end(sent, text)
         views.append(SentenceView(
             span=sent,
             actors=[r for r in actors if r.start >= first and r.end <= sent.end],
