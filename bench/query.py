@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np

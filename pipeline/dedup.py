@@ -144,10 +144,6 @@ def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[st
     return mapping
 
 
-def best_precision(values: list[str]) -> str:
-    return min(values, key=lambda p: PRECISION_ORDER.get(p, 9)) if values else "unknown"
-
-
 MODALITY_RANK = {"asserted": 0, "claimed": 1, "proposed": 2, "denied": 3, "hypothetical": 4}
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.ingest import relative_source_path
 from pipeline.records import Article, FileState, Reject
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -49,7 +50,7 @@ def file_sha256(path: Path) -> str:
 def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
     out = []
     for path in paths:
-        rel = path.relative_to(input_dir).as_posix()
+        rel = relative_source_path(path, input_dir)
         try:
             if path.is_symlink() or not path.is_file():
                 raise OSError("not hashed: ingest decides about links and special files")

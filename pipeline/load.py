@@ -146,9 +146,6 @@ class Warehouse:
                 rel = rel.select(*columns)
             return rel.to_arrow_table()
 
-    def count(self, name: str) -> int:
-        return sum(pq.ParquetFile(self.root / f).metadata.num_rows for f in self.manifest().files(name))
-
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the catalog, rebuilt first if it is missing or stale."""
         if not self._catalog_current():

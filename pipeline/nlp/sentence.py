@@ -150,6 +150,8 @@ def distance(a: Span | Role, b_start: int, b_end: int) -> int:
 
 
 DATELINE_MARKS = {"\u2014", "\u2013", "-", ":", "--"}
+# The same marks as they appear in text (a bare hyphen only when spaced, or every compound would match).
+_DATELINE_TEXT_MARKS = ("\u2014", "\u2013", ":", " - ", "--")
 
 
 def dateline_end(sent: Span, text: str | None = None) -> int:
@@ -158,7 +160,7 @@ def dateline_end(sent: Span, text: str | None = None) -> int:
     A dateline names where the story was filed; it is neither an actor nor the event's place.
     """
     head = text[sent.start_char:sent.start_char + 150] if text is not None else sent.text[:150]
-    if not any(mark in head for mark in ("\u2014", "\u2013", ":", " - ", "--")):
+    if not any(mark in head for mark in _DATELINE_TEXT_MARKS):
         return sent.start  # no dateline mark near the start: most sentences stop here
     words = [t for t in sent[:10] if not t.is_space]
     for k, tok in enumerate(words):
