@@ -7,30 +7,36 @@ it becomes a reject row.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
 import uuid
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
+from pyarrow.fs import FileType
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from pipeline import dedup, incremental, ingest, progress
+from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
-from pipeline.load import ALL_ROWS, PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.load import PERMANENT_ERRNOS, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_COMMIT_EVERY = 2000  # articles per commit: bounds memory whatever the input's size
+DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
 DEFAULT_LOCK_TIMEOUT = 60.0
 
 
@@ -56,22 +62,23 @@ cpu_task = task(cache_policy=NO_CACHE)
 
 @io_task
 def scan_input(input_dir: str) -> list[incremental.ScannedFile]:
-    root = Path(input_dir)
-    return incremental.scan(ingest.discover_files(root), root)
+    return incremental.scan_input(input_dir)
 
 
 @io_task
-def read_state(warehouse: str) -> tuple[dict[str, FileState], dict[str, str | None]]:
-    """What earlier runs left: each input file's recorded version, and each stored article's outlet."""
-    wh = Warehouse(warehouse)
-    files = {f.source_path: f for f in from_arrow(wh.read_table("files"), FileState)}
-    articles = wh.read_table("articles", ["article_id", "outlet"]).to_pylist()
-    return files, {a["article_id"]: a["outlet"] for a in articles}
+def read_state(warehouse: str) -> dict[str, FileState]:
+    """Each input file's version as recorded by earlier runs."""
+    return {f.source_path: f for f in from_arrow(Warehouse(warehouse).read_table("files"), FileState)}
+
+
+@io_task
+def stored_articles(warehouse: str, article_ids: list[str]) -> set[str]:
+    return Warehouse(warehouse).existing("articles", "article_id", article_ids)
 
 
 @cpu_task
 def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int) -> tuple[pa.Table, pa.Table]:
-    result = ingest.read_files([Path(p) for p in paths], Path(input_dir), run_id=run_id, now=now, max_bytes=max_bytes)
+    result = ingest.read_input(paths, input_dir, run_id=run_id, now=now, max_bytes=max_bytes)
     return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject)
 
 
@@ -87,18 +94,17 @@ def load_tables(warehouse: str, tables: dict[str, pa.Table], replace: dict,
 
 
 @io_task
-def read_stored_mentions(warehouse: str, excluding_articles: list[str]) -> list[Mention]:
-    """Stored mentions, minus those about to be replaced, for clustering."""
-    gone = set(excluding_articles)
-    return [m for m in from_arrow(Warehouse(warehouse).read_table("event_mentions"), Mention)
-            if m.article_id not in gone]
+def read_neighbourhood(warehouse: str, new: pa.Table, replaced_articles: list[str]) -> event_index.Neighbourhood:
+    return event_index.neighbourhood(Warehouse(warehouse), new, replaced_articles)
 
 
 @cpu_task
-def cluster_events(stored: list[Mention], new: list[Mention], outlets: dict[str, str | None]
+def cluster_events(near: event_index.Neighbourhood, new: list[Mention], outlets: dict[str, str | None]
                    ) -> tuple[list[Mention], list[Mention], list[Event]]:
-    """Cluster every current mention into events: (new mentions with ids, stored ones whose id changed, events)."""
-    with_ids, events = dedup.assign_events(stored + new, outlets)
+    """Cluster the new mentions with the stored ones they could join: (new mentions with ids,
+    stored ones whose id changed, the events of every cluster touched)."""
+    stored = near.mentions
+    with_ids, events = dedup.assign_events(stored + new, near.outlets | outlets)
     changed = [m for m, before in zip(with_ids[:len(stored)], stored) if m.event_id != before.event_id]
     return with_ids[len(stored):], changed, events
 
@@ -112,15 +118,25 @@ def publish_report(run: Run, top: list[Mention]) -> str:
 
 def check_locations(input_dir: str, warehouse: str) -> None:
     """Fail before any work when the input cannot be read or the warehouse cannot be written."""
-    src = Path(input_dir)
-    if not src.is_dir():
-        raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
-    if not os.access(src, os.R_OK | os.X_OK):
-        raise FrontlineError(f"input directory {input_dir!r} is not readable")
-    wh = Path(warehouse)
+    if storage.is_remote(input_dir):
+        src = storage.location(input_dir)
+        if src.fs.get_file_info(src.path).type == FileType.NotFound:
+            raise FrontlineError(f"input {input_dir!r} does not exist (no objects under that prefix)")
+    else:
+        src_dir = Path(input_dir)
+        if not src_dir.is_dir():
+            raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
+        if not os.access(src_dir, os.R_OK | os.X_OK):
+            raise FrontlineError(f"input directory {input_dir!r} is not readable")
     try:
-        wh.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=wh, prefix=".write-check-"):
+        if storage.is_remote(warehouse):
+            wh = storage.location(warehouse)
+            probe = wh.join(f".write-check-{uuid.uuid4().hex[:8]}")
+            storage.write_bytes(wh.fs, probe, b"")
+            wh.fs.delete_file(probe)
+            return
+        Path(warehouse).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".write-check-"):
             pass
     except OSError as exc:
         raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None
@@ -139,16 +155,43 @@ def task_runner(workers: int = 1, address: str | None = None):
                                           "dashboard_address": None})
 
 
-def _fresh_only(articles: pa.Table, known: set[str], full: bool) -> pa.Table:
-    """Articles that need extracting: not stored yet (or all, on a full run); first copy only."""
-    ids = articles["article_id"].to_pylist()
-    seen = set() if full else set(known)
-    keep = [not (i in seen or seen.add(i)) for i in ids]
-    return articles.filter(pa.array(keep, type=pa.bool_()))
+@dataclass
+class Unit:
+    """Batches extracted but not yet committed: one commit's worth."""
+
+    files: list[incremental.ScannedFile] = field(default_factory=list)
+    articles: list[pa.Table] = field(default_factory=list)
+    rejects: list[pa.Table] = field(default_factory=list)
+    mentions: list[pa.Table] = field(default_factory=list)
+    n_articles: int = 0
 
 
-# One batch at a time in this process: spaCy holds the GIL, so threads add memory, not speed.
-# Parallel runs use Dask worker processes instead (`task_runner`).
+@dataclass
+class Totals:
+    """What the run did, summed over its commits, for its runs row."""
+
+    read: int = 0
+    articles_new: int = 0
+    articles_removed: int = 0
+    mentions_new: int = 0
+    mentions_removed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    events: int | None = None
+
+    def count(self, result: CommitResult, changed: int) -> None:
+        self.articles_new += result.added.get("articles", 0)
+        self.mentions_removed += result.removed.get("event_mentions", 0) - changed
+        for mine, theirs in ((self.added, result.added), (self.removed, result.removed)):
+            for k, v in theirs.items():
+                mine[k] = mine.get(k, 0) + v
+        if "events" in result.rows:
+            self.events = result.rows["events"]
+
+
+# One batch runs at a time in this process (spaCy holds the GIL, so more threads add memory, not
+# speed), while the flow ingests and commits around it. Parallel runs use Dask worker processes.
 @flow(name="frontline-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def etl(
     input_dir: str = DEFAULT_INPUT,
@@ -157,122 +200,162 @@ def etl(
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
     full: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    commit_every: int = DEFAULT_COMMIT_EVERY,
+    in_flight: int = DEFAULT_IN_FLIGHT,
 ) -> dict:
-    """Load the events of every new or changed article under input_dir into the warehouse."""
-    if batch_size < 1 or max_bytes < 1:
-        raise FrontlineError("batch_size and max_bytes must be at least 1")
+    """Load the events of every new or changed article under input_dir (a folder or s3:// prefix)
+    into the warehouse (likewise), in atomic commits of about ``commit_every`` articles."""
+    if min(batch_size, max_bytes, commit_every, in_flight) < 1:
+        raise FrontlineError("batch_size, max_bytes, commit_every and in_flight must be at least 1")
     check_locations(input_dir, warehouse)
     wh = Warehouse(warehouse)
     with wh.run_lock(lock_timeout):
         run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         started = datetime.now(timezone.utc)
         try:
-            return _run(input_dir, warehouse, batch_size, max_bytes, full, run_id, started)
+            return _run(input_dir, warehouse, batch_size, max_bytes, full, run_id, started, commit_every,
+                        in_flight)
         except Exception as exc:
             _record_failure(wh, input_dir, full, run_id, started, exc)
             raise
 
 
+def _where(input_dir: str) -> str:
+    return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
+
+
 def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, run_id: str,
-         started: datetime) -> dict:
+         started: datetime, commit_every: int, in_flight: int) -> dict:
+    """Batches are ingested here and extracted ``in_flight`` at a time by the task runner; every
+    ``commit_every`` articles their rows are clustered and committed, so memory stays bounded
+    however large the input, and an interrupted run resumes from its last commit."""
     logger = get_run_logger()
     scanned = scan_input(input_dir)
-    known_files, outlets = read_state(warehouse)
-    known_articles = set(outlets)
+    known_files = read_state(warehouse)
     plan = incremental.plan(scanned, known_files, full=full)
     todo = plan.to_process
     logger.info("%d files: %d new, %d changed, %d unchanged%s", len(scanned), len(plan.new), len(plan.changed),
                 len(plan.unchanged), " (reprocessing all: --full)" if full else " (skipped)")
-
-    articles, rejects, mentions = [], [], []
-    read = 0
-    progress.report(0, len(todo))
-    for start in range(0, len(todo), batch_size):
-        batch = [f.path for f in todo[start:start + batch_size]]
-        batch_articles, batch_rejects = ingest_batch(batch, input_dir, run_id, started, max_bytes)
-        read += batch_articles.num_rows
-        for row in batch_rejects.to_pylist():
-            where = f" record {row['source_record']}" if row["source_record"] is not None else ""
-            logger.warning("rejected %s%s: %s (%s)", row["source_path"], where, row["reason"], row["detail"])
-        fresh = _fresh_only(batch_articles, known_articles, full)
-        known_articles |= set(fresh["article_id"].to_pylist())
-        articles.append(batch_articles)
-        rejects.append(batch_rejects)
-        # Submitted, not called: with a Dask task runner the batches run on the cluster's workers at once.
-        mentions.append(extract_batch.submit(fresh, run_id))
-        progress.report(min(start + batch_size, len(todo)), len(todo))
-
-    all_articles = from_arrow(pa.concat_tables(articles), Article) if articles else []
-    all_rejects = from_arrow(pa.concat_tables(rejects), Reject) if rejects else []
-    extracted = [future.result() for future in mentions]
-    all_mentions = from_arrow(pa.concat_tables(extracted), Mention) if extracted else []
-    stored = {a.article_id for a in all_articles}
-    stale = incremental.stale_article_ids(plan, known_files, stored)
-    replaced_ids = sorted(stale | (stored if full else set()))
-    reprocessed_paths = [f.source_path for f in todo]
-    changed_mentions: list[Mention] = []
-    events: list[Event] | None = None
-    if all_mentions or replaced_ids:
-        kept = read_stored_mentions(warehouse, replaced_ids)
-        outlets.update({a.article_id: a.outlet for a in all_articles})
-        all_mentions, changed_mentions, events = cluster_events(kept, all_mentions, outlets)
-    tables = {
-        "articles": to_arrow(all_articles, Article),
-        "event_mentions": to_arrow(all_mentions + changed_mentions, Mention),
-        "rejects": to_arrow(all_rejects, Reject),
-        "files": to_arrow(
-            incremental.file_states(todo, all_articles, all_rejects, run_id=run_id, now=started), FileState),
-    }
-    replace = {
-        "articles": ("article_id", replaced_ids),
-        "event_mentions": [("article_id", replaced_ids), ("mention_id", [m.mention_id for m in changed_mentions])],
-        "rejects": ("source_path", reprocessed_paths),
-        "files": ("source_path", reprocessed_paths),
-    }
-    if events is not None:  # derived: rebuilt whole whenever mentions changed
-        tables["events"] = to_arrow(events, Event)
-        replace["events"] = ALL_ROWS
-    reasons: dict[str, int] = {}
-    for r in all_rejects:
-        reasons[r.reason] = reasons.get(r.reason, 0) + 1
-    published: list[Run] = []
+    totals = Totals()
+    produced: set[str] = set()  # article ids read this run: not stale, whatever file held them before
+    extracted: set[str] = set()  # article ids extracted this run: a second copy is not extracted again
+    pending: deque = deque()
+    unit = Unit()
+    published: list[tuple[Run, Totals]] = []
+    last_changed = [0]
+    top: list[Mention] = []
 
     def run_row(result: CommitResult) -> dict[str, pa.Table]:
-        """The run's own row, counted from what the commit did, published in the same commit."""
+        """The run's own row, counted from what its commits did, published with the last one."""
+        t = copy.deepcopy(totals)  # a retried commit calls this again: count from the same start
+        t.count(result, last_changed[0])
         run = Run(
             run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="completed",
-            input_dir=str(Path(input_dir).absolute()), full=full, files_seen=len(scanned),
+            input_dir=_where(input_dir), full=full, files_seen=len(scanned),
             files_new=len(plan.new), files_changed=len(plan.changed), files_unchanged=len(plan.unchanged),
-            articles_read=read, articles_new=result.added.get("articles", 0),
-            articles_removed=len(stale), rejects=len(all_rejects),
-            rejects_by_reason=json.dumps(reasons, sort_keys=True),
-            mentions_new=len(all_mentions),
-            mentions_removed=result.removed.get("event_mentions", 0) - len(changed_mentions),
-            events=result.added.get("events", 0) if events is not None else None,
+            articles_read=t.read, articles_new=t.articles_new,
+            articles_removed=t.articles_removed, rejects=sum(t.reasons.values()),
+            rejects_by_reason=json.dumps(t.reasons, sort_keys=True),
+            mentions_new=t.mentions_new, mentions_removed=t.mentions_removed, events=t.events,
             message=None if todo else "nothing to do: every input file is unchanged since it was last processed",
         )
-        published.append(run)
+        published[:] = [(run, t)]
         return {"runs": to_arrow([run], Run)}
 
-    result = load_tables(warehouse, tables, replace, run_row)
-    run = published[0]
-    publish_report(run, top_events(all_mentions))
+    def commit(unit: Unit, last: bool) -> CommitResult:
+        articles = pa.concat_tables(unit.articles) if unit.articles else to_arrow([], Article)
+        rejects = pa.concat_tables(unit.rejects) if unit.rejects else to_arrow([], Reject)
+        new = pa.concat_tables(unit.mentions) if unit.mentions else to_arrow([], Mention)
+        ids = articles["article_id"].to_pylist()
+        stale = incremental.stale_article_ids(unit.files, known_files, produced)
+        replaced = sorted(stale | (set(ids) if full else set()))
+        paths = [f.source_path for f in unit.files]
+        mentions, changed, events = from_arrow(new, Mention), [], None
+        if mentions or replaced:
+            near = read_neighbourhood(warehouse, new, replaced)
+            outlets = dict(zip(ids, articles["outlet"].to_pylist()))
+            mentions, changed, events = cluster_events(near, mentions, outlets)
+        tables = {
+            "articles": articles,
+            "event_mentions": to_arrow(mentions + changed, Mention),
+            "rejects": rejects,
+            "files": to_arrow(incremental.file_states(
+                unit.files, zip(articles["source_path"].to_pylist(), ids), rejects["source_path"].to_pylist(),
+                run_id=run_id, now=started), FileState),
+        }
+        replace = {
+            "articles": ("article_id", replaced),
+            "event_mentions": [("article_id", replaced), ("mention_id", [m.mention_id for m in changed])],
+            "rejects": ("source_path", paths),
+            "files": ("source_path", paths),
+        }
+        if events is not None:  # every event a touched cluster had is rebuilt from its current mentions
+            tables["events"] = to_arrow(events, Event)
+            replace["events"] = ("event_id", near.event_ids)
+        totals.articles_removed += len(stale)
+        totals.mentions_new += len(mentions)
+        for r in rejects["reason"].to_pylist():
+            totals.reasons[r] = totals.reasons.get(r, 0) + 1
+        top[:] = top_events(top + mentions)
+        last_changed[0] = len(changed)
+        result = load_tables(warehouse, tables, replace, run_row if last else None)
+        if not last:
+            totals.count(result, len(changed))
+        return result
+
+    def finish_oldest() -> None:
+        nonlocal unit
+        files, articles, rejects, future = pending.popleft()
+        unit.files += files
+        unit.articles.append(articles)
+        unit.rejects.append(rejects)
+        unit.mentions.append(future.result())
+        unit.n_articles += articles.num_rows
+        if unit.n_articles >= commit_every and pending:
+            commit(unit, last=False)
+            unit = Unit()
+
+    progress.report(0, len(todo))
+    for start in range(0, len(todo), batch_size):
+        files = todo[start:start + batch_size]
+        articles, rejects = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes)
+        totals.read += articles.num_rows
+        for row in rejects.to_pylist():
+            where = f" record {row['source_record']}" if row["source_record"] is not None else ""
+            logger.warning("rejected %s%s: %s (%s)", row["source_path"], where, row["reason"], row["detail"])
+        ids = articles["article_id"].to_pylist()
+        stored = set() if full else stored_articles(warehouse, ids)
+        keep = [not (i in stored or i in extracted or extracted.add(i)) for i in ids]
+        produced.update(ids)
+        fresh = articles.filter(pa.array(keep, type=pa.bool_()))
+        # Submitted, not called: the task runner extracts while this loop ingests the next batch.
+        pending.append((files, articles, rejects, extract_batch.submit(fresh, run_id)))
+        while len(pending) > in_flight:
+            finish_oldest()
+        progress.report(min(start + batch_size, len(todo)), len(todo))
+    while pending:
+        finish_oldest()
+    result = commit(unit, last=True)
+    run, totals = published[0]
+    totals.added["runs"] = result.added.get("runs", 0)
+    publish_report(run, top)
     logger.info(
         "run %s: %d files seen (%d new, %d changed, %d unchanged), %d articles read, %d new, %d replaced, "
         "%d rejects %s, %d new event mentions, %d removed",
-        run_id, run.files_seen, run.files_new, run.files_changed, run.files_unchanged, read, run.articles_new,
-        run.articles_removed, run.rejects, reasons or "", run.mentions_new, run.mentions_removed,
+        run_id, run.files_seen, run.files_new, run.files_changed, run.files_unchanged, run.articles_read,
+        run.articles_new, run.articles_removed, run.rejects, totals.reasons or "", run.mentions_new,
+        run.mentions_removed,
     )
     if run.message:
         logger.info(run.message)
     summary = {k: v for k, v in run.__dict__.items() if not isinstance(v, datetime)}
-    return summary | {"rejects_by_reason": reasons, "added": result.added, "removed": result.removed}
+    return summary | {"rejects_by_reason": totals.reasons, "added": totals.added, "removed": totals.removed}
 
 
 def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime, exc: Exception) -> None:
-    """Best effort: a failed run leaves a row saying why; the data tables are untouched."""
+    """Best effort: a failed run leaves a row saying why; what its earlier commits loaded stays."""
     run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="failed",
-              input_dir=str(Path(input_dir).absolute()), full=full, files_seen=0, files_new=0, files_changed=0,
+              input_dir=_where(input_dir), full=full, files_seen=0, files_new=0, files_changed=0,
               files_unchanged=0, articles_read=0, articles_new=0, articles_removed=0, rejects=0,
               rejects_by_reason="{}", mentions_new=0, mentions_removed=0, events=None,
               message=f"{type(exc).__name__}: {exc}"[:2000])

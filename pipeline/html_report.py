@@ -76,7 +76,7 @@ def write_report(warehouse: Warehouse, output: Path) -> int:
                               "order by finished_at desc limit 1").to_pylist()
     counts = run_sql(warehouse, "select (select count(*) from articles) a, (select count(*) from event_mentions) m")
     a, m = counts["a"][0].as_py(), counts["m"][0].as_py()
-    html = render_report(events, input_dir=runs[0]["input_dir"] if runs else None, warehouse=str(warehouse.root),
+    html = render_report(events, input_dir=runs[0]["input_dir"] if runs else None, warehouse=warehouse.uri,
                          n_articles=a, n_mentions=m, generated=datetime.now(timezone.utc))
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

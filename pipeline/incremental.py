@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.ingest import relative_source_path
-from pipeline.records import Article, FileState, Reject
+from pipeline import storage
+from pipeline.ingest import discover_files, relative_source_path
+from pipeline.records import FileState
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -62,6 +63,33 @@ def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
     return out
 
 
+def scan_objects(input_uri: str) -> list[ScannedFile]:
+    """Object storage: every object is downloaded once to hash it (ETags are not content hashes
+    for multipart uploads, so they cannot stand in for one)."""
+    loc = storage.location(input_uri)
+    out = []
+    for path in storage.list_files(loc):
+        try:
+            with loc.fs.open_input_stream(path) as fh:
+                digest, size = hashlib.sha256(), 0
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+                    size += len(chunk)
+            sha = digest.hexdigest()
+        except OSError:
+            size, sha = -1, None
+        out.append(ScannedFile(path, loc.relative(path), sha, size))
+    return out
+
+
+def scan_input(input_uri: str) -> list[ScannedFile]:
+    """Every input file of a local folder or an ``s3://`` prefix, hashed."""
+    if storage.is_remote(input_uri):
+        return scan_objects(input_uri)
+    root = Path(input_uri)
+    return scan(discover_files(root), root)
+
+
 def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool = False) -> Plan:
     result = Plan(full=full)
     for f in scanned:
@@ -76,15 +104,17 @@ def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool 
 
 
 def file_states(
-    processed: list[ScannedFile], articles: list[Article], rejects: list[Reject], *, run_id: str, now: datetime
+    processed: list[ScannedFile], article_sources: Iterable[tuple[str, str]], reject_paths: Iterable[str], *,
+    run_id: str, now: datetime
 ) -> list[FileState]:
-    """What each processed file produced: recorded so the next run can tell what changed."""
+    """What each processed file produced, from (source_path, article_id) pairs and the source paths of
+    rejects: recorded so the next run can tell what changed."""
     ids: dict[str, list[str]] = {}
-    for a in articles:
-        ids.setdefault(a.source_path, []).append(a.article_id)
+    for path, article in article_sources:
+        ids.setdefault(path, []).append(article)
     n_rejects: dict[str, int] = {}
-    for r in rejects:
-        n_rejects[r.source_path] = n_rejects.get(r.source_path, 0) + 1
+    for path in reject_paths:
+        n_rejects[path] = n_rejects.get(path, 0) + 1
     return [
         FileState(
             source_path=f.source_path,
@@ -99,10 +129,14 @@ def file_states(
     ]
 
 
-def stale_article_ids(plan: Plan, known: dict[str, FileState], current: Iterable[str]) -> set[str]:
-    """Articles of earlier file versions that no current file version produces any more."""
-    reprocessed = {f.source_path for f in plan.to_process}
+def stale_article_ids(reprocessed_files: Iterable[ScannedFile], known: dict[str, FileState],
+                      current: Iterable[str]) -> set[str]:
+    """Articles of earlier versions of the reprocessed files that no current file version produces any more
+    (files not reprocessed yet still count as producing what they produced before)."""
+    reprocessed = {f.source_path for f in reprocessed_files}
     old = {i for path in reprocessed if path in known for i in known[path].article_ids}
+    if not old:
+        return set()
     still_produced = set(current)
     still_produced |= {i for path, state in known.items() if path not in reprocessed for i in state.article_ids}
     return old - still_produced

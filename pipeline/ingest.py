@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline import errors
+from pipeline import errors, storage
 from pipeline.errors import BadArticle
 from pipeline.records import Article, Reject
 
@@ -395,3 +395,35 @@ def read_files(
     for path in paths:
         result.extend(read_file(path, input_dir, run_id=run_id, now=now, max_bytes=max_bytes))
     return result
+
+
+def read_objects(
+    paths: list[str], input_uri: str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestResult:
+    """``read_files`` for object storage: no links or special files there, only keys and bytes."""
+    loc = storage.location(input_uri)
+    result = IngestResult()
+    for path in paths:
+        source_path = loc.relative(path)
+        try:
+            size = loc.fs.get_file_info(path).size
+            if size is not None and size > max_bytes:
+                exc = BadArticle(errors.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte cap")
+                result.rejects.append(make_reject(source_path, exc, None, size, run_id=run_id, now=now))
+                continue
+            data = storage.read_bytes(loc.fs, path)
+        except OSError as exc:
+            bad = BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc}")
+            result.rejects.append(make_reject(source_path, bad, None, None, run_id=run_id, now=now))
+            continue
+        result.extend(parse_document(data, source_path, run_id=run_id, now=now))
+    return result
+
+
+def read_input(
+    paths: list[str], input_uri: str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestResult:
+    """Read the listed files of a local input folder or an ``s3://`` prefix."""
+    if storage.is_remote(input_uri):
+        return read_objects(paths, input_uri, run_id=run_id, now=now, max_bytes=max_bytes)
+    return read_files([Path(p) for p in paths], Path(input_uri), run_id=run_id, now=now, max_bytes=max_bytes)

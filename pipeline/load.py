@@ -1,6 +1,6 @@
 """The warehouse: Parquet files, a manifest that says which files are live, and a DuckDB catalog.
 
-Layout under the warehouse root::
+The root is a local folder or ``s3://bucket/prefix`` (see ``pipeline.storage``). Layout under it::
 
     _manifest.json                       the committed snapshot: live files per table
     tables/<table>/<part>=<value>/*.parquet
@@ -10,14 +10,18 @@ Layout under the warehouse root::
 A commit writes new Parquet files (invisible until listed), then replaces the
 manifest in one atomic rename, then swaps in a freshly built catalog file.
 A crash at any point leaves readers on the previous snapshot; files that no
-manifest lists are removed by the next commit. Rows whose key is already
+manifest lists are removed by the next commit. On object storage the manifest
+is replaced by one PUT, which is atomic for readers too; there is no catalog
+file there (DuckDB cannot read s3:// without the httpfs extension), so
+``connect`` gives an in-memory DuckDB whose views scan the same Parquet
+through pyarrow datasets. Rows whose key is already
 stored are skipped, so loading the same input twice changes nothing.
 """
 
 from __future__ import annotations
 
 import errno
-import functools
+import hashlib
 import json
 import re
 import logging
@@ -32,9 +36,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from pipeline import storage
 from pipeline.errors import WarehouseError
 from schemas import TableSchema, table_schema, table_schemas
 
@@ -57,10 +63,12 @@ ALL_ROWS: ReplaceSpec = ("*", None)  # replace spec that empties a table
 
 @dataclass
 class CommitResult:
-    """Rows added and removed per table by one commit; snapshot is None when nothing changed."""
+    """Rows added and removed per table by one commit, and the rows each touched table holds after
+    it; snapshot is None when nothing changed."""
 
     added: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
     snapshot: int | None = None
 
     @property
@@ -73,14 +81,23 @@ class Manifest:
     snapshot: int = 0
     committed_at: str | None = None
     tables: dict[str, dict] = field(default_factory=dict)
+    retired: list[str] = field(default_factory=list)  # live in the previous snapshot, deleted by the next commit
 
     def files(self, table: str) -> list[str]:
         return list(self.tables.get(table, {}).get("files", []))
 
+    def live(self) -> set[str]:
+        return {f for t in self.tables.values() for f in t.get("files", [])}
+
+    def succeeded_by(self, tables: dict[str, dict]) -> Manifest:
+        new = Manifest(self.snapshot + 1, datetime.now(timezone.utc).isoformat(), tables)
+        new.retired = sorted(self.live() - new.live())
+        return new
+
     def to_json(self) -> str:
         return json.dumps(
             {"format": FORMAT_VERSION, "snapshot": self.snapshot, "committed_at": self.committed_at,
-             "tables": self.tables},
+             "tables": self.tables, "retired": self.retired},
             indent=1,
             sort_keys=True,
         )
@@ -110,11 +127,18 @@ def conform(table: pa.Table, schema: TableSchema) -> pa.Table:
 
 
 class Warehouse:
-    """A local warehouse directory. Only this class writes Parquet or the DuckDB catalog."""
+    """A warehouse folder or bucket prefix. Only this class writes Parquet or the DuckDB catalog."""
 
     def __init__(self, root: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
-        self.root = Path(root).absolute()
+        self.location = storage.location(root)
+        self.fs = self.location.fs
+        self.remote = self.location.remote
+        self.uri = self.location.uri
+        self.root = Path(self.location.path)  # meaningful for a local warehouse only
         self.lock_timeout = lock_timeout
+
+    def _path(self, rel: str) -> str:
+        return self.location.join(rel)
 
     # -- reading -----------------------------------------------------------------
     @property
@@ -126,13 +150,13 @@ class Warehouse:
         return self.root / CATALOG
 
     def manifest(self) -> Manifest:
-        if not self.manifest_path.exists():
-            return Manifest()
         try:
-            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise WarehouseError(f"cannot read {self.manifest_path}: {exc}") from exc
-        return Manifest(raw["snapshot"], raw.get("committed_at"), raw.get("tables", {}))
+            raw = json.loads(storage.read_bytes(self.fs, self._path(MANIFEST)).decode("utf-8"))
+        except FileNotFoundError:
+            return Manifest()
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise WarehouseError(f"cannot read {self._path(MANIFEST)}: {exc}") from exc
+        return Manifest(raw["snapshot"], raw.get("committed_at"), raw.get("tables", {}), raw.get("retired", []))
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The committed rows of one table (partition column included) as Arrow."""
@@ -141,13 +165,29 @@ class Warehouse:
         if not files:
             return schema.arrow_schema().empty_table().select(columns or schema.column_names)
         with duckdb.connect() as con:
-            rel = con.sql(self._select_sql(schema, files))
+            rel = con.sql(self._select_sql(schema, files, self._source(con, schema, files)))
             if columns:
                 rel = rel.select(*columns)
             return rel.to_arrow_table()
 
+    def existing(self, table: str, column: str, values: list) -> set:
+        """Which of ``values`` the committed ``table`` holds in ``column``."""
+        if not values or not self.manifest().files(table):
+            return set()
+        con = self.connect()
+        try:
+            con.register("wanted", pa.table({"v": pa.array(values, type=table_schema(table).column(column).arrow_type)}))
+            return {v for (v,) in con.sql(
+                f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').fetchall()}
+        finally:
+            con.close()
+
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to the catalog, rebuilt first if it is missing or stale."""
+        """A read-only connection to the catalog, rebuilt first if it is missing or stale.
+
+        On object storage: an in-memory connection with the same views, over pyarrow datasets."""
+        if self.remote:
+            return self._memory_catalog(self.manifest())
         if not self._catalog_current():
             with self._lock():
                 if not self._catalog_current():
@@ -174,12 +214,13 @@ class Warehouse:
         except OSError as exc:
             if exc.errno in PERMANENT_ERRNOS:
                 raise WarehouseError(
-                    f"cannot write to the warehouse {self.root}: {exc.strerror or exc}; nothing was published, "
+                    f"cannot write to the warehouse {self.uri}: {exc.strerror or exc}; nothing was published, "
                     f"the previous snapshot is intact") from exc
             raise  # transient: the caller may retry
 
     def _commit(self, batches: dict[str, pa.Table], replace: dict, then) -> CommitResult:
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.remote:
+            self.root.mkdir(parents=True, exist_ok=True)
         with self._lock():
             manifest = self.manifest()
             self._remove_orphans(manifest)
@@ -189,9 +230,9 @@ class Warehouse:
             self._apply(tables, batches, replace, snapshot, result)
             if then is not None:
                 self._apply(tables, then(result), {}, snapshot, result)
-            if not result.changed and self.catalog_path.exists():
+            if not result.changed and (self.remote or self.catalog_path.exists()):
                 return result
-            new = Manifest(snapshot, datetime.now(timezone.utc).isoformat(), tables)
+            new = manifest.succeeded_by(tables)
             self._write_manifest(new)
             self._publish_catalog(new)
             result.snapshot = snapshot
@@ -217,7 +258,7 @@ class Warehouse:
             if name not in batches:
                 continue
             if entry["files"]:
-                check_compatible(schema, stored_columns(self.root, entry["files"]))
+                check_compatible(schema, self._stored_columns(entry["files"]))
             if entry.get("schema_version", schema.version) > schema.version:
                 raise WarehouseError(
                     f"{name}: the warehouse was written with schema version {entry['schema_version']}, newer than "
@@ -228,6 +269,7 @@ class Warehouse:
                 entry["files"] = entry["files"] + self._write_files(new_rows, schema, snapshot)
                 entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
             entry["schema_version"] = schema.version
+            result.rows[name] = entry.get("rows", 0)
 
     def compact(self, target_rows: int = COMPACT_TARGET_ROWS) -> dict[str, tuple[int, int]]:
         """Merge each partition's small files into files of about ``target_rows`` rows, atomically.
@@ -248,23 +290,24 @@ class Warehouse:
                     groups.setdefault(f.rsplit("/", 1)[0], []).append(f)
                 kept: list[str] = []
                 for folder, members in sorted(groups.items()):
-                    small = [f for f in members if pq.ParquetFile(self.root / f).metadata.num_rows < target_rows // 2]
+                    small = [f for f in members
+                             if pq.read_metadata(self._path(f), filesystem=self.fs).num_rows < target_rows // 2]
                     if len(small) < 2:
                         kept += members
                         continue
                     kept += [f for f in members if f not in small]
                     merged = pa.concat_tables(
-                        [pq.read_table(self.root / f, partitioning=None) for f in small], promote_options="default")
+                        [pq.read_table(self._path(f), partitioning=None, filesystem=self.fs) for f in small],
+                        promote_options="default")
                     for k, start in enumerate(range(0, merged.num_rows, target_rows)):
-                        path = self.root / folder / f"part-{snapshot:08d}-c{k:04d}-{uuid.uuid4().hex[:8]}.parquet"
-                        pq.write_table(merged.slice(start, target_rows), path, compression="zstd")
-                        _fsync(path)
-                        kept.append(path.relative_to(self.root).as_posix())
+                        rel = f"{folder}/part-{snapshot:08d}-c{k:04d}-{uuid.uuid4().hex[:8]}.parquet"
+                        self._write_parquet(merged.slice(start, target_rows), rel)
+                        kept.append(rel)
                 report[name] = (len(files), len(kept))
                 entry["files"] = kept
             if all(before == after for before, after in report.values()):
                 return report
-            new = Manifest(snapshot, datetime.now(timezone.utc).isoformat(), tables)
+            new = manifest.succeeded_by(tables)
             self._write_manifest(new)
             self._publish_catalog(new)
             return report
@@ -276,29 +319,39 @@ class Warehouse:
         if not values:
             return files, 0
         doomed = pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)})
-        with duckdb.connect() as con:
-            con.register("doomed", doomed)
-            hits = con.sql(
-                f"SELECT filename, count(*) AS n FROM "
-                f"{self._parquet_source([str(self.root / f) for f in files], filename=True)} "
-                f'WHERE "{column}" IN (SELECT v FROM doomed) GROUP BY filename'
-            ).fetchall()
-        hit_files = {Path(f).relative_to(self.root).as_posix(): n for f, n in hits}
-        kept, removed = [], 0
         value_set = doomed["v"].combine_chunks()
+        hit_files = self._files_holding(files, column, doomed)
+        kept, removed = [], 0
         for rel in files:
             if rel not in hit_files:
                 kept.append(rel)
                 continue
-            table = pq.read_table(self.root / rel, partitioning=None)
+            table = pq.read_table(self._path(rel), partitioning=None, filesystem=self.fs)
             survivors = table.filter(pc.invert(pc.is_in(table[column], value_set=value_set)))
             removed += table.num_rows - survivors.num_rows
             if survivors.num_rows:
-                path = (self.root / rel).parent / f"part-{snapshot:08d}-{uuid.uuid4().hex[:8]}.parquet"
-                pq.write_table(survivors, path, compression="zstd")
-                _fsync(path)
-                kept.append(path.relative_to(self.root).as_posix())
+                new = f"{rel.rsplit('/', 1)[0]}/part-{snapshot:08d}-{uuid.uuid4().hex[:8]}.parquet"
+                self._write_parquet(survivors, new)
+                kept.append(new)
         return kept, removed
+
+    def _files_holding(self, files: list[str], column: str, doomed: pa.Table) -> set[str]:
+        """Which of the files hold a row whose ``column`` is one of ``doomed.v``."""
+        if self.remote:
+            import pyarrow.dataset as ds
+
+            dataset = ds.dataset([self._path(f) for f in files], filesystem=self.fs, format="parquet")
+            wanted = ds.field(column).isin(doomed["v"].combine_chunks())
+            return {self.location.relative(frag.path) for frag in dataset.get_fragments()
+                    if frag.count_rows(filter=wanted)}
+        with duckdb.connect() as con:
+            con.register("doomed", doomed)
+            hits = con.sql(
+                f"SELECT DISTINCT filename FROM "
+                f"{self._parquet_source([self._path(f) for f in files], filename=True)} "
+                f'WHERE "{column}" IN (SELECT v FROM doomed)'
+            ).fetchall()
+        return {self.location.relative(f) for (f,) in hits}
 
     def _new_rows(self, batch: pa.Table, schema: TableSchema, files: list[str]) -> pa.Table:
         key = schema.key
@@ -308,7 +361,7 @@ class Warehouse:
         keep = [not (k in seen or seen.add(k)) for k in keys]
         batch = batch.filter(pa.array(keep, type=pa.bool_()))
         if files and batch.num_rows:
-            stored = pq.read_table([str(self.root / f) for f in files], columns=[key])[key]
+            stored = pq.read_table([self._path(f) for f in files], columns=[key], filesystem=self.fs)[key]
             stored = pa.chunked_array(stored.chunks, type=stored.type).combine_chunks()
             batch = batch.filter(pc.invert(pc.is_in(batch[key], value_set=stored)))
         return batch
@@ -325,17 +378,26 @@ class Warehouse:
             }
         written = []
         for value, group in groups.items():
-            rel = Path("tables") / schema.name
+            folder = f"tables/{schema.name}"
             if value is not None:
-                rel = rel / f"{schema.partition.column}={value}"
-            (self.root / rel).mkdir(parents=True, exist_ok=True)
-            path = self.root / rel / name
-            pq.write_table(group, path, compression="zstd")
-            _fsync(path)
-            written.append((rel / name).as_posix())
+                folder += f"/{schema.partition.column}={value}"
+            self._write_parquet(group, f"{folder}/{name}")
+            written.append(f"{folder}/{name}")
         return written
 
+    def _write_parquet(self, table: pa.Table, rel: str) -> None:
+        """Durable before any manifest lists it."""
+        path = self._path(rel)
+        if not self.remote:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path, compression="zstd", filesystem=self.fs)
+        if not self.remote:
+            _fsync(Path(path))
+
     def _write_manifest(self, manifest: Manifest) -> None:
+        if self.remote:
+            storage.write_bytes(self.fs, self._path(MANIFEST), manifest.to_json().encode("utf-8"))
+            return
         tmp = self.root / f"{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
         tmp.write_text(manifest.to_json(), encoding="utf-8")
         _fsync(tmp)
@@ -350,12 +412,34 @@ class Warehouse:
         return (f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, "
                 f"union_by_name = true{extra})")
 
-    def _select_sql(self, schema: TableSchema, files: list[str]) -> str:
+    def _source(self, con: duckdb.DuckDBPyConnection, schema: TableSchema, files: list[str]) -> str:
+        """What a query reads the files from: read_parquet() on a disk; on object storage a pyarrow
+        dataset registered in ``con`` (DuckDB scans it with projection and filter pushdown)."""
+        if not self.remote:
+            return self._parquet_source([self._path(f) for f in files])
+        import pyarrow.dataset as ds
+
+        fields = [pa.field(n, t) for n, t in self._stored_columns(files).items()]
+        partitioning = None
+        if schema.partition is not None:
+            fields.append(pa.field(schema.partition.column, pa.string()))
+            partitioning = ds.partitioning(pa.schema([fields[-1]]), flavor="hive")
+        dataset = ds.dataset([self._path(f) for f in files], schema=pa.schema(fields), format="parquet",
+                             filesystem=self.fs, partitioning=partitioning,
+                             partition_base_dir=self._path(f"tables/{schema.name}"))
+        name = f"_files_{schema.name}"
+        con.register(name, dataset)
+        return name
+
+    def _stored_columns(self, files: list[str]) -> dict[str, pa.DataType]:
+        return stored_columns(self.fs, [self._path(f) for f in files])
+
+    def _select_sql(self, schema: TableSchema, files: list[str], from_: str) -> str:
         """SELECT giving the declared columns over stored files written under any compatible version:
         columns added since a file was written read as NULL."""
         if not files:
             return schema.empty_select_sql()
-        stored = stored_columns(self.root, files)
+        stored = self._stored_columns(files)
         check_compatible(schema, stored)
         part = schema.partition.column if schema.partition else None
         cols = []
@@ -363,20 +447,36 @@ class Warehouse:
             present = c.name in stored or c.name == part
             source = f'"{c.name}"' if present else "NULL"
             cols.append(f'CAST({source} AS {c.duckdb_type}) AS "{c.name}"')
-        return f"SELECT {', '.join(cols)} FROM {self._parquet_source([str(self.root / f) for f in files])}"
+        return f"SELECT {', '.join(cols)} FROM {from_}"
 
-    def _view_sql(self, schema: TableSchema, manifest: Manifest) -> str:
-        return f"CREATE OR REPLACE VIEW {schema.name} AS {self._select_sql(schema, manifest.files(schema.name))}"
+    def _view_sql(self, schema: TableSchema, manifest: Manifest, con: duckdb.DuckDBPyConnection) -> str:
+        files = manifest.files(schema.name)
+        source = self._source(con, schema, files) if files else ""
+        return f"CREATE OR REPLACE VIEW {schema.name} AS {self._select_sql(schema, files, source)}"
+
+    def _memory_catalog(self, manifest: Manifest) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect()
+        try:
+            for schema in table_schemas().values():
+                con.execute(self._view_sql(schema, manifest, con))
+            for statement in derived_views():
+                con.execute(statement)
+        except Exception:
+            con.close()
+            raise
+        return con
 
     def _publish_catalog(self, manifest: Manifest) -> None:
         """Build the catalog in a new file and rename it over the old one: readers never see it half-built."""
+        if self.remote:
+            return  # views are built per connection instead (`_memory_catalog`)
         tmp = self.root / f"{CATALOG}.{uuid.uuid4().hex[:8]}.tmp"
         with duckdb.connect() as con:
             # An older storage version so that DuckDB 1.x clients (e.g. the duckdb CLI) can open it too.
             con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
             con.execute("USE catalog")
             for schema in table_schemas().values():
-                con.execute(self._view_sql(schema, manifest))
+                con.execute(self._view_sql(schema, manifest, con))
             for statement in derived_views():
                 con.execute(statement)
             con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR)")
@@ -404,13 +504,14 @@ class Warehouse:
     def _lock(self, name: str = LOCK, timeout: float | None = None, what: str = "writing to") -> Iterator[None]:
         """One holder at a time; another waits up to ``timeout`` seconds, then stops with a clear message."""
         timeout = self.lock_timeout if timeout is None else timeout
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.root / name, timeout=timeout)
+        path = self._lock_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(path, timeout=timeout)
         try:
             lock.acquire()
         except Timeout:
             raise WarehouseError(
-                f"another frontline run is {what} {self.root} (lock {self.root / name} still held after "
+                f"another frontline run is {what} {self.uri} (lock {path} still held after "
                 f"{timeout:.0f} s); try again when it has finished"
             ) from None
         try:
@@ -418,19 +519,34 @@ class Warehouse:
         finally:
             lock.release()
 
+    def _lock_path(self, name: str) -> Path:
+        """Next to the data on a disk. Object storage has no locks: writers on this machine share one
+        under the state folder, and writers on several machines must be serialised by the scheduler
+        (one deployment with a concurrency limit of 1)."""
+        if not self.remote:
+            return self.root / name
+        from pipeline.settings import state_dir
+
+        digest = hashlib.sha256(self.uri.encode()).hexdigest()[:16]
+        return state_dir() / "locks" / f"{digest}{name}"
+
     def run_lock(self, timeout: float) -> AbstractContextManager[None]:
         """Held for a whole ETL run, so two runs never interleave their reads and writes."""
         return self._lock(RUN_LOCK, timeout, what="running on")
 
     def _remove_orphans(self, manifest: Manifest) -> None:
-        """Files no manifest lists were left by a run that died before committing."""
-        live = {f for t in manifest.tables.values() for f in t.get("files", [])}
-        tables_dir = self.root / "tables"
-        for path in tables_dir.rglob("*.parquet") if tables_dir.exists() else []:
-            rel = path.relative_to(self.root).as_posix()
-            if rel not in live:
-                log.warning("removing %s: written by a run that did not commit", rel)
-                path.unlink(missing_ok=True)
+        """Files the current manifest does not list: retired by the previous commit (kept until now for
+        readers still on the snapshot before it), or left by a run that died before committing."""
+        live, retired = manifest.live(), set(manifest.retired)
+        selector = pafs.FileSelector(self._path("tables"), recursive=True, allow_not_found=True)
+        for info in self.fs.get_file_info(selector):
+            rel = self.location.relative(info.path)
+            if info.type == pafs.FileType.File and rel.endswith(".parquet") and rel not in live:
+                if rel not in retired:
+                    log.warning("removing %s: written by a run that did not commit", rel)
+                self.fs.delete_file(info.path)
+        if self.remote:
+            return
         for tmp in self.root.glob("*.tmp"):
             log.warning("removing %s: left by a run that did not finish", tmp.name)
             tmp.unlink(missing_ok=True)
@@ -443,16 +559,23 @@ _WIDENINGS = {
 }
 
 
-@functools.lru_cache(maxsize=65536)
-def _file_schema(path: str) -> pa.Schema:
-    return pq.read_schema(path)  # files never change once written, so caching by path is safe
+_SCHEMAS: dict[tuple[str, str], pa.Schema] = {}
 
 
-def stored_columns(root: Path, files: list[str]) -> dict[str, pa.DataType]:
+def _file_schema(fs: pafs.FileSystem, path: str) -> pa.Schema:
+    key = (fs.type_name, path)  # files never change once written, so caching by path is safe
+    if key not in _SCHEMAS:
+        if len(_SCHEMAS) > 65536:
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = pq.read_schema(path, filesystem=fs)
+    return _SCHEMAS[key]
+
+
+def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataType]:
     """Columns present in any of the files, with their stored types."""
     found: dict[str, pa.DataType] = {}
-    for f in files:
-        for column in _file_schema(str(root / f)):
+    for path in paths:
+        for column in _file_schema(fs, path):
             found.setdefault(column.name, column.type)
     return found
 
