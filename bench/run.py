@@ -37,7 +37,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=5000, help="number of articles (up to 100,000)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--memory", action="store_true",
+                        help="run only stage b and print its peak RSS (for comparing N; appends bench/memory.csv)")
     opts = parser.parse_args()
+    if opts.memory:
+        return memory(opts.n, opts.seed)
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
         folder, warehouse = Path(tmp) / "articles", Path(tmp) / "warehouse"
         words = write_articles(folder, opts.n, opts.seed)
@@ -71,6 +75,26 @@ def main() -> None:
                     round(a["seconds"], 2), round(b["seconds"], 2), round(c["seconds"], 2), round(d["seconds"], 2),
                     round(b_over_a, 3), round(c_over_b, 3), round(d_over_b, 4), round(b["peak_rss_mb"]),
                     round(parquet / opts.n)])
+
+
+def memory(n: int, seed: int) -> None:
+    """Peak RSS of the one-process flow over N articles: flat in N means bounded batches."""
+    with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
+        folder = Path(tmp) / "articles"
+        words = write_articles(folder, n, seed)
+        b = stage("etl", str(folder), str(Path(tmp) / "warehouse"))
+    print(f"{n} articles, {words} words: etl {b['seconds']:.1f} s, {n / b['seconds']:.1f} articles/s, "
+          f"peak RSS {b['peak_rss_mb']:.0f} MB")
+    path = ROOT / "bench" / "memory.csv"
+    new = not path.exists()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    with path.open("a", newline="") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["when", "commit", "articles", "etl_s", "peak_rss_mb_etl"])
+        w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), commit, n, round(b["seconds"], 1),
+                    round(b["peak_rss_mb"])])
 
 
 if __name__ == "__main__":

@@ -151,8 +151,26 @@ def task_runner(workers: int = 1, address: str | None = None):
 
     if address:
         return DaskTaskRunner(address=address)
+    _share_api_with_workers()
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                           "dashboard_address": None})
+
+
+def _share_api_with_workers() -> None:
+    """Point the local cluster's worker processes at this process's Prefect API. Without a server
+    configured each worker would start its own temporary one (6-13 s each, both cores busy)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the one this process's own temporary API uses too
+        server.start()
+        url = server.api_url
+    os.environ["PREFECT_API_URL"] = url  # inherited by the worker processes started next
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 
 warehouse_option = click.option(
     "--warehouse", "-w", default=DEFAULT_WAREHOUSE, show_default=True, type=click.Path(file_okay=False),
-    help="Warehouse directory (Parquet tables + frontline.duckdb).",
+    help="Warehouse folder (Parquet tables + frontline.duckdb) or s3://bucket/prefix.",
 )
 
 
@@ -36,10 +36,13 @@ def main() -> None:
               help="Extract on a local Dask cluster of this many worker processes.")
 @click.option("--dask-address", envvar="FRONTLINE_DASK_ADDRESS",
               help="Extract on an existing Dask cluster (tcp://scheduler:8786).")
+@click.option("--commit-every", default=2000, show_default=True, type=click.IntRange(1),
+              help="Articles per atomic commit: bounds memory, and a stopped run resumes from its last commit.")
 @click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
 def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
-        workers: int, dask_address: str | None, show: bool) -> None:
-    """Run the ETL flow over INPUT_DIR (default: seeds/): only new and changed files, unless --full.
+        workers: int, dask_address: str | None, commit_every: int, show: bool) -> None:
+    """Run the ETL flow over INPUT_DIR (default: seeds/; a folder or s3://bucket/prefix): only new and
+    changed files, unless --full. The warehouse may be s3://bucket/prefix too.
 
     Example: frontline run seeds --warehouse warehouse
     """
@@ -65,7 +68,7 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
     try:
         with bar, progress.reporting(advance):
             summary = etl(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
-                          full=full, lock_timeout=lock_timeout)
+                          full=full, lock_timeout=lock_timeout, commit_every=commit_every)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(
