@@ -271,10 +271,11 @@ class Warehouse:
             entry["schema_version"] = schema.version
             result.rows[name] = entry.get("rows", 0)
 
-    def compact(self, target_rows: int = COMPACT_TARGET_ROWS) -> dict[str, tuple[int, int]]:
+    def compact(self, target_rows: int = COMPACT_TARGET_ROWS, min_small_files: int = 2) -> dict[str, tuple[int, int]]:
         """Merge each partition's small files into files of about ``target_rows`` rows, atomically.
 
-        Many small loads leave many small files, and readers pay per file. Returns, per table,
+        Many small loads leave many small files, and readers pay per file. A partition is merged
+        when it has at least ``min_small_files`` files under half the target. Returns, per table,
         (files before, files after); rows are unchanged.
         """
         with self._lock():
@@ -290,9 +291,12 @@ class Warehouse:
                     groups.setdefault(f.rsplit("/", 1)[0], []).append(f)
                 kept: list[str] = []
                 for folder, members in sorted(groups.items()):
+                    if len(members) < max(2, min_small_files):  # too few to be worth reading their footers
+                        kept += members
+                        continue
                     small = [f for f in members
                              if pq.read_metadata(self._path(f), filesystem=self.fs).num_rows < target_rows // 2]
-                    if len(small) < 2:
+                    if len(small) < max(2, min_small_files):
                         kept += members
                         continue
                     kept += [f for f in members if f not in small]
