@@ -13,7 +13,7 @@ import os
 import tempfile
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -162,7 +162,7 @@ def task_runner(workers: int = 1, address: str | None = None):
         return DaskTaskRunner(address=address)
     _share_api_with_workers()
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
+                                          "dashboard_address": None, "preload": ["flows.worker_setup"]})
 
 
 def _share_api_with_workers() -> None:
@@ -245,6 +245,17 @@ def etl(
         except Exception as exc:
             _record_failure(wh, input_dir, full, run_id, started, exc)
             raise
+
+
+def _batches(todo: list, batch_size: int, in_flight: int) -> Iterator[list]:
+    """Batches of ``batch_size`` files, the last ``in_flight`` batches' worth cut four times finer:
+    parallel workers then finish within a small batch of each other instead of a large one."""
+    tail_start = max(0, len(todo) - batch_size * in_flight)
+    start = 0
+    while start < len(todo):
+        end = min(start + batch_size, tail_start) if start < tail_start else start + max(1, batch_size // 4)
+        yield todo[start:end]
+        start = end
 
 
 def _where(input_dir: str) -> str:
@@ -343,8 +354,8 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             unit = Unit()
 
     progress.report(0, len(todo))
-    for start in range(0, len(todo), batch_size):
-        files = todo[start:start + batch_size]
+    done = 0
+    for files in _batches(todo, batch_size, in_flight):
         articles, rejects = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes)
         totals.read += articles.num_rows
         for row in rejects.to_pylist():
@@ -359,7 +370,8 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         pending.append((files, articles, rejects, extract_batch.submit(fresh, run_id)))
         while len(pending) > in_flight:
             finish_oldest()
-        progress.report(min(start + batch_size, len(todo)), len(todo))
+        done += len(files)
+        progress.report(done, len(todo))
     while pending:
         finish_oldest()
     result = commit(unit, last=True)
