@@ -255,6 +255,8 @@ class Warehouse:
                     entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
                 result.removed[name] = result.removed.get(name, 0) + removed
                 entry["rows"] = entry.get("rows", 0) - removed
+            if entry["files"] and schema.partition and not _partitioned(schema, entry["files"]):
+                entry["files"] = self._repartition(schema, entry["files"], snapshot)
             if name not in batches:
                 continue
             if entry["files"]:
@@ -271,6 +273,17 @@ class Warehouse:
             entry["schema_version"] = schema.version
             result.rows[name] = entry.get("rows", 0)
 
+    def _repartition(self, schema: TableSchema, files: list[str], snapshot: int) -> list[str]:
+        """Files written before the table was partitioned, rewritten into its partition folders
+        (events gained a month partition in schema version 2). Rows are unchanged."""
+        old = [f for f in files if f"/{schema.partition.column}=" not in f]
+        table = pa.concat_tables(
+            [pq.read_table(self._path(f), partitioning=None, filesystem=self.fs) for f in old],
+            promote_options="default")
+        table = table.select([c for c in table.column_names if c != schema.partition.column])
+        log.info("%s: moving %d rows into %s partitions", schema.name, table.num_rows, schema.partition.column)
+        return [f for f in files if f not in old] + self._write_files(table, schema, snapshot)
+
     def compact(self, target_rows: int = COMPACT_TARGET_ROWS, min_small_files: int = 2) -> dict[str, tuple[int, int]]:
         """Merge each partition's small files into files of about ``target_rows`` rows, atomically.
 
@@ -280,7 +293,7 @@ class Warehouse:
         """
         with self._lock():
             manifest = self.manifest()
-            self._remove_orphans(manifest)
+            cleaned = False  # files the last commit retired are deleted only if this one commits
             snapshot = manifest.snapshot + 1
             tables = {k: dict(v) for k, v in manifest.tables.items()}
             report: dict[str, tuple[int, int]] = {}
@@ -300,6 +313,9 @@ class Warehouse:
                         kept += members
                         continue
                     kept += [f for f in members if f not in small]
+                    if not cleaned:
+                        self._remove_orphans(manifest)
+                        cleaned = True
                     merged = pa.concat_tables(
                         [pq.read_table(self._path(f), partitioning=None, filesystem=self.fs) for f in small],
                         promote_options="default")
@@ -445,7 +461,7 @@ class Warehouse:
             return schema.empty_select_sql()
         stored = self._stored_columns(files)
         check_compatible(schema, stored)
-        part = schema.partition.column if schema.partition else None
+        part = schema.partition.column if schema.partition and _partitioned(schema, files) else None
         cols = []
         for c in schema.columns:
             present = c.name in stored or c.name == part
@@ -483,8 +499,9 @@ class Warehouse:
                 con.execute(self._view_sql(schema, manifest, con))
             for statement in derived_views():
                 con.execute(statement)
-            con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR)")
-            con.execute("INSERT INTO _frontline_catalog VALUES (?, ?)", [manifest.snapshot, str(self.root)])
+            con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR, declared VARCHAR)")
+            con.execute("INSERT INTO _frontline_catalog VALUES (?, ?, ?)",
+                        [manifest.snapshot, str(self.root), _declarations_digest()])
             con.execute("USE memory")
             con.execute("DETACH catalog")
         os.replace(tmp, self.catalog_path)
@@ -495,13 +512,13 @@ class Warehouse:
             return False
         try:
             with duckdb.connect(str(self.catalog_path), read_only=True) as con:
-                rows = con.execute("SELECT snapshot, root FROM _frontline_catalog").fetchall()
+                rows = con.execute("SELECT snapshot, root, declared FROM _frontline_catalog").fetchall()
                 views = {r[0] for r in con.execute(
                     "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         except duckdb.Error:
             return False
         wanted = set(table_schemas()) | {re.search(r"VIEW\s+(\w+)", v)[1] for v in derived_views()}
-        return rows == [(self.manifest().snapshot, str(self.root))] and wanted <= views
+        return rows == [(self.manifest().snapshot, str(self.root), _declarations_digest())] and wanted <= views
 
     # -- housekeeping -----------------------------------------------------------
     @contextmanager
@@ -582,6 +599,18 @@ def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataTy
         for column in _file_schema(fs, path):
             found.setdefault(column.name, column.type)
     return found
+
+
+def _declarations_digest() -> str:
+    """Changes when a table declaration or a view does, so a catalog built by other code is rebuilt."""
+    text = repr(sorted((s.name, s.version, s.partition, [(c.name, c.duckdb_type) for c in s.columns])
+                       for s in table_schemas().values())) + "".join(derived_views())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _partitioned(schema: TableSchema, files: list[str]) -> bool:
+    """Whether every file lies in a partition folder (not so for files older than the partition)."""
+    return all(f"/{schema.partition.column}=" in f for f in files)
 
 
 def check_compatible(schema: TableSchema, stored: dict[str, pa.DataType]) -> None:

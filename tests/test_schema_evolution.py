@@ -59,3 +59,34 @@ def test_a_newer_warehouse_is_not_written_by_an_older_declaration(tmp_path, monk
     declare(monkeypatch, "articles", dataclasses.replace(v1, version=v1.version - 1 if v1.version > 1 else 0))
     with pytest.raises(WarehouseError, match="newer than this frontline"):
         wh.commit({"articles": articles_table(2)})
+
+
+def test_a_table_that_gains_a_partition_is_read_as_before_and_moved_into_it_on_the_next_commit(tmp_path, monkeypatch):
+    """events were unpartitioned in schema version 1 and are partitioned by month since version 2."""
+    from datetime import date
+
+    from pipeline.records import Event, to_arrow
+
+    def event(i: int, first: date) -> Event:
+        fields = {f.name: None for f in dataclasses.fields(Event)}
+        return Event(**fields | dict(event_id=f"ev_{i}", event_type="OFFENSIVE", modality="asserted",
+                                     date_precision="day", n_mentions=1, n_articles=1, n_sources=1,
+                                     sources=("x",), article_ids=("a",), first_reported=first,
+                                     last_reported=first, confidence=0.5, evidence="s",
+                                     evidence_mention_id=f"m{i}"))
+
+    v2 = table_schemas()["events"]
+    v1 = dataclasses.replace(v2, version=1, partition=None,
+                             columns=tuple(c for c in v2.columns if c.name != v2.partition.column))
+    wh = Warehouse(tmp_path / "wh")
+    with monkeypatch.context() as m:
+        declare(m, "events", v1)
+        wh.commit({"events": to_arrow([event(1, date(2025, 3, 2)), event(2, date(2025, 4, 9))], Event)})
+    assert wh.manifest().files("events") == [f for f in wh.manifest().files("events") if "=" not in f]
+    assert run_sql(wh, "select event_id, first_reported_month from events order by 1").to_pylist() == [
+        {"event_id": "ev_1", "first_reported_month": None}, {"event_id": "ev_2", "first_reported_month": None}]
+
+    wh.commit({"events": to_arrow([event(3, date(2025, 4, 20))], Event)}, replace={"events": ("event_id", ["ev_1"])})
+    assert all("/first_reported_month=" in f for f in wh.manifest().files("events"))
+    assert run_sql(wh, "select event_id, first_reported_month from events order by 1").to_pylist() == [
+        {"event_id": "ev_2", "first_reported_month": "2025-04"}, {"event_id": "ev_3", "first_reported_month": "2025-04"}]
