@@ -35,7 +35,7 @@ from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 
 DEFAULT_BATCH_SIZE = 200
-DEFAULT_COMMIT_EVERY = 2000  # articles per commit: bounds memory whatever the input's size
+DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
 DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
 COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
 DEFAULT_LOCK_TIMEOUT = 60.0
@@ -265,8 +265,8 @@ def _where(input_dir: str) -> str:
 def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, run_id: str,
          started: datetime, commit_every: int, in_flight: int) -> dict:
     """Batches are ingested here and extracted ``in_flight`` at a time by the task runner; every
-    ``commit_every`` articles their rows are clustered and committed, so memory stays bounded
-    however large the input, and an interrupted run resumes from its last commit."""
+    ``commit_every`` articles their rows are clustered and committed, so a run holds one commit's
+    batches rather than its whole input, and an interrupted run resumes from its last commit."""
     logger = get_run_logger()
     scanned = scan_input(input_dir)
     known_files = read_state(warehouse)

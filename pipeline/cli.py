@@ -37,7 +37,7 @@ def main() -> None:
 @click.option("--dask-address", envvar="FRONTLINE_DASK_ADDRESS",
               help="Extract on an existing Dask cluster (tcp://scheduler:8786).")
 @click.option("--commit-every", default=2000, show_default=True, type=click.IntRange(1),
-              help="Articles per atomic commit: bounds memory, and a stopped run resumes from its last commit.")
+              help="Articles per atomic commit; a stopped run resumes from its last commit.")
 @click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
 def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
         workers: int, dask_address: str | None, commit_every: int, show: bool) -> None:
