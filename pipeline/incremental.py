@@ -42,10 +42,18 @@ class Plan:
         return sorted(todo, key=lambda f: f.source_path)
 
 
+def stream_sha256(fh) -> tuple[str, int]:
+    """(hex digest, bytes read) of a binary stream, read in chunks: a huge file costs time, not memory."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
 def file_sha256(path: Path) -> str:
-    """Streamed, so a huge file costs time but not memory."""
     with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        return stream_sha256(fh)[0]
 
 
 def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
@@ -71,11 +79,7 @@ def scan_objects(input_uri: str) -> list[ScannedFile]:
     for path in storage.list_files(loc):
         try:
             with loc.fs.open_input_stream(path) as fh:
-                digest, size = hashlib.sha256(), 0
-                while chunk := fh.read(1 << 20):
-                    digest.update(chunk)
-                    size += len(chunk)
-            sha = digest.hexdigest()
+                sha, size = stream_sha256(fh)
         except OSError:
             size, sha = -1, None
         out.append(ScannedFile(path, loc.relative(path), sha, size))

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -376,12 +377,19 @@ def read_file(
     problem = _unsafe(path, input_dir)
     if problem is not None:
         return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now)])
+    return _read_capped(source_path, lambda: path.stat().st_size, path.read_bytes,
+                        run_id=run_id, now=now, max_bytes=max_bytes)
+
+
+def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes], *,
+                 run_id: str, now: datetime, max_bytes: int) -> IngestResult:
+    """Size check, then read and parse: an oversize or unreadable file becomes a reject."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        size = size_of()
+        if size is not None and size > max_bytes:
             exc = BadArticle(errors.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte cap")
             return IngestResult(rejects=[make_reject(source_path, exc, None, size, run_id=run_id, now=now)])
-        data = path.read_bytes()
+        data = read()
     except OSError as exc:
         bad = BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
         return IngestResult(rejects=[make_reject(source_path, bad, None, None, run_id=run_id, now=now)])
@@ -404,19 +412,9 @@ def read_objects(
     loc = storage.location(input_uri)
     result = IngestResult()
     for path in paths:
-        source_path = loc.relative(path)
-        try:
-            size = loc.fs.get_file_info(path).size
-            if size is not None and size > max_bytes:
-                exc = BadArticle(errors.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte cap")
-                result.rejects.append(make_reject(source_path, exc, None, size, run_id=run_id, now=now))
-                continue
-            data = storage.read_bytes(loc.fs, path)
-        except OSError as exc:
-            bad = BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc}")
-            result.rejects.append(make_reject(source_path, bad, None, None, run_id=run_id, now=now))
-            continue
-        result.extend(parse_document(data, source_path, run_id=run_id, now=now))
+        result.extend(_read_capped(loc.relative(path), lambda: loc.fs.get_file_info(path).size,
+                                   lambda: storage.read_bytes(loc.fs, path), run_id=run_id, now=now,
+                                   max_bytes=max_bytes))
     return result
 
 

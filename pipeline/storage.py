@@ -48,9 +48,6 @@ class Location:
             raise ValueError(f"{path} is not under {self.path}")
         return path[len(prefix):]
 
-    def exists(self, path: str) -> bool:
-        return self.fs.get_file_info(path).type != pafs.FileType.NotFound
-
 
 def location(uri: str | Path) -> Location:
     """A local path or an ``s3://bucket/prefix`` URI -> its filesystem and path."""
