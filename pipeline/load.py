@@ -58,7 +58,6 @@ CATALOG_STORAGE_VERSION = "v1.0.0"
 PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 COMPACT_TARGET_ROWS = 250_000  # about 10-40 MB of Parquet per file for these tables
 ReplaceSpec = tuple[str, list | None]
-ALL_ROWS: ReplaceSpec = ("*", None)  # replace spec that empties a table
 
 
 @dataclass
@@ -205,9 +204,8 @@ class Warehouse:
 
         ``replace`` maps a table to (column, values) specs: stored rows whose
         column holds one of the values are removed first (an edited article's
-        old version, a reprocessed file's old rejects); ``ALL_ROWS`` empties
-        the table (a derived table rebuilt whole). Then rows whose key is not
-        stored yet are added. Readers see all of it or none of it.
+        old version, a reprocessed file's old rejects, a re-clustered event).
+        Then rows whose key is not stored yet are added. Readers see all of it or none of it.
         """
         try:
             return self._commit(batches, replace or {}, then)
@@ -249,10 +247,7 @@ class Warehouse:
             for column, values in [specs] if isinstance(specs, tuple) else specs:
                 if not entry["files"]:
                     break
-                if column == ALL_ROWS[0]:
-                    removed, entry["files"] = entry.get("rows", 0), []
-                else:
-                    entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
+                entry["files"], removed = self._delete_rows(schema, entry["files"], column, values, snapshot)
                 result.removed[name] = result.removed.get(name, 0) + removed
                 entry["rows"] = entry.get("rows", 0) - removed
             if entry["files"] and schema.partition and not _partitioned(schema, entry["files"]):
