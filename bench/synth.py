@@ -42,13 +42,15 @@ CITIES = ["Doha", "Cairo", "Istanbul", "Geneva", "Jeddah", "Riyadh"]
 
 
 ARTICLES_PER_DAY = 7  # publication dates span n / 7 days: the same event density at every n
+LATE_DAYS = 3  # a feed delivers roughly in publication order: an article may arrive up to 3 days late
 
 
-def article(rng: random.Random, i: int, span_days: int = 700) -> tuple[date, str, str, str]:
+def article(rng: random.Random, i: int, span_days: int = 700, n: int = 4900) -> tuple[date, str, str, str]:
     a, b = rng.choice(PARTIES)
     if rng.random() < 0.5:
         a, b = b, a
-    published = date(2024, 1, 1) + timedelta(days=rng.randrange(span_days))
+    day = i * span_days // n - rng.randrange(LATE_DAYS + 1)
+    published = date(2024, 1, 1) + timedelta(days=min(span_days - 1, max(0, day)))
     slots = lambda: dict(a=a, b=b, p=rng.choice(PLACES), w=rng.choice(WHEN), w2=rng.choice(WHEN[:5]),
                          m=rng.choice(MEDIATORS), m_city=rng.choice(CITIES), d=rng.choice([3, 7, 30, 60]),
                          n=rng.randrange(2, 90), src=rng.choice(SOURCES))
@@ -68,7 +70,7 @@ def write_articles(folder: Path, n: int, seed: int = 42) -> int:
     words = 0
     span = max(30, n // ARTICLES_PER_DAY)  # as a feed that keeps arriving: more articles, a longer period
     for i in range(n):
-        published, outlet, title, body = article(rng, i, span)
+        published, outlet, title, body = article(rng, i, span, n)
         sub = folder / f"batch{i // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{i:06d}.txt").write_text(f" date {published} {outlet} / world\n\n{title}\n\n{body}\n",

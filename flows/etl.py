@@ -15,6 +15,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from dataclasses import replace as with_fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -99,17 +100,38 @@ def read_neighbourhood(warehouse: str, new: pa.Table, replaced_articles: list[st
     return event_index.neighbourhood(Warehouse(warehouse), new, replaced_articles)
 
 
-def cluster_events(near: event_index.Neighbourhood, new: list[Mention], outlets: dict[str, str | None]
-                   ) -> tuple[list[Mention], list[Mention], list[Event]]:
-    """Cluster the new mentions with the stored ones they could join: (new mentions with ids,
-    stored ones whose id changed, the events of every cluster touched).
+@io_task
+def read_stored_mentions(warehouse: str, mention_ids: list[str]) -> tuple[list[Mention], dict[str, str | None]]:
+    return event_index.stored_mentions(Warehouse(warehouse), mention_ids)
+
+
+@dataclass
+class Clustered:
+    """A commit's mentions and events: new mentions with their ids, stored ones whose id changed,
+    the events rebuilt, and the stored event ids they replace."""
+
+    mentions: list[Mention]
+    moved: list[Mention]
+    events: list[Event]
+    retired: list[str]
+
+
+def cluster_events(warehouse: str, new: pa.Table, replaced: list[str], outlets: dict[str, str | None]) -> Clustered:
+    """Cluster the new mentions with the stored events they could join; read whole rows only for
+    the events whose membership changes.
 
     A plain function, not a task: Prefect walks a task's arguments to track its inputs, which for
     thousands of records costs ten times the clustering itself."""
-    stored = near.mentions
-    with_ids, events = dedup.assign_events(stored + new, near.outlets | outlets)
-    changed = [m for m, before in zip(with_ids[:len(stored)], stored) if m.event_id != before.event_id]
-    return with_ids[len(stored):], changed, events
+    near = read_neighbourhood(warehouse, new, replaced)
+    fresh = from_arrow(new, Mention)
+    plan = dedup.recluster(near.keys, near.event_of, near.shrunk, [dedup.key_of(m) for m in fresh])
+    wanted = sorted(m for mids in plan.rebuild.values() for m in mids if m in near.event_of)
+    stored, stored_outlets = read_stored_mentions(warehouse, wanted)
+    by_id = {m.mention_id: with_fields(m, event_id=plan.event_of[m.mention_id]) for m in stored + fresh}
+    events = [dedup.event_record(event_id, [by_id[m] for m in mids], stored_outlets | outlets)
+              for event_id, mids in sorted(plan.rebuild.items())]
+    return Clustered([by_id[m.mention_id] for m in fresh], [by_id[m] for m in plan.moved], events,
+                     sorted(plan.retired))
 
 
 @io_task
@@ -308,11 +330,11 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         stale = incremental.stale_article_ids(unit.files, known_files, produced)
         replaced = sorted(stale | (set(ids) if full else set()))
         paths = [f.source_path for f in unit.files]
-        mentions, changed, events = from_arrow(new, Mention), [], None
-        if mentions or replaced:
-            near = read_neighbourhood(warehouse, new, replaced)
+        mentions, changed, events = [], [], None
+        if new.num_rows or replaced:
             outlets = dict(zip(ids, articles["outlet"].to_pylist()))
-            mentions, changed, events = cluster_events(near, mentions, outlets)
+            clustered = cluster_events(warehouse, new, replaced, outlets)
+            mentions, changed, events = clustered.mentions, clustered.moved, clustered.events
         tables = {
             "articles": articles,
             "event_mentions": to_arrow(mentions + changed, Mention),
@@ -327,9 +349,9 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             "rejects": ("source_path", paths),
             "files": ("source_path", paths),
         }
-        if events is not None:  # every event a touched cluster had is rebuilt from its current mentions
+        if events is not None:  # every event whose membership changed is rebuilt from its current mentions
             tables["events"] = to_arrow(events, Event)
-            replace["events"] = ("event_id", near.event_ids)
+            replace["events"] = ("event_id", clustered.retired)
         totals.articles_removed += len(stale)
         totals.mentions_new += len(mentions)
         for r in rejects["reason"].to_pylist():
@@ -351,6 +373,7 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         unit.n_articles += articles.num_rows
         if unit.n_articles >= commit_every and pending:
             commit(unit, last=False)
+            compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded
             unit = Unit()
 
     progress.report(0, len(todo))

@@ -10,14 +10,25 @@ Two mentions are the same event when all of these hold:
 3. compatible places: the same place, or one inside the other's region; a
    missing place is compatible with anything;
 4. compatible times: their date periods overlap (a day widened by one day
-   either side); when either is undated, the articles were published within
+   either side), and a day is never matched with a longer period from
+   another article ("last August" does not say which of August's attacks
+   it means); when either is undated, the articles were published within
    three days of each other;
 5. and a positive match on agent or place, or both in one article (two bare
    "attack" mentions of the same day never merge on type and date alone).
 
-Clusters are the connected components of that relation. An event's id is a
-hash of its earliest-reported mention, so re-running with new articles
-extends events instead of duplicating them.
+Links alone would chain: daily reports of "Russia attacked" link day to day,
+and single linkage made one event of two years of them. So an event is held
+together in time and agent as a whole, not just link by link: the date periods
+of all its mentions share a day (widened by the slack), its undated mentions
+were published within three days of every other mention, and its known
+actors (curated, with a country) are one side: one country. Links are taken in a fixed order (earliest mention first, nearest
+candidate first), so the same mentions always give the same events, whatever
+order they arrive in, and an event's size is bounded by what a few days of
+news say about one actor, not by the size of the warehouse.
+
+An event's id is a hash of its earliest-reported mention, so re-running with
+new articles extends events instead of duplicating them.
 """
 
 from __future__ import annotations
@@ -75,8 +86,14 @@ def _place_match(a: MentionKey, b: MentionKey) -> bool | None:
         bool(b.place_admin1) and b.place_admin1 == a.place_name)
 
 
+def _is_day(m: MentionKey) -> bool:
+    return m.event_date_end is None or m.event_date_end == m.event_date
+
+
 def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
     if a.event_date and b.event_date:
+        if _is_day(a) != _is_day(b) and a.article_id != b.article_id:
+            return False  # "last August" does not say which of August's attacks it means
         a_end, b_end = a.event_date_end or a.event_date, b.event_date_end or b.event_date
         return a.event_date - DAY_SLACK <= b_end and b.event_date - DAY_SLACK <= a_end
     if a.article_id == b.article_id:
@@ -111,10 +128,49 @@ def _blocks(m: MentionKey) -> list[tuple]:
     return keys
 
 
+@dataclass
+class _Extent:
+    """What an event must keep consistent as it grows: its dated mentions' latest start and earliest
+    end, its publication dates (all, and of undated mentions), and its known agent's country."""
+
+    latest_start: date | None
+    earliest_end: date | None
+    first_published: date | None
+    last_published: date | None
+    first_undated: date | None
+    last_undated: date | None
+    agent: str | None
+
+    @classmethod
+    def of(cls, m: MentionKey) -> _Extent:
+        undated = m.published_date if m.event_date is None else None
+        return cls(m.event_date, m.event_date_end or m.event_date, m.published_date, m.published_date,
+                   undated, undated, m.agent_country or m.agent_id)
+
+    def merged(self, other: _Extent) -> _Extent | None:
+        """The extent of both as one event, or None when they cannot be one."""
+        pick = lambda f, a, b: f(x for x in (a, b) if x is not None) if (a or b) else None
+        out = _Extent(pick(max, self.latest_start, other.latest_start), pick(min, self.earliest_end, other.earliest_end),
+                      pick(min, self.first_published, other.first_published),
+                      pick(max, self.last_published, other.last_published),
+                      pick(min, self.first_undated, other.first_undated), pick(max, self.last_undated, other.last_undated),
+                      self.agent or other.agent)
+        if self.agent and other.agent and self.agent != other.agent:
+            return None
+        if out.latest_start and out.latest_start - out.earliest_end > DAY_SLACK:
+            return None
+        if out.first_undated and (out.last_published - out.first_undated > UNDATED_WINDOW
+                                  or out.last_undated - out.first_published > UNDATED_WINDOW):
+            return None
+        return out
+
+
 def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[str, str]:
     """mention_id -> event_id for every mention. Cost grows linearly: each mention is compared with
     at most ``neighbours`` earlier mentions of each block it is in."""
-    parent = {m.mention_id: m.mention_id for m in mentions}
+    order = sorted(mentions, key=lambda m: (_anchor(m), m.mention_id))
+    parent = {m.mention_id: m.mention_id for m in order}
+    extent = {m.mention_id: _Extent.of(m) for m in order}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -123,15 +179,21 @@ def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[st
         return x
 
     blocks: dict[tuple, list[MentionKey]] = defaultdict(list)
-    for m in mentions:
+    for m in order:  # each mention against the earlier ones, nearest in time first
+        candidates = {}
         for key in _blocks(m):
-            blocks[key].append(m)
-    for group in blocks.values():
-        group.sort(key=lambda m: (_anchor(m), m.mention_id))
-        for i, m in enumerate(group):
-            for other in group[max(0, i - neighbours):i]:
-                if find(other.mention_id) != find(m.mention_id) and same_event(other, m):
-                    parent[find(m.mention_id)] = find(other.mention_id)
+            group = blocks[key]
+            for other in group[-neighbours:]:
+                candidates[other.mention_id] = other
+            group.append(m)
+        for other in sorted(candidates.values(), key=lambda o: (_anchor(m) - _anchor(o), o.mention_id)):
+            a, b = find(other.mention_id), find(m.mention_id)
+            if a == b or not same_event(other, m):
+                continue
+            joined = extent[a].merged(extent[b])
+            if joined is not None:
+                parent[b] = a
+                extent[a] = joined
     members: dict[str, list[MentionKey]] = defaultdict(list)
     for m in mentions:
         members[find(m.mention_id)].append(m)
@@ -227,3 +289,40 @@ def assign_events(mentions: list, outlets: dict[str, str | None]) -> tuple[list,
         groups[m.event_id].append(m)
     events = [event_record(eid, group, outlets) for eid, group in sorted(groups.items())]
     return with_ids, events
+
+
+@dataclass
+class Reclustered:
+    """What a batch of new mentions changes among the stored events it could touch."""
+
+    event_of: dict[str, str]  # mention id -> its event id now, for the stored and new mentions given
+    rebuild: dict[str, list[str]]  # event id -> mention ids, for every event whose membership is new
+    retired: set[str]  # stored event ids that no longer exist as they were
+    moved: list[str]  # stored mention ids whose event id changed
+
+
+def recluster(stored: list[MentionKey], stored_event: dict[str, str], shrunk: set[str],
+              new: list[MentionKey]) -> Reclustered:
+    """Cluster new mentions with the stored ones they could join, keeping every stored event whose
+    membership comes out the same: only the others are rebuilt, so a commit's work follows what it
+    changes, not how many events it had to look at.
+
+    ``stored`` must hold whole events (every current mention of each); ``shrunk`` names stored events
+    that lost mentions to replaced articles."""
+    mapping = cluster(stored + new)
+    members: dict[str, list[str]] = defaultdict(list)
+    for m in stored + new:
+        members[mapping[m.mention_id]].append(m.mention_id)
+    size: dict[str, int] = defaultdict(int)
+    for event_id in stored_event.values():
+        size[event_id] += 1
+    rebuild = {}
+    for event_id, mids in members.items():
+        before = {stored_event.get(m) for m in mids}
+        if before == {event_id} and size[event_id] == len(mids) and event_id not in shrunk:
+            continue  # the same event, the same mentions
+        rebuild[event_id] = mids
+    retired = {stored_event[m] for mids in rebuild.values() for m in mids if m in stored_event} | shrunk
+    moved = [m.mention_id for m in stored if mapping[m.mention_id] != stored_event[m.mention_id]]
+    return Reclustered(mapping, rebuild, retired, moved)
+

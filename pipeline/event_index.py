@@ -5,17 +5,17 @@ with the whole warehouse. A new mention can only join a stored one that shares
 one of its blocks (type, modality group, and an agent or place key, as in
 ``dedup._blocks``) and passes the time rule; DuckDB finds those with one join
 over a few columns. Their whole events come along, with the events that lose
-mentions because an article is replaced, so the re-clustered set is closed:
-every event it touches is rebuilt from all of its current mentions.
+mentions because an article is replaced, as the few columns clustering reads;
+whole rows are read only for the events whose membership changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pyarrow as pa
 
-from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW
+from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW, MentionKey
 from pipeline.load import Warehouse
 from pipeline.records import Mention, from_arrow
 
@@ -37,6 +37,7 @@ SELECT DISTINCT s.event_id FROM s JOIN n
   ON s.event_type = n.event_type AND s.mgroup = n.mgroup AND s.kind = n.kind AND s.key = n.key
 WHERE s.key IS NOT NULL AND s.event_id IS NOT NULL AND (
    (s.event_date IS NOT NULL AND n.event_date IS NOT NULL
+    AND (s.event_date = s.date_end) = (n.event_date = n.date_end)
     AND s.event_date - {DAY_SLACK.days} <= n.date_end AND n.event_date - {DAY_SLACK.days} <= s.date_end)
 OR ((s.event_date IS NULL OR n.event_date IS NULL)
     AND abs(s.published_date - n.published_date) <= {UNDATED_WINDOW.days}))
@@ -45,32 +46,52 @@ SELECT DISTINCT event_id FROM event_mentions WHERE article_id IN (SELECT id FROM
 """
 
 
+_KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
+
+
 @dataclass
 class Neighbourhood:
-    """Stored mentions to re-cluster with the new ones, and every event id they belonged to."""
+    """The stored events a batch could touch, as the few columns clustering reads."""
 
-    mentions: list[Mention]
-    event_ids: list[str]
-    outlets: dict[str, str | None]
+    keys: list[MentionKey]  # every current mention of those events
+    event_of: dict[str, str]  # their stored event ids
+    shrunk: set[str]  # events that lose mentions because their article is replaced
 
 
 def neighbourhood(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> Neighbourhood:
     """The stored events a batch of new mentions could join or that lose mentions to ``replaced_articles``."""
     if not wh.manifest().files("event_mentions"):
-        return Neighbourhood([], [], {})
+        return Neighbourhood([], {}, set())
     con = wh.connect()
     try:
         con.register("new_mentions", new)
         con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
         events = [e for (e,) in con.sql(_NEARBY_EVENTS).fetchall()]
         if not events:
-            return Neighbourhood([], [], {})
+            return Neighbourhood([], {}, set())
         con.register("touched", pa.table({"event_id": pa.array(events, type=pa.string())}))
-        rows = con.sql("SELECT * FROM event_mentions WHERE event_id IN (SELECT event_id FROM touched) "
+        rows = con.sql(f"SELECT {_KEY_COLUMNS}, event_id FROM event_mentions "
+                       "WHERE event_id IN (SELECT event_id FROM touched) "
                        "AND article_id NOT IN (SELECT id FROM replaced)").to_arrow_table()
-        outlets = con.sql("SELECT article_id, outlet FROM articles WHERE article_id IN "
-                          "(SELECT DISTINCT article_id FROM event_mentions WHERE event_id IN "
-                          "(SELECT event_id FROM touched))").fetchall()
+        shrunk = con.sql("SELECT DISTINCT event_id FROM event_mentions WHERE article_id IN "
+                         "(SELECT id FROM replaced) AND event_id IS NOT NULL").fetchall()
     finally:
         con.close()
-    return Neighbourhood(from_arrow(rows, Mention), events, dict(outlets))
+    event_of = dict(zip(rows["mention_id"].to_pylist(), rows["event_id"].to_pylist()))
+    return Neighbourhood(from_arrow(rows, MentionKey), event_of, {e for (e,) in shrunk})
+
+
+def stored_mentions(wh: Warehouse, mention_ids: list[str]) -> tuple[list[Mention], dict[str, str | None]]:
+    """Whole stored mention rows, and their articles' outlets: only for events that are rebuilt."""
+    if not mention_ids:
+        return [], {}
+    con = wh.connect()
+    try:
+        con.register("wanted", pa.table({"id": pa.array(mention_ids, type=pa.string())}))
+        rows = con.sql("SELECT * FROM event_mentions WHERE mention_id IN (SELECT id FROM wanted)").to_arrow_table()
+        outlets = con.sql("SELECT article_id, outlet FROM articles WHERE article_id IN "
+                          "(SELECT article_id FROM event_mentions WHERE mention_id IN (SELECT id FROM wanted))"
+                          ).fetchall()
+    finally:
+        con.close()
+    return from_arrow(rows, Mention), dict(outlets)

@@ -376,10 +376,18 @@ class Warehouse:
         keep = [not (k in seen or seen.add(k)) for k in keys]
         batch = batch.filter(pa.array(keep, type=pa.bool_()))
         if files and batch.num_rows:
-            stored = pq.read_table([self._path(f) for f in files], columns=[key], filesystem=self.fs)[key]
-            stored = pa.chunked_array(stored.chunks, type=stored.type).combine_chunks()
+            stored = self._stored_keys(files, key, batch[key].combine_chunks())
             batch = batch.filter(pc.invert(pc.is_in(batch[key], value_set=stored)))
         return batch
+
+    def _stored_keys(self, files: list[str], key: str, wanted: pa.Array) -> pa.Array:
+        """Which of ``wanted`` the files already hold: a filtered scan, so memory follows the
+        batch, not the table."""
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset([self._path(f) for f in files], filesystem=self.fs, format="parquet")
+        found = dataset.to_table(columns=[key], filter=ds.field(key).isin(wanted))[key]
+        return pa.chunked_array(found.chunks, type=wanted.type).combine_chunks()
 
     def _write_files(self, rows: pa.Table, schema: TableSchema, snapshot: int) -> list[str]:
         token = uuid.uuid4().hex[:8]
