@@ -74,14 +74,14 @@ def read_state(warehouse: str) -> dict[str, FileState]:
 
 
 @io_task
-def stored_articles(warehouse: str, article_ids: list[str]) -> set[str]:
-    return Warehouse(warehouse).existing("articles", "article_id", article_ids)
-
-
-@cpu_task
-def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int) -> tuple[pa.Table, pa.Table]:
+def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int, warehouse: str,
+                 full: bool) -> tuple[pa.Table, pa.Table, set[str]]:
+    """A batch's articles and rejects, and which of the articles the warehouse already holds.
+    One task, not two: each task run costs the flow's process CPU that parallel workers need."""
     result = ingest.read_input(paths, input_dir, run_id=run_id, now=now, max_bytes=max_bytes)
-    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject)
+    ids = [a.article_id for a in result.articles]
+    stored = set() if full else Warehouse(warehouse).existing("articles", "article_id", ids)
+    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), stored
 
 
 @cpu_task
@@ -363,6 +363,9 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             totals.count(result, len(changed))
         return result
 
+    tail_from = max(0, len(todo) - batch_size * in_flight)  # where `_batches` starts cutting finer
+    finished = [0]
+
     def finish_oldest() -> None:
         nonlocal unit
         files, articles, rejects, future = pending.popleft()
@@ -371,7 +374,10 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         unit.rejects.append(rejects)
         unit.mentions.append(future.result())
         unit.n_articles += articles.num_rows
-        if unit.n_articles >= commit_every and pending:
+        before, finished[0] = finished[0], finished[0] + len(files)
+        # Commit on reaching the tail too, so the last commit, which nothing overlaps, is small.
+        at_tail = before < tail_from <= finished[0] and unit.n_articles >= batch_size
+        if (unit.n_articles >= commit_every or at_tail) and pending:
             commit(unit, last=False)
             compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded
             unit = Unit()
@@ -379,13 +385,13 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     progress.report(0, len(todo))
     done = 0
     for files in _batches(todo, batch_size, in_flight):
-        articles, rejects = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes)
+        articles, rejects, stored = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes,
+                                                 warehouse, full)
         totals.read += articles.num_rows
         for row in rejects.to_pylist():
             where = f" record {row['source_record']}" if row["source_record"] is not None else ""
             logger.warning("rejected %s%s: %s (%s)", row["source_path"], where, row["reason"], row["detail"])
         ids = articles["article_id"].to_pylist()
-        stored = set() if full else stored_articles(warehouse, ids)
         keep = [not (i in stored or i in extracted or extracted.add(i)) for i in ids]
         produced.update(ids)
         fresh = articles.filter(pa.array(keep, type=pa.bool_()))
