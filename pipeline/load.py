@@ -233,6 +233,7 @@ class Warehouse:
             new = manifest.succeeded_by(tables)
             self._write_manifest(new)
             self._publish_catalog(new)
+            _forget_schemas(self.fs, {self._path(f) for f in new.live()})
             result.snapshot = snapshot
             return result
 
@@ -382,11 +383,18 @@ class Warehouse:
 
     def _stored_keys(self, files: list[str], key: str, wanted: pa.Array) -> pa.Array:
         """Which of ``wanted`` the files already hold: a filtered scan, so memory follows the
-        batch, not the table."""
-        import pyarrow.dataset as ds
+        batch, not the table. Locally DuckDB scans (its memory is freed with the connection; a
+        pyarrow dataset over hundreds of files kept tens of MB per commit)."""
+        if self.remote:
+            import pyarrow.dataset as ds
 
-        dataset = ds.dataset([self._path(f) for f in files], filesystem=self.fs, format="parquet")
-        found = dataset.to_table(columns=[key], filter=ds.field(key).isin(wanted))[key]
+            dataset = ds.dataset([self._path(f) for f in files], filesystem=self.fs, format="parquet")
+            found = dataset.to_table(columns=[key], filter=ds.field(key).isin(wanted))[key]
+        else:
+            with duckdb.connect() as con:
+                con.register("wanted", pa.table({"v": wanted}))
+                found = con.sql(f'SELECT DISTINCT "{key}" AS v FROM {self._parquet_source([self._path(f) for f in files])} '
+                                f'WHERE "{key}" IN (SELECT v FROM wanted)').to_arrow_table()["v"]
         return pa.chunked_array(found.chunks, type=wanted.type).combine_chunks()
 
     def _write_files(self, rows: pa.Table, schema: TableSchema, snapshot: int) -> list[str]:
@@ -593,6 +601,12 @@ def _file_schema(fs: pafs.FileSystem, path: str) -> pa.Schema:
             _SCHEMAS.clear()
         _SCHEMAS[key] = pq.read_schema(path, filesystem=fs)
     return _SCHEMAS[key]
+
+
+def _forget_schemas(fs: pafs.FileSystem, live: set[str]) -> None:
+    """Drop cached schemas of files no longer in the manifest: a long run writes thousands."""
+    for key in [k for k in _SCHEMAS if k[0] == fs.type_name and k[1] not in live]:
+        del _SCHEMAS[key]
 
 
 def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataType]:
