@@ -15,7 +15,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from dataclasses import replace as with_fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -125,11 +124,8 @@ def cluster_events(warehouse: str, new: pa.Table, replaced: list[str], outlets: 
     near = read_neighbourhood(warehouse, new, replaced)
     fresh = from_arrow(new, Mention)
     plan = dedup.recluster(near.keys, near.event_of, near.shrunk, [dedup.key_of(m) for m in fresh])
-    wanted = sorted(m for mids in plan.rebuild.values() for m in mids if m in near.event_of)
-    stored, stored_outlets = read_stored_mentions(warehouse, wanted)
-    by_id = {m.mention_id: with_fields(m, event_id=plan.event_of[m.mention_id]) for m in stored + fresh}
-    events = [dedup.event_record(event_id, [by_id[m] for m in mids], stored_outlets | outlets)
-              for event_id, mids in sorted(plan.rebuild.items())]
+    stored, stored_outlets = read_stored_mentions(warehouse, plan.reread)
+    by_id, events = dedup.apply(plan, stored + fresh, stored_outlets | outlets)
     return Clustered([by_id[m.mention_id] for m in fresh], [by_id[m] for m in plan.moved], events,
                      sorted(plan.retired))
 
@@ -269,10 +265,15 @@ def etl(
             raise
 
 
+def _tail_start(n_files: int, batch_size: int, in_flight: int) -> int:
+    """Where the last ``in_flight`` batches' worth of files begins."""
+    return max(0, n_files - batch_size * in_flight)
+
+
 def _batches(todo: list, batch_size: int, in_flight: int) -> Iterator[list]:
     """Batches of ``batch_size`` files, the last ``in_flight`` batches' worth cut four times finer:
     parallel workers then finish within a small batch of each other instead of a large one."""
-    tail_start = max(0, len(todo) - batch_size * in_flight)
+    tail_start = _tail_start(len(todo), batch_size, in_flight)
     start = 0
     while start < len(todo):
         end = min(start + batch_size, tail_start) if start < tail_start else start + max(1, batch_size // 4)
@@ -330,11 +331,11 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         stale = incremental.stale_article_ids(unit.files, known_files, produced)
         replaced = sorted(stale | (set(ids) if full else set()))
         paths = [f.source_path for f in unit.files]
-        mentions, changed, events = [], [], None
+        clustered = None
         if new.num_rows or replaced:
             outlets = dict(zip(ids, articles["outlet"].to_pylist()))
             clustered = cluster_events(warehouse, new, replaced, outlets)
-            mentions, changed, events = clustered.mentions, clustered.moved, clustered.events
+        mentions, changed = (clustered.mentions, clustered.moved) if clustered is not None else ([], [])
         tables = {
             "articles": articles,
             "event_mentions": to_arrow(mentions + changed, Mention),
@@ -349,8 +350,8 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             "rejects": ("source_path", paths),
             "files": ("source_path", paths),
         }
-        if events is not None:  # every event whose membership changed is rebuilt from its current mentions
-            tables["events"] = to_arrow(events, Event)
+        if clustered is not None:  # every event whose membership changed is rebuilt from its current mentions
+            tables["events"] = to_arrow(clustered.events, Event)
             replace["events"] = ("event_id", clustered.retired)
         totals.articles_removed += len(stale)
         totals.mentions_new += len(mentions)
@@ -363,20 +364,20 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
             totals.count(result, len(changed))
         return result
 
-    tail_from = max(0, len(todo) - batch_size * in_flight)  # where `_batches` starts cutting finer
-    finished = [0]
+    tail_from = _tail_start(len(todo), batch_size, in_flight)
+    finished = 0  # files whose batch has been collected
 
     def finish_oldest() -> None:
-        nonlocal unit
+        nonlocal unit, finished
         files, articles, rejects, future = pending.popleft()
         unit.files += files
         unit.articles.append(articles)
         unit.rejects.append(rejects)
         unit.mentions.append(future.result())
         unit.n_articles += articles.num_rows
-        before, finished[0] = finished[0], finished[0] + len(files)
+        before, finished = finished, finished + len(files)
         # Commit on reaching the tail too, so the last commit, which nothing overlaps, is small.
-        at_tail = before < tail_from <= finished[0] and unit.n_articles >= batch_size
+        at_tail = before < tail_from <= finished and unit.n_articles >= batch_size
         if (unit.n_articles >= commit_every or at_tail) and pending:
             commit(unit, last=False)
             compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded

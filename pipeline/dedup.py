@@ -22,10 +22,11 @@ and single linkage made one event of two years of them. So an event is held
 together in time and agent as a whole, not just link by link: the date periods
 of all its mentions share a day (widened by the slack), its undated mentions
 were published within three days of every other mention, and its known
-actors (curated, with a country) are one side: one country. Links are taken in a fixed order (earliest mention first, nearest
-candidate first), so the same mentions always give the same events, whatever
-order they arrive in, and an event's size is bounded by what a few days of
-news say about one actor, not by the size of the warehouse.
+actors (curated, with a country) are of one country. Links are taken in a
+fixed order (earliest mention first, nearest candidate first), so the same
+mentions always give the same events, whatever order they arrive in, and an
+event's size is bounded by what a few days of news say about one actor, not
+by the size of the warehouse.
 
 An event's id is a hash of its earliest-reported mention, so re-running with
 new articles extends events instead of duplicating them.
@@ -34,8 +35,8 @@ new articles extends events instead of duplicating them.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 REAL = {"asserted", "claimed"}
@@ -149,20 +150,25 @@ class _Extent:
 
     def merged(self, other: _Extent) -> _Extent | None:
         """The extent of both as one event, or None when they cannot be one."""
-        pick = lambda f, a, b: f(x for x in (a, b) if x is not None) if (a or b) else None
-        out = _Extent(pick(max, self.latest_start, other.latest_start), pick(min, self.earliest_end, other.earliest_end),
-                      pick(min, self.first_published, other.first_published),
-                      pick(max, self.last_published, other.last_published),
-                      pick(min, self.first_undated, other.first_undated), pick(max, self.last_undated, other.last_undated),
-                      self.agent or other.agent)
         if self.agent and other.agent and self.agent != other.agent:
             return None
+        out = _Extent(_pick(max, self.latest_start, other.latest_start),
+                      _pick(min, self.earliest_end, other.earliest_end),
+                      _pick(min, self.first_published, other.first_published),
+                      _pick(max, self.last_published, other.last_published),
+                      _pick(min, self.first_undated, other.first_undated),
+                      _pick(max, self.last_undated, other.last_undated), self.agent or other.agent)
         if out.latest_start and out.latest_start - out.earliest_end > DAY_SLACK:
             return None
         if out.first_undated and (out.last_published - out.first_undated > UNDATED_WINDOW
                                   or out.last_undated - out.first_published > UNDATED_WINDOW):
             return None
         return out
+
+
+def _pick(choose, a: date | None, b: date | None) -> date | None:
+    """min or max of the dates that are known."""
+    return b if a is None else a if b is None else choose(a, b)
 
 
 def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[str, str]:
@@ -277,20 +283,6 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
     )
 
 
-def assign_events(mentions: list, outlets: dict[str, str | None]) -> tuple[list, list]:
-    """All current mentions -> (the mentions with their event_id set, one Event per cluster)."""
-    from dataclasses import replace
-
-    mapping = cluster([key_of(m) for m in mentions])
-    with_ids = [m if m.event_id == mapping[m.mention_id] else replace(m, event_id=mapping[m.mention_id])
-                for m in mentions]
-    groups: dict[str, list] = defaultdict(list)
-    for m in with_ids:
-        groups[m.event_id].append(m)
-    events = [event_record(eid, group, outlets) for eid, group in sorted(groups.items())]
-    return with_ids, events
-
-
 @dataclass
 class Reclustered:
     """What a batch of new mentions changes among the stored events it could touch."""
@@ -299,6 +291,7 @@ class Reclustered:
     rebuild: dict[str, list[str]]  # event id -> mention ids, for every event whose membership is new
     retired: set[str]  # stored event ids that no longer exist as they were
     moved: list[str]  # stored mention ids whose event id changed
+    reread: list[str]  # stored mention ids in rebuilt events: their whole rows are needed
 
 
 def recluster(stored: list[MentionKey], stored_event: dict[str, str], shrunk: set[str],
@@ -309,20 +302,36 @@ def recluster(stored: list[MentionKey], stored_event: dict[str, str], shrunk: se
 
     ``stored`` must hold whole events (every current mention of each); ``shrunk`` names stored events
     that lost mentions to replaced articles."""
-    mapping = cluster(stored + new)
+    everything = stored + new
+    mapping = cluster(everything)
     members: dict[str, list[str]] = defaultdict(list)
-    for m in stored + new:
+    for m in everything:
         members[mapping[m.mention_id]].append(m.mention_id)
-    size: dict[str, int] = defaultdict(int)
-    for event_id in stored_event.values():
-        size[event_id] += 1
+    size = Counter(stored_event.values())
     rebuild = {}
     for event_id, mids in members.items():
         before = {stored_event.get(m) for m in mids}
         if before == {event_id} and size[event_id] == len(mids) and event_id not in shrunk:
             continue  # the same event, the same mentions
         rebuild[event_id] = mids
-    retired = {stored_event[m] for mids in rebuild.values() for m in mids if m in stored_event} | shrunk
+    reread = sorted(m for mids in rebuild.values() for m in mids if m in stored_event)
+    retired = {stored_event[m] for m in reread} | shrunk
     moved = [m.mention_id for m in stored if mapping[m.mention_id] != stored_event[m.mention_id]]
-    return Reclustered(mapping, rebuild, retired, moved)
+    return Reclustered(mapping, rebuild, retired, moved, reread)
 
+
+def apply(plan: Reclustered, mentions: list, outlets: dict[str, str | None]) -> tuple[dict, list]:
+    """Mention records (stored ones in ``plan.reread`` and the new ones) -> those records by id with
+    their event ids set, and one Event per rebuilt cluster."""
+    by_id = {m.mention_id: m if m.event_id == plan.event_of[m.mention_id]
+             else replace(m, event_id=plan.event_of[m.mention_id]) for m in mentions}
+    events = [event_record(event_id, [by_id[m] for m in mids], outlets)
+              for event_id, mids in sorted(plan.rebuild.items())]
+    return by_id, events
+
+
+def assign_events(mentions: list, outlets: dict[str, str | None]) -> tuple[list, list]:
+    """Cluster mentions from scratch: (the mentions with their event_id set, one Event per cluster)."""
+    plan = recluster([], {}, set(), [key_of(m) for m in mentions])
+    by_id, events = apply(plan, mentions, outlets)
+    return [by_id[m.mention_id] for m in mentions], events

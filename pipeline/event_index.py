@@ -41,9 +41,9 @@ WHERE s.key IS NOT NULL AND s.event_id IS NOT NULL AND (
     AND s.event_date - {DAY_SLACK.days} <= n.date_end AND n.event_date - {DAY_SLACK.days} <= s.date_end)
 OR ((s.event_date IS NULL OR n.event_date IS NULL)
     AND abs(s.published_date - n.published_date) <= {UNDATED_WINDOW.days}))
-UNION
-SELECT DISTINCT event_id FROM event_mentions WHERE article_id IN (SELECT id FROM replaced) AND event_id IS NOT NULL
 """
+_SHRUNK_EVENTS = ("SELECT DISTINCT event_id FROM event_mentions "
+                  "WHERE article_id IN (SELECT id FROM replaced) AND event_id IS NOT NULL")
 
 
 _KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
@@ -66,19 +66,18 @@ def neighbourhood(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) ->
     try:
         con.register("new_mentions", new)
         con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
-        events = [e for (e,) in con.sql(_NEARBY_EVENTS).fetchall()]
+        shrunk = {e for (e,) in con.sql(_SHRUNK_EVENTS).fetchall()} if replaced_articles else set()
+        events = shrunk | {e for (e,) in con.sql(_NEARBY_EVENTS).fetchall()}
         if not events:
             return Neighbourhood([], {}, set())
-        con.register("touched", pa.table({"event_id": pa.array(events, type=pa.string())}))
+        con.register("touched", pa.table({"event_id": pa.array(sorted(events), type=pa.string())}))
         rows = con.sql(f"SELECT {_KEY_COLUMNS}, event_id FROM event_mentions "
                        "WHERE event_id IN (SELECT event_id FROM touched) "
                        "AND article_id NOT IN (SELECT id FROM replaced)").to_arrow_table()
-        shrunk = con.sql("SELECT DISTINCT event_id FROM event_mentions WHERE article_id IN "
-                         "(SELECT id FROM replaced) AND event_id IS NOT NULL").fetchall()
     finally:
         con.close()
     event_of = dict(zip(rows["mention_id"].to_pylist(), rows["event_id"].to_pylist()))
-    return Neighbourhood(from_arrow(rows, MentionKey), event_of, {e for (e,) in shrunk})
+    return Neighbourhood(from_arrow(rows, MentionKey), event_of, shrunk)
 
 
 def stored_mentions(wh: Warehouse, mention_ids: list[str]) -> tuple[list[Mention], dict[str, str | None]]:

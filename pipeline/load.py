@@ -230,10 +230,7 @@ class Warehouse:
                 self._apply(tables, then(result), {}, snapshot, result)
             if not result.changed and (self.remote or self.catalog_path.exists()):
                 return result
-            new = manifest.succeeded_by(tables)
-            self._write_manifest(new)
-            self._publish_catalog(new)
-            _forget_schemas(self.fs, {self._path(f) for f in new.live()})
+            self._publish(manifest.succeeded_by(tables))
             result.snapshot = snapshot
             return result
 
@@ -323,9 +320,7 @@ class Warehouse:
                 entry["files"] = kept
             if all(before == after for before, after in report.values()):
                 return report
-            new = manifest.succeeded_by(tables)
-            self._write_manifest(new)
-            self._publish_catalog(new)
+            self._publish(manifest.succeeded_by(tables))
             return report
 
     def _delete_rows(
@@ -377,24 +372,18 @@ class Warehouse:
         keep = [not (k in seen or seen.add(k)) for k in keys]
         batch = batch.filter(pa.array(keep, type=pa.bool_()))
         if files and batch.num_rows:
-            stored = self._stored_keys(files, key, batch[key].combine_chunks())
+            stored = self._stored_keys(schema, files, batch[key].combine_chunks())
             batch = batch.filter(pc.invert(pc.is_in(batch[key], value_set=stored)))
         return batch
 
-    def _stored_keys(self, files: list[str], key: str, wanted: pa.Array) -> pa.Array:
-        """Which of ``wanted`` the files already hold: a filtered scan, so memory follows the
-        batch, not the table. Locally DuckDB scans (its memory is freed with the connection; a
-        pyarrow dataset over hundreds of files kept tens of MB per commit)."""
-        if self.remote:
-            import pyarrow.dataset as ds
-
-            dataset = ds.dataset([self._path(f) for f in files], filesystem=self.fs, format="parquet")
-            found = dataset.to_table(columns=[key], filter=ds.field(key).isin(wanted))[key]
-        else:
-            with duckdb.connect() as con:
-                con.register("wanted", pa.table({"v": wanted}))
-                found = con.sql(f'SELECT DISTINCT "{key}" AS v FROM {self._parquet_source([self._path(f) for f in files])} '
-                                f'WHERE "{key}" IN (SELECT v FROM wanted)').to_arrow_table()["v"]
+    def _stored_keys(self, schema: TableSchema, files: list[str], wanted: pa.Array) -> pa.Array:
+        """Which of ``wanted`` the files already hold: a DuckDB scan, so memory follows the batch,
+        not the table, and is freed with the connection."""
+        key = schema.key
+        with duckdb.connect() as con:
+            con.register("wanted", pa.table({"v": wanted}))
+            found = con.sql(f'SELECT DISTINCT "{key}" AS v FROM {self._source(con, schema, files)} '
+                            f'WHERE "{key}" IN (SELECT v FROM wanted)').to_arrow_table()["v"]
         return pa.chunked_array(found.chunks, type=wanted.type).combine_chunks()
 
     def _write_files(self, rows: pa.Table, schema: TableSchema, snapshot: int) -> list[str]:
@@ -424,6 +413,12 @@ class Warehouse:
         pq.write_table(table, path, compression="zstd", filesystem=self.fs)
         if not self.remote:
             _fsync(Path(path))
+
+    def _publish(self, manifest: Manifest) -> None:
+        """Make ``manifest`` the current snapshot: the manifest, then the catalog over it."""
+        self._write_manifest(manifest)
+        self._publish_catalog(manifest)
+        _forget_schemas(self.fs, {self._path(f) for f in manifest.live()})
 
     def _write_manifest(self, manifest: Manifest) -> None:
         if self.remote:
