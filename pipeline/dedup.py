@@ -104,6 +104,25 @@ def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
     return False
 
 
+_Span = tuple  # (dated, start, end, is_day, published) as day numbers
+
+
+def _span(m: MentionKey) -> _Span:
+    """The day numbers ``_time_match`` compares, computed once per mention rather than once per pair."""
+    published = m.published_date.toordinal() if m.published_date else None
+    if m.event_date:
+        return True, m.event_date.toordinal(), (m.event_date_end or m.event_date).toordinal(), _is_day(m), published
+    return False, None, None, False, published
+
+
+def _times_may_match(a: _Span, b: _Span) -> bool:
+    """False exactly where ``_time_match`` is False for mentions of different articles: a cheap
+    screen, since most neighbours in a busy block are days apart."""
+    if a[0] and b[0]:
+        return a[3] is b[3] and a[1] - DAY_SLACK.days <= b[2] and b[1] - DAY_SLACK.days <= a[2]
+    return a[4] is not None and b[4] is not None and abs(a[4] - b[4]) <= UNDATED_WINDOW.days
+
+
 def same_event(a: MentionKey, b: MentionKey) -> bool:
     if a.event_type != b.event_type or _modality_group(a.modality) != _modality_group(b.modality):
         return False
@@ -184,13 +203,16 @@ def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[st
             x = parent[x]
         return x
 
+    span = {m.mention_id: _span(m) for m in order}
     blocks: dict[tuple, list[MentionKey]] = defaultdict(list)
     for m in order:  # each mention against the earlier ones, nearest in time first
         candidates = {}
+        mine = span[m.mention_id]
         for key in _blocks(m):
             group = blocks[key]
             for other in group[-neighbours:]:
-                candidates[other.mention_id] = other
+                if other.article_id == m.article_id or _times_may_match(mine, span[other.mention_id]):
+                    candidates[other.mention_id] = other
             group.append(m)
         for other in sorted(candidates.values(), key=lambda o: (_anchor(m) - _anchor(o), o.mention_id)):
             a, b = find(other.mention_id), find(m.mention_id)

@@ -68,13 +68,18 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
 
 
 def extract_mentions(articles: Iterable[Article], *, run_id: str) -> list[Mention]:
-    """Every event mention in the articles' bodies, in article order."""
+    """Every event mention in the articles' bodies, in article order.
+
+    Inside a memory zone: every new word a text brings is otherwise kept in the shared vocabulary
+    for good, so a worker's memory would grow with all the news it has ever read. Records hold
+    plain strings, never Doc objects, so nothing outlives the zone."""
     nlp = load_nlp()
     extractor = extractor_name(nlp)
     articles = list(articles)
     mentions: list[Mention] = []
-    docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
-    for article, doc in zip(articles, docs, strict=True):
-        for draft in extract_events(doc, article.published_date):
-            mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor))
+    with nlp.memory_zone():
+        docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
+        for article, doc in zip(articles, docs, strict=True):
+            for draft in extract_events(doc, article.published_date):
+                mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor))
     return mentions

@@ -99,3 +99,26 @@ def test_a_month_from_another_article_is_not_matched_to_one_of_its_days():
     month = key("m", when=date(2024, 8, 1), until=date(2024, 8, 31), published=date(2025, 3, 2), **aug)
     again = key("n", when=date(2024, 8, 1), until=date(2024, 8, 31), published=date(2025, 4, 9), **aug)
     assert events(cluster([day, month, again])) == [["d"], ["m", "n"]]
+
+
+def test_the_cheap_time_screen_never_drops_a_pair_the_full_rule_could_match():
+    """Clustering screens neighbours by day numbers before the full comparison; the screen must say
+    no exactly where the full time rule says no, or events would silently split."""
+    from pipeline.dedup import _span, _time_match, _times_may_match
+
+    rng = random.Random(7)
+    day0 = date(2024, 3, 1)
+
+    def some_key(mid):
+        when = day0 + rng.randint(0, 12) * DAY if rng.random() < 0.8 else None
+        until = when + rng.choice([0, 0, 1, 6, 30]) * DAY if when and rng.random() < 0.5 else None
+        published = day0 + rng.randint(0, 14) * DAY if rng.random() < 0.9 else None
+        return key(mid, when=when, until=until, published=published)
+
+    pairs = [(some_key(f"a{i}"), some_key(f"b{i}")) for i in range(5000)]
+    outcomes = Counter()
+    for a, b in pairs:
+        screened = _times_may_match(_span(a), _span(b))
+        assert screened == (_time_match(a, b) is not False), (a, b)
+        outcomes[screened] += 1
+    assert outcomes[True] > 500 and outcomes[False] > 500  # both outcomes were exercised

@@ -58,3 +58,22 @@ def test_a_hundred_thousand_files_and_a_deep_tree(tmp_path):
     assert len(os.fspath(found.relative_to(deep)).split(os.sep)) == 201
     [article] = ingest.read_file(found, deep, run_id="r", now=NOW).articles
     assert article.source_path.count("/") == 200
+
+
+def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp):
+    """Real news brings new words (names, numbers) all the time; a long-running worker must not keep them."""
+    from pipeline.extract import extract_mentions
+
+    def batch(start):
+        bodies = [f"Forces of the Zorvakian {i}th brigade attacked Qelmirovo-{i} on Friday, killing {i * 7} people."
+                  for i in range(start, start + 50)]
+        return [ingest.parse_document(f" date 2025-03-15 Wire / world\n\nHeadline\n\n{b}\n".encode(), f"{i}.txt",
+                                      run_id="r", now=NOW).articles[0] for i, b in enumerate(bodies)]
+
+    first = extract_mentions(batch(0), run_id="r")
+    strings = len(nlp.vocab.strings)
+    second = extract_mentions(batch(1000), run_id="r")
+    assert len(nlp.vocab.strings) == strings
+    assert [m.event_type for m in second] == [m.event_type for m in first] and "OFFENSIVE" in {
+        m.event_type for m in first}
+    assert "Qelmirovo-1007" in second[7].sentence
