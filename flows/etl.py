@@ -74,12 +74,12 @@ def read_state(warehouse: str) -> dict[str, FileState]:
 
 @io_task
 def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int, warehouse: str,
-                 full: bool) -> tuple[pa.Table, pa.Table, set[str]]:
+                 check_stored: bool) -> tuple[pa.Table, pa.Table, set[str]]:
     """A batch's articles and rejects, and which of the articles the warehouse already holds.
     One task, not two: each task run costs the flow's process CPU that parallel workers need."""
     result = ingest.read_input(paths, input_dir, run_id=run_id, now=now, max_bytes=max_bytes)
     ids = [a.article_id for a in result.articles]
-    stored = set() if full else Warehouse(warehouse).existing("articles", "article_id", ids)
+    stored = Warehouse(warehouse).existing("articles", "article_id", ids) if check_stored else set()
     return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), stored
 
 
@@ -295,6 +295,8 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     known_files = read_state(warehouse)
     plan = incremental.plan(scanned, known_files, full=full)
     todo = plan.to_process
+    # Only articles stored before this run need looking up: the run's own are tracked in `extracted`.
+    check_stored = not full and bool(Warehouse(warehouse).manifest().files("articles"))
     logger.info("%d files: %d new, %d changed, %d unchanged%s", len(scanned), len(plan.new), len(plan.changed),
                 len(plan.unchanged), " (reprocessing all: --full)" if full else " (skipped)")
     totals = Totals()
@@ -387,7 +389,7 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     done = 0
     for files in _batches(todo, batch_size, in_flight):
         articles, rejects, stored = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes,
-                                                 warehouse, full)
+                                                 warehouse, check_stored)
         totals.read += articles.num_rows
         for row in rejects.to_pylist():
             where = f" record {row['source_record']}" if row["source_record"] is not None else ""

@@ -514,8 +514,23 @@ class Warehouse:
         _fsync_dir(self.root)
 
     def _catalog_current(self) -> bool:
-        if not self.catalog_path.exists():
+        """Opening the catalog to check it costs as much as the query it serves, so a check that
+        passed is remembered for that very file (inode, size, mtime) and manifest snapshot."""
+        try:
+            st = self.catalog_path.stat()
+        except FileNotFoundError:
             return False
+        seen = (str(self.catalog_path), st.st_ino, st.st_size, st.st_mtime_ns, self.manifest().snapshot,
+                _declarations_digest())
+        if seen in _CURRENT_CATALOGS:
+            return True
+        if self._check_catalog():
+            _CURRENT_CATALOGS.clear()  # one entry per process is all a run needs
+            _CURRENT_CATALOGS.add(seen)
+            return True
+        return False
+
+    def _check_catalog(self) -> bool:
         try:
             with duckdb.connect(str(self.catalog_path), read_only=True) as con:
                 rows = con.execute("SELECT snapshot, root, declared FROM _frontline_catalog").fetchall()
@@ -580,6 +595,8 @@ class Warehouse:
 
 
 # Stored type -> declared types it may be read as when a declaration changes.
+_CURRENT_CATALOGS: set[tuple] = set()
+
 _WIDENINGS = {
     (pa.int32(), pa.int64()), (pa.int32(), pa.float64()), (pa.int64(), pa.float64()),
     (pa.float32(), pa.float64()), (pa.date32(), pa.timestamp("us", tz="UTC")),
