@@ -184,13 +184,16 @@ def task_runner(workers: int = 1, address: str | None = None):
                                           "dashboard_address": None, "preload": ["flows.worker_setup"]})
 
 
+DASK_CONFIG_DIR = Path(__file__).parent / "dask"
+
+
 def _keep_default_malloc_in_workers() -> None:
-    """Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which also fixes glibc's mmap threshold:
-    every large array the parser allocates then costs fresh pages, and extraction ran 14% slower
-    (bench/ floor, 1,500 articles: 31.7 s against 36.2 s). Workers free memory by batch anyway."""
+    """Apply ``flows/dask/`` (see there why) to the local cluster about to start; a cluster of your
+    own reads it through DASK_CONFIG."""
     import dask
 
-    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    for settings in dask.config.collect_yaml([str(DASK_CONFIG_DIR)]):
+        dask.config.update(dask.config.config, settings, priority="new")
 
 
 def _share_api_with_workers() -> None:

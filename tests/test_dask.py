@@ -37,3 +37,20 @@ def test_dask_local_cluster_matches_the_local_run(tmp_path):
                 "select event_id, event_type, n_mentions, n_articles from events",
                 "select article_id, source_path from articles"):
         assert table(dask, sql) == table(local, sql)
+
+
+def test_local_workers_keep_glibc_default_malloc_settings():
+    """Dask's default MALLOC_TRIM_THRESHOLD_ freezes glibc's mmap threshold and slows extraction;
+    the local cluster frontline starts must not pass it to its workers."""
+    import os
+
+    from distributed import Client, LocalCluster
+
+    from flows.etl import task_runner
+
+    runner = task_runner(workers=2)
+    kwargs = {**runner.cluster_kwargs, "n_workers": 1, "preload": []}
+    with LocalCluster(**kwargs) as cluster, Client(cluster) as client:
+        [env] = client.run(lambda: {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}).values()
+        [threads] = client.run(lambda: os.environ.get("OMP_NUM_THREADS")).values()
+    assert env == {} and threads == "1"  # Dask's other worker settings are kept
