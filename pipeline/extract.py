@@ -80,6 +80,6 @@ def extract_mentions(articles: Iterable[Article], *, run_id: str) -> list[Mentio
     with nlp.memory_zone():
         docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
         for article, doc in zip(articles, docs, strict=True):
-            for draft in extract_events(doc, article.published_date):
+            for draft in extract_events(doc, article.published_date, article.body):
                 mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor))
     return mentions

@@ -105,3 +105,16 @@ def test_evidence_offsets_point_into_the_body(article, mentions):
         assert article.body[m.trigger_start:m.trigger_end] == m.trigger
         assert m.sentence_start <= m.trigger_start < m.trigger_end <= m.sentence_end
         assert 0.0 <= m.confidence <= 1.0
+
+
+def test_a_text_that_is_not_the_docs_own_is_not_trusted(article, nlp):
+    """extract_events takes the article body to skip rebuilding doc.text; a wrong string must not
+    shift evidence offsets."""
+    from pipeline.nlp.extract import extract_events
+
+    doc = nlp(article.body)
+    expected = extract_events(doc, article.published_date)
+    assert extract_events(doc, article.published_date, article.body) == expected
+    assert extract_events(doc, article.published_date, article.body[1:] + " ") == expected
+    assert [d.sentence_start for d in expected][:1] and all(
+        article.body[d.sentence_start:d.sentence_end] == d.sentence for d in expected)
