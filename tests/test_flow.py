@@ -120,3 +120,24 @@ def test_two_articles_on_one_event_make_one_event_row(tmp_path):
     shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
     etl(input_dir=str(src), warehouse=str(wh_dir))
     assert run_sql(wh, query).to_pylist() == [event]
+
+
+def test_the_file_listing_is_not_tracked_item_by_item_by_prefect(tmp_path):
+    """Prefect keeps a record per item of a list a task returns, for the whole run; a listing of
+    100,000 files must not leave 100,000 records in the flow's memory."""
+    from prefect import flow
+    from prefect.context import FlowRunContext
+
+    from flows.etl import read_state, scan_input
+
+    for i in range(300):
+        (tmp_path / f"{i:03d}.txt").write_text(f" date 2025-03-15 Wire / world\n\nHeadline {i}\n\nBody {i}.\n")
+
+    @flow
+    def listing() -> tuple[int, int]:
+        files = scan_input(str(tmp_path)).value
+        read_state(str(tmp_path / "wh"))
+        return len(files), len(FlowRunContext.get().run_results)
+
+    files, tracked = listing()
+    assert files == 300 and tracked < 10
