@@ -21,7 +21,7 @@ from pipeline.records import FileState
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a run holds one per input file
 class ScannedFile:
     path: str  # absolute path, for reading
     source_path: str  # relative to the input directory, as stored
