@@ -328,13 +328,13 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
     pending: deque = deque()
     unit = Unit()
     published: list[tuple[Run, Totals]] = []
-    last_changed = [0]
+    last_changed = 0  # stored mentions moved by the commit in progress
     top: list[Mention] = []
 
     def run_row(result: CommitResult) -> dict[str, pa.Table]:
         """The run's own row, counted from what its commits did, published with the last one."""
         t = copy.deepcopy(totals)  # a retried commit calls this again: count from the same start
-        t.count(result, last_changed[0])
+        t.count(result, last_changed)
         run = Run(
             run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="completed",
             input_dir=_where(input_dir), full=full, files_seen=len(scanned),
@@ -349,6 +349,7 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         return {"runs": to_arrow([run], Run)}
 
     def commit(unit: Unit, last: bool) -> CommitResult:
+        nonlocal last_changed
         articles = pa.concat_tables(unit.articles) if unit.articles else to_arrow([], Article)
         rejects = pa.concat_tables(unit.rejects) if unit.rejects else to_arrow([], Reject)
         new = pa.concat_tables(unit.mentions) if unit.mentions else to_arrow([], Mention)
@@ -383,7 +384,7 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         for r in rejects["reason"].to_pylist():
             totals.reasons[r] = totals.reasons.get(r, 0) + 1
         top[:] = top_events(top + mentions)
-        last_changed[0] = len(changed)
+        last_changed = len(changed)
         result = load_tables(warehouse, tables, replace, run_row if last else None)
         if not last:
             totals.count(result, len(changed))
