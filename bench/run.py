@@ -33,6 +33,16 @@ def stage(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def code_version() -> str:
+    """The commit the stages run, read before they start (a long run may outlast later commits),
+    marked when the working tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=5000, help="number of articles (up to 100,000)")
@@ -40,8 +50,9 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true",
                         help="run only stage b and print its peak RSS (for comparing N; appends bench/memory.csv)")
     opts = parser.parse_args()
+    commit = code_version()
     if opts.memory:
-        return memory(opts.n, opts.seed)
+        return memory(opts.n, opts.seed, commit)
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
         folder, warehouse = Path(tmp) / "articles", Path(tmp) / "warehouse"
         words = write_articles(folder, opts.n, opts.seed)
@@ -63,8 +74,6 @@ def main() -> None:
     d_over_b = d["seconds"] / b["seconds"]
     print(f"\nb/a throughput {b_over_a:.2f}   c/b throughput {c_over_b:.2f}   d/b time {d_over_b:.3f}   "
           f"Parquet bytes/article {parquet / opts.n:.0f}")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
     new = not RESULTS.exists()
     with RESULTS.open("a", newline="") as fh:
         w = csv.writer(fh)
@@ -77,7 +86,7 @@ def main() -> None:
                     round(parquet / opts.n)])
 
 
-def memory(n: int, seed: int) -> None:
+def memory(n: int, seed: int, commit: str) -> None:
     """Peak RSS of the one-process flow over N articles: flat in N means bounded batches."""
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
         folder = Path(tmp) / "articles"
@@ -87,8 +96,6 @@ def memory(n: int, seed: int) -> None:
           f"peak RSS {b['peak_rss_mb']:.0f} MB")
     path = ROOT / "bench" / "memory.csv"
     new = not path.exists()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
     with path.open("a", newline="") as fh:
         w = csv.writer(fh)
         if new:
