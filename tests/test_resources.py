@@ -60,9 +60,12 @@ def test_a_hundred_thousand_files_and_a_deep_tree(tmp_path):
     assert article.source_path.count("/") == 200
 
 
-def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp):
-    """Real news brings new words (names, numbers) all the time; a long-running worker must not keep them."""
+def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp, monkeypatch):
+    """Real news brings new words (names, numbers) all the time; a long-running worker must not keep
+    them once its first texts have warmed the tokenizer's cache."""
     from pipeline.extract import extract_mentions
+
+    monkeypatch.setattr("pipeline.extract.WARM_UP_TEXTS", 50)
 
     def batch(start):
         bodies = [f"Forces of the Zorvakian {i}th brigade attacked Qelmirovo-{i} on Friday, killing {i * 7} people."

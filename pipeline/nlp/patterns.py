@@ -21,7 +21,12 @@ DATA_DIR = Path(__file__).parent / "data"
 
 def data_dir() -> Path:
     """The rules in force: $FRONTLINE_DATA_DIR (a copy of data/ with your own additions) or the built-in."""
-    return Path(os.environ.get("FRONTLINE_DATA_DIR") or DATA_DIR)
+    return _folder(os.environ.get("FRONTLINE_DATA_DIR"))
+
+
+@cache
+def _folder(setting: str | None) -> Path:  # asked for on every actor lookup: build the Path once
+    return Path(setting or DATA_DIR)
 
 # Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
 FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
@@ -66,7 +71,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def load_actors(folder: Path | None = None) -> dict[str, Actor]:
-    return _load_actors(Path(folder or data_dir()))
+    return _load_actors(Path(folder) if folder else data_dir())
 
 
 @cache
@@ -93,7 +98,7 @@ def actor_country(actor_id: str | None) -> str | None:
 
 
 def load_event_types(folder: Path | None = None) -> dict[str, EventType]:
-    return _load_event_types(Path(folder or data_dir()))
+    return _load_event_types(Path(folder) if folder else data_dir())
 
 
 @cache
@@ -132,7 +137,7 @@ def _tokenizer():
 @registry.misc("frontline.entity_patterns.v1")
 def entity_patterns(folder: str | Path | None = None) -> list[dict]:
     """Entity-ruler patterns: curated actors, nationalities, armed forces, places, role nouns."""
-    folder = Path(folder or data_dir())
+    folder = Path(folder) if folder else data_dir()
     patterns: list[dict] = []
     seen: set[tuple[str, ...]] = set()
 
@@ -171,14 +176,14 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
 
 @registry.misc("frontline.trigger_patterns.v1")
 def trigger_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl(Path(folder or data_dir()) / "triggers.jsonl")
+    return _jsonl((Path(folder) if folder else data_dir()) / "triggers.jsonl")
 
 
 @registry.misc("frontline.cue_patterns.v1")
 def cue_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl(Path(folder or data_dir()) / "cues.jsonl")
+    return _jsonl((Path(folder) if folder else data_dir()) / "cues.jsonl")
 
 
 @registry.misc("frontline.date_patterns.v1")
 def date_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl(Path(folder or data_dir()) / "dates.jsonl")
+    return _jsonl((Path(folder) if folder else data_dir()) / "dates.jsonl")
