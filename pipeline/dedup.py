@@ -104,7 +104,7 @@ def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
     return False
 
 
-_Span = tuple  # (dated, start, end, is_day, published) as day numbers
+_Span = tuple[bool, int | None, int | None, bool, int | None]  # dated, start, end, is_day, published (day numbers)
 
 
 def _span(m: MentionKey) -> _Span:
