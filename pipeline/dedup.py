@@ -91,36 +91,40 @@ def _is_day(m: MentionKey) -> bool:
     return m.event_date_end is None or m.event_date_end == m.event_date
 
 
-def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
-    if a.event_date and b.event_date:
-        if _is_day(a) != _is_day(b) and a.article_id != b.article_id:
-            return False  # "last August" does not say which of August's attacks it means
-        a_end, b_end = a.event_date_end or a.event_date, b.event_date_end or b.event_date
-        return a.event_date - DAY_SLACK <= b_end and b.event_date - DAY_SLACK <= a_end
-    if a.article_id == b.article_id:
-        return None
-    if a.published_date and b.published_date:
-        return None if abs(a.published_date - b.published_date) <= UNDATED_WINDOW else False
-    return False
-
-
 _Span = tuple[bool, int | None, int | None, bool, int | None]  # dated, start, end, is_day, published (day numbers)
 
 
 def _span(m: MentionKey) -> _Span:
-    """The day numbers ``_time_match`` compares, computed once per mention rather than once per pair."""
+    """What the time rule reads of a mention, as day numbers: clustering computes it once per
+    mention, since it screens every neighbour with it."""
     published = m.published_date.toordinal() if m.published_date else None
     if m.event_date:
         return True, m.event_date.toordinal(), (m.event_date_end or m.event_date).toordinal(), _is_day(m), published
     return False, None, None, False, published
 
 
-def _times_may_match(a: _Span, b: _Span) -> bool:
-    """False exactly where ``_time_match`` is False for mentions of different articles: a cheap
-    screen, since most neighbours in a busy block are days apart."""
+def _time_rule(a: _Span, b: _Span, same_article: bool) -> bool | None:
+    """True when both periods share a day (with the slack), None when time says nothing against
+    one event, False when it rules one out."""
     if a[0] and b[0]:
-        return a[3] is b[3] and a[1] - DAY_SLACK.days <= b[2] and b[1] - DAY_SLACK.days <= a[2]
-    return a[4] is not None and b[4] is not None and abs(a[4] - b[4]) <= UNDATED_WINDOW.days
+        if a[3] != b[3] and not same_article:
+            return False  # "last August" does not say which of August's attacks it means
+        return a[1] - DAY_SLACK.days <= b[2] and b[1] - DAY_SLACK.days <= a[2]
+    if same_article:
+        return None
+    if a[4] is not None and b[4] is not None:
+        return None if abs(a[4] - b[4]) <= UNDATED_WINDOW.days else False
+    return False
+
+
+def _time_match(a: MentionKey, b: MentionKey) -> bool | None:
+    return _time_rule(_span(a), _span(b), a.article_id == b.article_id)
+
+
+def _times_may_match(a: _Span, b: _Span) -> bool:
+    """The screen clustering puts before the full comparison, for mentions of different articles:
+    most neighbours in a busy block are days apart."""
+    return _time_rule(a, b, False) is not False
 
 
 def same_event(a: MentionKey, b: MentionKey) -> bool:
