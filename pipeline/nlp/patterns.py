@@ -19,9 +19,10 @@ from spacy.util import registry
 DATA_DIR = Path(__file__).parent / "data"
 
 
-def data_dir() -> Path:
-    """The rules in force: $FRONTLINE_DATA_DIR (a copy of data/ with your own additions) or the built-in."""
-    return _folder(os.environ.get("FRONTLINE_DATA_DIR"))
+def data_dir(folder: str | Path | None = None) -> Path:
+    """The rules in force: ``folder`` when given, else $FRONTLINE_DATA_DIR (a copy of data/ with
+    your own additions), else the built-in."""
+    return Path(folder) if folder else _folder(os.environ.get("FRONTLINE_DATA_DIR"))
 
 
 @cache
@@ -71,7 +72,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def load_actors(folder: Path | None = None) -> dict[str, Actor]:
-    return _load_actors(Path(folder) if folder else data_dir())
+    return _load_actors(data_dir(folder))
 
 
 @cache
@@ -98,7 +99,7 @@ def actor_country(actor_id: str | None) -> str | None:
 
 
 def load_event_types(folder: Path | None = None) -> dict[str, EventType]:
-    return _load_event_types(Path(folder) if folder else data_dir())
+    return _load_event_types(data_dir(folder))
 
 
 @cache
@@ -137,7 +138,7 @@ def _tokenizer():
 @registry.misc("frontline.entity_patterns.v1")
 def entity_patterns(folder: str | Path | None = None) -> list[dict]:
     """Entity-ruler patterns: curated actors, nationalities, armed forces, places, role nouns."""
-    folder = Path(folder) if folder else data_dir()
+    folder = data_dir(folder)
     patterns: list[dict] = []
     seen: set[tuple[str, ...]] = set()
 
@@ -176,14 +177,14 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
 
 @registry.misc("frontline.trigger_patterns.v1")
 def trigger_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl((Path(folder) if folder else data_dir()) / "triggers.jsonl")
+    return _jsonl(data_dir(folder) / "triggers.jsonl")
 
 
 @registry.misc("frontline.cue_patterns.v1")
 def cue_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl((Path(folder) if folder else data_dir()) / "cues.jsonl")
+    return _jsonl(data_dir(folder) / "cues.jsonl")
 
 
 @registry.misc("frontline.date_patterns.v1")
 def date_patterns(folder: str | Path | None = None) -> list[dict]:
-    return _jsonl((Path(folder) if folder else data_dir()) / "dates.jsonl")
+    return _jsonl(data_dir(folder) / "dates.jsonl")
