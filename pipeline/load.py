@@ -520,17 +520,16 @@ class Warehouse:
             st = self.catalog_path.stat()
         except FileNotFoundError:
             return False
-        seen = (str(self.catalog_path), st.st_ino, st.st_size, st.st_mtime_ns, self.manifest().snapshot,
-                _declarations_digest())
-        if seen in _CURRENT_CATALOGS:
+        snapshot, declared = self.manifest().snapshot, _declarations_digest()
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, snapshot, declared)
+        if _VERIFIED_CATALOGS.get(self.catalog_path) == stamp:
             return True
-        if self._check_catalog():
-            _CURRENT_CATALOGS.clear()  # one entry per process is all a run needs
-            _CURRENT_CATALOGS.add(seen)
-            return True
-        return False
+        if not self._check_catalog(snapshot, declared):
+            return False
+        _VERIFIED_CATALOGS[self.catalog_path] = stamp
+        return True
 
-    def _check_catalog(self) -> bool:
+    def _check_catalog(self, snapshot: int, declared: str) -> bool:
         try:
             with duckdb.connect(str(self.catalog_path), read_only=True) as con:
                 rows = con.execute("SELECT snapshot, root, declared FROM _frontline_catalog").fetchall()
@@ -539,7 +538,7 @@ class Warehouse:
         except duckdb.Error:
             return False
         wanted = set(table_schemas()) | {re.search(r"VIEW\s+(\w+)", v)[1] for v in derived_views()}
-        return rows == [(self.manifest().snapshot, str(self.root), _declarations_digest())] and wanted <= views
+        return rows == [(snapshot, str(self.root), declared)] and wanted <= views
 
     # -- housekeeping -----------------------------------------------------------
     @contextmanager
@@ -594,8 +593,10 @@ class Warehouse:
             tmp.unlink(missing_ok=True)
 
 
+# Catalog path -> the stamp of the file and manifest that last passed the check.
+_VERIFIED_CATALOGS: dict[Path, tuple] = {}
+
 # Stored type -> declared types it may be read as when a declaration changes.
-_CURRENT_CATALOGS: set[tuple] = set()
 
 _WIDENINGS = {
     (pa.int32(), pa.int64()), (pa.int32(), pa.float64()), (pa.int64(), pa.float64()),
