@@ -54,6 +54,7 @@ FORMAT_VERSION = 1
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
+CATALOG_LAYOUT = 2  # bump when the views' SQL changes shape, so catalogs built before are rebuilt
 # Errors no retry will cure: report them instead.
 PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 COMPACT_TARGET_ROWS = 250_000  # about 10-40 MB of Parquet per file for these tables
@@ -359,7 +360,7 @@ class Warehouse:
             con.register("doomed", doomed)
             hits = con.sql(
                 f"SELECT DISTINCT filename FROM "
-                f"{self._parquet_source([self._path(f) for f in files], filename=True)} "
+                f"{self._parquet_source(files, filename=True)} "
                 f'WHERE "{column}" IN (SELECT v FROM doomed)'
             ).fetchall()
         return {self.location.relative(f) for (f,) in hits}
@@ -431,18 +432,22 @@ class Warehouse:
         _fsync_dir(self.root)
 
     # -- the DuckDB catalog -----------------------------------------------------------
-    @staticmethod
-    def _parquet_source(files: list[str], *, filename: bool = False) -> str:
-        listed = ", ".join(f"'{_sql_string(f)}'" for f in files)
+    def _parquet_source(self, files: list[str], *, filename: bool = False) -> str:
+        """read_parquet() over the files. Matching columns by name across files of different
+        schema versions makes DuckDB open every file's footer before the scan and hold them all
+        during it (80 MB for 800 files), so it is asked for only when the files differ."""
+        paths = [self._path(f) for f in files]
+        listed = ", ".join(f"'{_sql_string(p)}'" for p in paths)
         extra = ", filename = true" if filename else ""
-        return (f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false, "
-                f"union_by_name = true{extra})")
+        if not _same_schema(self.fs, paths):
+            extra += ", union_by_name = true"
+        return f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false{extra})"
 
     def _source(self, con: duckdb.DuckDBPyConnection, schema: TableSchema, files: list[str]) -> str:
         """What a query reads the files from: read_parquet() on a disk; on object storage a pyarrow
         dataset registered in ``con`` (DuckDB scans it with projection and filter pushdown)."""
         if not self.remote:
-            return self._parquet_source([self._path(f) for f in files])
+            return self._parquet_source(files)
         import pyarrow.dataset as ds
 
         fields = [pa.field(n, t) for n, t in self._stored_columns(files).items()]
@@ -616,6 +621,11 @@ def _file_schema(fs: pafs.FileSystem, path: str) -> pa.Schema:
     return _SCHEMAS[key]
 
 
+def _same_schema(fs: pafs.FileSystem, paths: list[str]) -> bool:
+    first = _file_schema(fs, paths[0]) if paths else None
+    return all(_file_schema(fs, p).equals(first) for p in paths[1:])
+
+
 def _forget_schemas(fs: pafs.FileSystem, live: set[str]) -> None:
     """Drop cached schemas of files no longer in the manifest: a long run writes thousands."""
     for key in [k for k in _SCHEMAS if k[0] == fs.type_name and k[1] not in live]:
@@ -634,7 +644,7 @@ def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataTy
 def _declarations_digest() -> str:
     """Changes when a table declaration or a view does, so a catalog built by other code is rebuilt."""
     text = repr(sorted((s.name, s.version, s.partition, [(c.name, c.duckdb_type) for c in s.columns])
-                       for s in table_schemas().values())) + "".join(derived_views())
+                       for s in table_schemas().values())) + "".join(derived_views()) + f"{CATALOG_LAYOUT}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
