@@ -47,9 +47,9 @@ def etl(folder: str, warehouse: str, workers: str = "1") -> dict:
 
 
 if __name__ == "__main__":
-    from pipeline.settings import configure_prefect, limit_malloc_arenas
+    from pipeline.settings import configure_prefect, tune_allocators
 
-    limit_malloc_arenas()  # as flows/ does, so the floor runs under the same allocator settings
+    tune_allocators()  # as flows/ does, so the floor runs under the same allocator settings
     configure_prefect()
     stage, *args = sys.argv[1:]
     result = {"floor": floor, "etl": etl}[stage](*args)

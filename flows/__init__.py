@@ -1,6 +1,6 @@
 """Prefect flows: thin orchestration around the functions in `pipeline`."""
 
-from pipeline.settings import configure_prefect, limit_malloc_arenas
+from pipeline.settings import configure_prefect, tune_allocators
 
-limit_malloc_arenas()
+tune_allocators()
 configure_prefect()

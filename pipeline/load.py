@@ -27,8 +27,8 @@ import re
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,6 +58,7 @@ CATALOG_LAYOUT = 2  # bump when the views' SQL changes shape, so catalogs built 
 # Errors no retry will cure: report them instead.
 PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 COMPACT_TARGET_ROWS = 250_000  # about 10-40 MB of Parquet per file for these tables
+MERGE_ROW_GROUP = 65_536  # rows a merge holds at once, and the row group size of merged files
 ReplaceSpec = tuple[str, list | None]
 
 
@@ -310,19 +311,43 @@ class Warehouse:
                     if not cleaned:
                         self._remove_orphans(manifest)
                         cleaned = True
-                    merged = pa.concat_tables(
-                        [pq.read_table(self._path(f), partitioning=None, filesystem=self.fs) for f in small],
-                        promote_options="default")
-                    for k, start in enumerate(range(0, merged.num_rows, target_rows)):
-                        rel = f"{folder}/part-{snapshot:08d}-c{k:04d}-{uuid.uuid4().hex[:8]}.parquet"
-                        self._write_parquet(merged.slice(start, target_rows), rel)
-                        kept.append(rel)
+                    kept += self._merge(folder, small, target_rows, snapshot)
                 report[name] = (len(files), len(kept))
                 entry["files"] = kept
             if all(before == after for before, after in report.values()):
                 return report
             self._publish(manifest.succeeded_by(tables))
             return report
+
+    def _merge(self, folder: str, files: list[str], target_rows: int, snapshot: int) -> list[str]:
+        """The files' rows rewritten into files of up to ``target_rows``, streamed one row group at a
+        time: an unpartitioned table (files, one row per input file) grows with every run, and
+        merging it must not hold it all in memory."""
+        paths = [self._path(f) for f in files]
+        schema = pa.unify_schemas([_file_schema(self.fs, p) for p in paths], promote_options="default")
+        out: list[str] = []
+        writer = None
+        try:
+            for rows, ends_file in _regroup(self._batches(paths, schema), schema, MERGE_ROW_GROUP, target_rows):
+                if writer is None:
+                    out.append(f"{folder}/part-{snapshot:08d}-c{len(out):04d}-{uuid.uuid4().hex[:8]}.parquet")
+                    writer = pq.ParquetWriter(self._path(out[-1]), schema, compression="zstd", filesystem=self.fs)
+                writer.write_table(rows)
+                if ends_file:
+                    writer.close()
+                    writer = None
+                    if not self.remote:  # durable before any manifest lists it, as in _write_parquet
+                        _fsync(Path(self._path(out[-1])))
+        finally:
+            if writer is not None:  # only on an error: the partial file is an orphan, removed later
+                writer.close()
+        return out
+
+    def _batches(self, paths: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+        for path in paths:
+            with self.fs.open_input_file(path) as fh:
+                for batch in pq.ParquetFile(fh).iter_batches(batch_size=MERGE_ROW_GROUP):
+                    yield _with_schema(batch, schema)
 
     def _delete_rows(
         self, schema: TableSchema, files: list[str], column: str, values: list, snapshot: int
@@ -619,6 +644,34 @@ def _file_schema(fs: pafs.FileSystem, path: str) -> pa.Schema:
             _SCHEMAS.clear()
         _SCHEMAS[key] = pq.read_schema(path, filesystem=fs)
     return _SCHEMAS[key]
+
+
+def _with_schema(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A batch of an older file in the merged files' schema: columns it lacks are NULL."""
+    names = batch.schema.names
+    return pa.RecordBatch.from_arrays(
+        [batch.column(f.name).cast(f.type) if f.name in names else pa.nulls(batch.num_rows, f.type) for f in schema],
+        schema=schema)
+
+
+def _regroup(batches: Iterable[pa.RecordBatch], schema: pa.Schema, group_rows: int,
+             file_rows: int) -> Iterator[tuple[pa.Table, bool]]:
+    """The batches' rows as tables of up to ``group_rows``, each saying whether it completes a file
+    of ``file_rows`` (the last one always does)."""
+    held: list[pa.RecordBatch] = []
+    n_held = in_file = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(batch.num_rows, group_rows - n_held, file_rows - in_file - n_held)
+            held.append(batch.slice(0, take))
+            n_held += take
+            batch = batch.slice(take)
+            if n_held == group_rows or in_file + n_held == file_rows:
+                in_file = (in_file + n_held) % file_rows
+                yield pa.Table.from_batches(held, schema), in_file == 0
+                held, n_held = [], 0
+    if held:
+        yield pa.Table.from_batches(held, schema), True
 
 
 def _same_schema(fs: pafs.FileSystem, paths: list[str]) -> bool:

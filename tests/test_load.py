@@ -179,3 +179,19 @@ def test_compaction_merges_small_files_atomically_and_keeps_every_row(tmp_path):
     wh.commit({"articles": articles_table(8)})
     assert {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")} == set(
         wh.manifest().files("articles"))
+
+
+def test_compaction_streams_rows_into_bounded_row_groups_and_files(tmp_path, monkeypatch):
+    """Merging reads and writes a row group at a time: the most it holds is MERGE_ROW_GROUP rows."""
+    import pipeline.load as load
+
+    monkeypatch.setattr(load, "MERGE_ROW_GROUP", 2)
+    wh = Warehouse(tmp_path / "wh")
+    for n in range(1, 8):
+        wh.commit({"articles": articles_table(n)})
+    before = sorted(run_sql(wh, "select * from articles").to_pylist(), key=str)
+    assert wh.compact(target_rows=5)["articles"] == (7, 2)  # one-row files are all under half of 5
+    row_groups = sorted([m.row_group(i).num_rows for i in range(m.num_row_groups)]
+                        for m in (pq.read_metadata(wh.root / f) for f in wh.manifest().files("articles")))
+    assert row_groups == [[2], [2, 2, 1]]
+    assert sorted(run_sql(wh, "select * from articles").to_pylist(), key=str) == before

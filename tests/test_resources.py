@@ -80,3 +80,16 @@ def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp, mo
     assert [m.event_type for m in second] == [m.event_type for m in first] and "OFFENSIVE" in {
         m.event_type for m in first}
     assert "Qelmirovo-1007" in second[7].sentence
+
+
+def test_the_flow_entry_point_makes_arrow_allocate_through_glibc_unless_told_otherwise():
+    """Arrow's bundled allocator held on to what each commit's tables used (BENCHMARKS.md)."""
+    import subprocess
+    import sys
+
+    probe = "import flows, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    default = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    chosen = subprocess.run([sys.executable, "-c", probe], env=env | {"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
+                            capture_output=True, text=True, check=True)
+    assert (default.stdout.strip(), chosen.stdout.strip()) == ("system", "mimalloc")

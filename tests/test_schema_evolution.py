@@ -50,6 +50,10 @@ def test_an_added_column_reads_null_in_old_files_and_is_stored_in_new_ones(tmp_p
     assert wh.manifest().tables["articles"]["schema_version"] == v2.version
     # The old snapshot's files were not rewritten: the change cost nothing but a version bump.
     assert len(wh.manifest().files("articles")) == 3
+    # Compaction merges files of both versions into one of the new version, old rows NULL.
+    assert wh.compact(target_rows=100)["articles"] == (3, 1)
+    assert not matches_columns_by_name(wh, "articles")
+    assert run_sql(wh, "select article_id, language from articles order by article_id").to_pylist() == rows
 
 
 def test_an_incompatible_type_change_fails_clearly_and_writes_nothing(tmp_path, monkeypatch):
