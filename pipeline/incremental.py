@@ -9,24 +9,35 @@ content, and some editors keep them.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pipeline import storage
-from pipeline.ingest import discover_files, relative_source_path
+from pipeline.ingest import discover_relative
 from pipeline.records import FileState
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 
-@dataclass(frozen=True, slots=True)  # slots: a run holds one per input file
+@dataclass(frozen=True, slots=True)  # slots, one shared root and a raw digest: a run holds one per input file
 class ScannedFile:
-    path: str  # absolute path, for reading
-    source_path: str  # relative to the input directory, as stored
-    content_sha256: str | None  # None when the file could not be read
+    root: str  # the input folder or bucket prefix the file was found under
+    source_path: str  # relative to root, as stored
+    digest: bytes | None  # SHA-256 of the content; None when the file could not be read
     size_bytes: int
+
+    @property
+    def path(self) -> str:
+        """Where to read the file: a local path, or the object's path on its filesystem."""
+        return os.path.join(self.root, self.source_path)
+
+    @property
+    def content_sha256(self) -> str | None:
+        return self.digest.hex() if self.digest is not None else None
 
 
 @dataclass
@@ -42,33 +53,36 @@ class Plan:
         return sorted(todo, key=lambda f: f.source_path)
 
 
-def stream_sha256(fh) -> tuple[str, int]:
-    """(hex digest, bytes read) of a binary stream, read in chunks: a huge file costs time, not memory."""
+def stream_digest(fh) -> tuple[bytes, int]:
+    """(SHA-256, bytes read) of a binary stream, read in chunks: a huge file costs time, not memory."""
     digest, size = hashlib.sha256(), 0
     while chunk := fh.read(1 << 20):
         digest.update(chunk)
         size += len(chunk)
-    return digest.hexdigest(), size
+    return digest.digest(), size
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return stream_sha256(fh)[0]
-
-
-def scan(paths: Iterable[Path], input_dir: Path) -> list[ScannedFile]:
+def scan(input_dir: str | Path, relative: Iterable[str] | None = None) -> list[ScannedFile]:
+    """Every file under ``input_dir`` (or the ``relative`` paths given), hashed."""
+    root = os.fspath(input_dir)
     out = []
-    for path in paths:
-        rel = relative_source_path(path, input_dir)
+    for rel in discover_relative(root) if relative is None else relative:
         try:
-            if path.is_symlink() or not path.is_file():
-                raise OSError("not hashed: ingest decides about links and special files")
-            size = path.stat().st_size
-            sha = file_sha256(path)
+            with open(os.path.join(root, rel), "rb", opener=_regular_only) as fh:
+                digest, size = stream_digest(fh)
         except OSError:
-            size, sha = -1, None  # ingest will reject it with the reason
-        out.append(ScannedFile(str(path), rel, sha, size))
+            size, digest = -1, None  # ingest will reject it with the reason
+        out.append(ScannedFile(root, rel, digest, size))
     return out
+
+
+def _regular_only(path: str, flags: int) -> int:
+    """Open without following a symlink, and only a regular file: ingest decides about the rest."""
+    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"not hashed: {path} is not a regular file")
+    return fd
 
 
 def scan_objects(input_uri: str) -> list[ScannedFile]:
@@ -79,10 +93,10 @@ def scan_objects(input_uri: str) -> list[ScannedFile]:
     for path in storage.list_files(loc):
         try:
             with loc.fs.open_input_stream(path) as fh:
-                sha, size = stream_sha256(fh)
+                digest, size = stream_digest(fh)
         except OSError:
-            size, sha = -1, None
-        out.append(ScannedFile(path, loc.relative(path), sha, size))
+            size, digest = -1, None
+        out.append(ScannedFile(loc.path, loc.relative(path), digest, size))
     return out
 
 
@@ -90,8 +104,7 @@ def scan_input(input_uri: str) -> list[ScannedFile]:
     """Every input file of a local folder or an ``s3://`` prefix, hashed."""
     if storage.is_remote(input_uri):
         return scan_objects(input_uri)
-    root = Path(input_uri)
-    return scan(discover_files(root), root)
+    return scan(input_uri)
 
 
 def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool = False) -> Plan:

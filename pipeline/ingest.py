@@ -15,7 +15,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -64,21 +64,30 @@ class Fields:
     record: int | None = None
 
 
-def discover_files(input_dir: Path) -> list[Path]:
-    """Every regular file under ``input_dir``, recursively, in a stable order.
+def discover_relative(input_dir: str | Path) -> Iterator[str]:
+    """Every regular file under ``input_dir``, recursively, in a stable order, one at a time, as
+    its path relative to ``input_dir`` ('/'-separated): a scan of 100,000 files kept a Path
+    object per file and interned every name.
 
     Hidden files and folders (names starting with '.') are skipped: they are
     editor, VCS and OS litter, not articles. Symlinked folders are listed but not
     entered (``read_file`` rejects them), so loops and escapes cannot happen.
     """
-    found: list[Path] = []
-    for root, dirs, files in os.walk(input_dir, followlinks=False):
+    top = os.fspath(input_dir)
+    for root, dirs, files in os.walk(top, followlinks=False):
         linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
+        below = os.path.relpath(root, top)
+        prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
         for name in sorted(files + linked):
             if not name.startswith("."):
-                found.append(Path(root) / name)
-    return found
+                yield prefix + name
+
+
+def discover_files(input_dir: Path) -> Iterator[Path]:
+    """``discover_relative`` as paths to open."""
+    for rel in discover_relative(input_dir):
+        yield Path(input_dir) / rel
 
 
 def content_hash(text: str) -> str:
@@ -397,7 +406,7 @@ def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Call
 
 
 def read_files(
-    paths: list[Path], input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path], input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     result = IngestResult()
     for path in paths:

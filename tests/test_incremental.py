@@ -29,9 +29,11 @@ def state(path, sha, ids):
 
 
 def test_plan_classifies_by_content_hash_not_by_path_alone():
-    known = {"a.txt": state("a.txt", "h1", ["A"]), "b.txt": state("b.txt", "h2", ["B"])}
-    scanned = [ScannedFile("/x/a.txt", "a.txt", "h1", 10), ScannedFile("/x/b.txt", "b.txt", "h2-edited", 10),
-               ScannedFile("/x/c.txt", "c.txt", "h3", 10)]
+    h1, h2, h2_edited, h3 = (bytes([n]) * 32 for n in range(4))
+    known = {"a.txt": state("a.txt", h1.hex(), ["A"]), "b.txt": state("b.txt", h2.hex(), ["B"])}
+    scanned = [ScannedFile("/x", "a.txt", h1, 10), ScannedFile("/x", "b.txt", h2_edited, 10),
+               ScannedFile("/x", "c.txt", h3, 10)]
+    assert scanned[0].path == "/x/a.txt" and scanned[0].content_sha256 == "00" * 32
     p = plan(scanned, known)
     assert [f.source_path for f in p.new] == ["c.txt"]
     assert [f.source_path for f in p.changed] == ["b.txt"]
