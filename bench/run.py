@@ -24,6 +24,7 @@ from bench.synth import write_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.csv"
+REPLAYED = 500  # articles whose real mentions a --replay run repeats
 
 
 def stage(*args: str) -> dict:
@@ -49,10 +50,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--memory", action="store_true",
                         help="run only stage b and print its peak RSS (for comparing N; appends bench/memory.csv)")
+    parser.add_argument("--replay", action="store_true",
+                        help="with --memory: replay the real mentions of the first 500 articles instead of running "
+                             "the model, so the flow's own memory is measured (100,000 articles in minutes)")
     opts = parser.parse_args()
     commit = code_version()
     if opts.memory:
-        return memory(opts.n, opts.seed, commit)
+        return memory(opts.n, opts.seed, commit, replay=opts.replay)
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
         folder, warehouse = Path(tmp) / "articles", Path(tmp) / "warehouse"
         words = write_articles(folder, opts.n, opts.seed)
@@ -86,22 +90,27 @@ def main() -> None:
                     round(parquet / opts.n)])
 
 
-def memory(n: int, seed: int, commit: str) -> None:
+def memory(n: int, seed: int, commit: str, replay: bool = False) -> None:
     """Peak RSS of the one-process flow over N articles: flat in N means bounded batches."""
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
-        folder = Path(tmp) / "articles"
+        folder, warehouse, saved = Path(tmp) / "articles", str(Path(tmp) / "warehouse"), str(Path(tmp) / "saved.parquet")
         words = write_articles(folder, n, seed)
-        b = stage("etl", str(folder), str(Path(tmp) / "warehouse"))
-    print(f"{n} articles, {words} words: etl {b['seconds']:.1f} s, {n / b['seconds']:.1f} articles/s, "
-          f"peak RSS {b['peak_rss_mb']:.0f} MB")
+        if replay:
+            stage("templates", str(folder), saved, str(REPLAYED))
+            b = stage("etl-replay", str(folder), warehouse, saved, str(REPLAYED))
+        else:
+            b = stage("etl", str(folder), warehouse)
+    extraction = f"replayed from {REPLAYED}" if replay else "model"
+    print(f"{n} articles, {words} words, extraction {extraction}: etl {b['seconds']:.1f} s, "
+          f"{n / b['seconds']:.1f} articles/s, peak RSS {b['peak_rss_mb']:.0f} MB")
     path = ROOT / "bench" / "memory.csv"
     new = not path.exists()
     with path.open("a", newline="") as fh:
         w = csv.writer(fh)
         if new:
-            w.writerow(["when", "commit", "articles", "etl_s", "peak_rss_mb_etl"])
+            w.writerow(["when", "commit", "articles", "etl_s", "peak_rss_mb_etl", "extraction"])
         w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), commit, n, round(b["seconds"], 1),
-                    round(b["peak_rss_mb"])])
+                    round(b["peak_rss_mb"]), "replayed" if replay else "model"])
 
 
 if __name__ == "__main__":
