@@ -36,12 +36,13 @@ def stage(*args: str) -> dict:
 
 def code_version() -> str:
     """The commit the stages run, read before they start (a long run may outlast later commits),
-    marked when the working tree differs from it."""
+    marked when the code differs from it (results files and notes do not count)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/*.csv", ":!*.md")
+    return commit + ("+changes" if changed else "")
 
 
 def main() -> None:
