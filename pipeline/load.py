@@ -28,7 +28,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -334,14 +334,21 @@ class Warehouse:
                     writer = pq.ParquetWriter(self._path(out[-1]), schema, compression="zstd", filesystem=self.fs)
                 writer.write_table(rows)
                 if ends_file:
-                    writer.close()
+                    self._finish(writer, out[-1])
                     writer = None
-                    if not self.remote:  # durable before any manifest lists it, as in _write_parquet
-                        _fsync(Path(self._path(out[-1])))
+            if writer is not None:  # the rows ran out inside a file
+                self._finish(writer, out[-1])
+                writer = None
         finally:
             if writer is not None:  # only on an error: the partial file is an orphan, removed later
                 writer.close()
         return out
+
+    def _finish(self, writer: pq.ParquetWriter, rel: str) -> None:
+        """Durable before any manifest lists it, as in `_write_parquet`."""
+        writer.close()
+        if not self.remote:
+            _fsync(Path(self._path(rel)))
 
     def _batches(self, paths: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         for path in paths:
@@ -657,7 +664,7 @@ def _with_schema(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 def _regroup(batches: Iterable[pa.RecordBatch], schema: pa.Schema, group_rows: int,
              file_rows: int) -> Iterator[tuple[pa.Table, bool]]:
     """The batches' rows as tables of up to ``group_rows``, each saying whether it completes a file
-    of ``file_rows`` (the last one always does)."""
+    of ``file_rows``."""
     held: list[pa.RecordBatch] = []
     n_held = in_file = 0
     for batch in batches:

@@ -195,3 +195,10 @@ def test_compaction_streams_rows_into_bounded_row_groups_and_files(tmp_path, mon
                         for m in (pq.read_metadata(wh.root / f) for f in wh.manifest().files("articles")))
     assert row_groups == [[2], [2, 2, 1]]
     assert sorted(run_sql(wh, "select * from articles").to_pylist(), key=str) == before
+    # Rows that end on a row group inside a file: that file is finished too.
+    for n in range(8, 12):
+        wh.commit({"articles": articles_table(n, published=date(2025, 5, 1))})
+    assert wh.compact(target_rows=5)["articles"] == (6, 3)
+    may = [f for f in wh.manifest().files("articles") if "2025-05" in f]
+    assert [pq.read_metadata(wh.root / f).num_row_groups for f in may] == [2]
+    assert run_sql(wh, "select count(*) n from articles")["n"][0].as_py() == 11
