@@ -94,7 +94,8 @@ def main() -> None:
 def memory(n: int, seed: int, commit: str, replay: bool = False) -> None:
     """Peak RSS of the one-process flow over N articles: flat in N means bounded batches."""
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
-        folder, warehouse, saved = Path(tmp) / "articles", str(Path(tmp) / "warehouse"), str(Path(tmp) / "saved.parquet")
+        folder, warehouse = Path(tmp) / "articles", str(Path(tmp) / "warehouse")
+        saved = str(Path(tmp) / "saved.parquet")
         words = write_articles(folder, n, seed)
         if replay:
             stage("templates", str(folder), saved, str(REPLAYED))

@@ -73,14 +73,15 @@ def _index(source_path: str) -> int:
 
 def etl_replay(folder: str, warehouse: str, saved: str, count: str = "500") -> dict:
     """Stage b with extraction replayed: article i gets the saved mentions of article i mod
-    ``count`` (the number `templates` read), its dates moved by the difference in publication date. Without the model in the
-    process, what is left is the flow's own memory, measured at 100,000 articles in minutes."""
+    ``count`` (the number `templates` read), its dates moved by the difference in publication
+    date. Without the model in the process, what is left is the flow's own memory, measured at
+    100,000 articles in minutes."""
     import dataclasses
 
     import pyarrow.parquet as pq
 
     import flows.etl
-    from pipeline.ingest import content_hash
+    from pipeline.extract import mention_id
     from pipeline.records import Mention, from_arrow
 
     by_article: dict[int, list[Mention]] = {}
@@ -96,8 +97,7 @@ def etl_replay(folder: str, warehouse: str, saved: str, count: str = "500") -> d
                 out.append(dataclasses.replace(
                     m, article_id=a.article_id, source_path=a.source_path, published_date=a.published_date,
                     event_date=move(m.event_date), event_date_end=move(m.event_date_end), run_id=run_id,
-                    mention_id=content_hash(f"{a.article_id}\x1f{m.event_type}\x1f{m.trigger_start}\x1f"
-                                            f"{m.trigger_end}")[:32]))
+                    mention_id=mention_id(a.article_id, m.event_type, m.trigger_start, m.trigger_end)))
         return out
 
     flows.etl.extract_mentions = replay

@@ -20,13 +20,15 @@ def _columns(source: object | None, **columns: str) -> dict:
     return {col: (getattr(source, attr) if source is not None else None) for col, attr in columns.items()}
 
 
+def mention_id(article_id: str, event_type: str, trigger_start: int, trigger_end: int) -> str:
+    """Stable across runs: the same trigger in the same article is the same mention."""
+    return content_hash(f"{article_id}\x1f{event_type}\x1f{trigger_start}\x1f{trigger_end}")[:32]
+
+
 def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str) -> Mention:
-    mention_id = content_hash(
-        f"{article.article_id}\x1f{draft.event_type}\x1f{draft.trigger_start}\x1f{draft.trigger_end}"
-    )[:32]
     period = draft.period
     return Mention(
-        mention_id=mention_id,
+        mention_id=mention_id(article.article_id, draft.event_type, draft.trigger_start, draft.trigger_end),
         event_id=None,
         article_id=article.article_id,
         source_path=article.source_path,

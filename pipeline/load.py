@@ -634,7 +634,6 @@ class Warehouse:
 _VERIFIED_CATALOGS: dict[Path, tuple] = {}
 
 # Stored type -> declared types it may be read as when a declaration changes.
-
 _WIDENINGS = {
     (pa.int32(), pa.int64()), (pa.int32(), pa.float64()), (pa.int64(), pa.float64()),
     (pa.float32(), pa.float64()), (pa.date32(), pa.timestamp("us", tz="UTC")),
