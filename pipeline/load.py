@@ -326,16 +326,17 @@ class Warehouse:
         paths = [self._path(f) for f in files]
         schema = pa.unify_schemas([_file_schema(self.fs, p) for p in paths], promote_options="default")
         out: list[str] = []
-        writer = None
+        writer, in_file = None, 0
         try:
-            for rows, ends_file in _regroup(self._batches(paths, schema), schema, MERGE_ROW_GROUP, target_rows):
+            for rows in _regroup(self._batches(paths, schema), schema, MERGE_ROW_GROUP, target_rows):
                 if writer is None:
                     out.append(f"{folder}/part-{snapshot:08d}-c{len(out):04d}-{uuid.uuid4().hex[:8]}.parquet")
                     writer = pq.ParquetWriter(self._path(out[-1]), schema, compression="zstd", filesystem=self.fs)
                 writer.write_table(rows)
-                if ends_file:
+                in_file += rows.num_rows
+                if in_file == target_rows:
                     self._finish(writer, out[-1])
-                    writer = None
+                    writer, in_file = None, 0
             if writer is not None:  # the rows ran out inside a file
                 self._finish(writer, out[-1])
                 writer = None
@@ -661,9 +662,9 @@ def _with_schema(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 
 
 def _regroup(batches: Iterable[pa.RecordBatch], schema: pa.Schema, group_rows: int,
-             file_rows: int) -> Iterator[tuple[pa.Table, bool]]:
-    """The batches' rows as tables of up to ``group_rows``, each saying whether it completes a file
-    of ``file_rows``."""
+             file_rows: int) -> Iterator[pa.Table]:
+    """The batches' rows as tables of up to ``group_rows``, none straddling a multiple of
+    ``file_rows``, so each can be written as one row group of one file."""
     held: list[pa.RecordBatch] = []
     n_held = in_file = 0
     for batch in batches:
@@ -674,10 +675,10 @@ def _regroup(batches: Iterable[pa.RecordBatch], schema: pa.Schema, group_rows: i
             batch = batch.slice(take)
             if n_held == group_rows or in_file + n_held == file_rows:
                 in_file = (in_file + n_held) % file_rows
-                yield pa.Table.from_batches(held, schema), in_file == 0
+                yield pa.Table.from_batches(held, schema)
                 held, n_held = [], 0
     if held:
-        yield pa.Table.from_batches(held, schema), True
+        yield pa.Table.from_batches(held, schema)
 
 
 def _same_schema(fs: pafs.FileSystem, paths: list[str]) -> bool:
