@@ -202,3 +202,16 @@ def test_compaction_streams_rows_into_bounded_row_groups_and_files(tmp_path, mon
     may = [f for f in wh.manifest().files("articles") if "2025-05" in f]
     assert [pq.read_metadata(wh.root / f).num_row_groups for f in may] == [2]
     assert run_sql(wh, "select count(*) n from articles")["n"][0].as_py() == 11
+
+
+def test_files_of_one_schema_share_one_cached_schema_object(tmp_path):
+    """The cache holds an entry per live file; a 100,000-article warehouse has about 2,000 files."""
+    from pipeline import load
+
+    wh = Warehouse(tmp_path / "wh")
+    for month in range(1, 13):
+        wh.commit({"articles": articles_table(month, published=date(2024, month, 1))})
+    files = [wh._path(f) for f in wh.manifest().files("articles")]
+    schemas = [load._file_schema(wh.fs, f) for f in files]
+    assert len(files) == 12 and len({id(s) for s in schemas}) == 1
+    assert schemas[0].equals(pq.read_schema(files[0]))
