@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import duckdb
 import pyarrow as pa
 
 from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW, MentionKey
@@ -48,6 +49,12 @@ _SHRUNK_EVENTS = ("SELECT DISTINCT event_id FROM event_mentions "
 
 _KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
 
+# DuckDB builds a hash join's table on the side it estimates smaller. Through the filters and
+# the UNION it estimates the stored side at about a fortieth of its size, so it built the table
+# over every stored mention: +130 MB for one lookup at 100,000 articles, against +25 MB with the
+# batch's new mentions, the small side by construction, kept on the build side as written.
+KEEP_WRITTEN_BUILD_SIDE = "SET disabled_optimizers = 'build_side_probe_side'"
+
 
 @dataclass
 class Neighbourhood:
@@ -58,14 +65,25 @@ class Neighbourhood:
     shrunk: set[str]  # events that lose mentions because their article is replaced
 
 
+def lookup_connection(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> duckdb.DuckDBPyConnection:
+    """A catalog connection with the batch registered, planned so that memory follows the batch."""
+    con = wh.connect()
+    try:
+        con.execute(KEEP_WRITTEN_BUILD_SIDE)
+        con.register("new_mentions", new)
+        con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def neighbourhood(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> Neighbourhood:
     """The stored events a batch of new mentions could join or that lose mentions to ``replaced_articles``."""
     if not wh.manifest().files("event_mentions"):
         return Neighbourhood([], {}, set())
-    con = wh.connect()
+    con = lookup_connection(wh, new, replaced_articles)
     try:
-        con.register("new_mentions", new)
-        con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
         shrunk = {e for (e,) in con.sql(_SHRUNK_EVENTS).fetchall()} if replaced_articles else set()
         events = shrunk | {e for (e,) in con.sql(_NEARBY_EVENTS).fetchall()}
         if not events:
