@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +38,7 @@ from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
 DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
+DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time
 COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
 DEFAULT_LOCK_TIMEOUT = 60.0
 
@@ -72,14 +73,25 @@ class Whole(Generic[T]):
 
 
 @io_task
-def scan_input(input_dir: str) -> Whole[list[incremental.ScannedFile]]:
-    return Whole(incremental.scan_input(input_dir))
+def count_input(input_dir: str) -> int:
+    """How many files the input holds, for progress: counted, not kept."""
+    return sum(1 for _ in incremental.input_names(input_dir))
 
 
 @io_task
-def read_state(warehouse: str) -> Whole[dict[str, FileState]]:
-    """Each input file's version as recorded by earlier runs."""
-    return Whole({f.source_path: f for f in from_arrow(Warehouse(warehouse).read_table("files"), FileState)})
+def scan_input(input_dir: str, names: list[str] | None = None) -> Whole[list[incremental.ScannedFile]]:
+    return Whole(incremental.scan_input(input_dir, names))
+
+
+@io_task
+def read_state(warehouse: str, paths: list[str]) -> Whole[dict[str, FileState]]:
+    """These input files' versions as recorded by earlier runs."""
+    return Whole(incremental.stored_states(Warehouse(warehouse), paths))
+
+
+@io_task
+def read_listed_elsewhere(warehouse: str, ids: set[str], paths: list[str]) -> set[str]:
+    return incremental.listed_elsewhere(Warehouse(warehouse), ids, paths)
 
 
 @io_task
@@ -228,6 +240,7 @@ class Unit:
     """Batches extracted but not yet committed: one commit's worth."""
 
     files: list[incremental.ScannedFile] = field(default_factory=list)
+    before: dict[str, FileState] = field(default_factory=dict)  # stored states of those files
     articles: list[pa.Table] = field(default_factory=list)
     rejects: list[pa.Table] = field(default_factory=list)
     mentions: list[pa.Table] = field(default_factory=list)
@@ -270,22 +283,34 @@ def etl(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     commit_every: int = DEFAULT_COMMIT_EVERY,
     in_flight: int = DEFAULT_IN_FLIGHT,
+    chunk_files: int = DEFAULT_CHUNK_FILES,
 ) -> dict:
     """Load the events of every new or changed article under input_dir (a folder or s3:// prefix)
     into the warehouse (likewise), in atomic commits of about ``commit_every`` articles."""
-    if min(batch_size, max_bytes, commit_every, in_flight) < 1:
-        raise FrontlineError("batch_size, max_bytes, commit_every and in_flight must be at least 1")
+    if min(batch_size, max_bytes, commit_every, in_flight, chunk_files) < 1:
+        raise FrontlineError("batch_size, max_bytes, commit_every, in_flight and chunk_files must be at least 1")
     check_locations(input_dir, warehouse)
     wh = Warehouse(warehouse)
     with wh.run_lock(lock_timeout):
         run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         started = datetime.now(timezone.utc)
+        sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
-            return _run(input_dir, warehouse, batch_size, max_bytes, full, run_id, started, commit_every,
-                        in_flight)
+            return _run(input_dir, warehouse, full, run_id, started, sizes)
         except Exception as exc:
             _record_failure(wh, input_dir, full, run_id, started, exc)
             raise
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much a run reads, extracts and commits at a time."""
+
+    batch: int
+    max_bytes: int
+    commit_every: int
+    in_flight: int
+    chunk_files: int
 
 
 def _tail_start(n_files: int, batch_size: int, in_flight: int) -> int:
@@ -308,23 +333,28 @@ def _where(input_dir: str) -> str:
     return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
 
 
-def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, run_id: str,
-         started: datetime, commit_every: int, in_flight: int) -> dict:
-    """Batches are ingested here and extracted ``in_flight`` at a time by the task runner; every
-    ``commit_every`` articles their rows are clustered and committed, so a run holds one commit's
-    batches rather than its whole input, and an interrupted run resumes from its last commit."""
+def _forget(window: Counter, ids: list[str]) -> None:
+    """Take a committed unit's article ids out of the uncommitted window."""
+    for i in ids:
+        window[i] -= 1
+        if window[i] <= 0:
+            del window[i]
+
+
+def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datetime, sizes: Sizes) -> dict:
+    """The input is listed, hashed and planned ``sizes.chunk_files`` files at a time; batches are
+    ingested here and extracted ``sizes.in_flight`` at a time by the task runner; every
+    ``sizes.commit_every`` articles their rows are clustered and committed. A run so holds one
+    chunk's file list and one commit's batches, never its whole input, and an interrupted run
+    resumes from its last commit."""
     logger = get_run_logger()
-    scanned = scan_input(input_dir).value
-    known_files = read_state(warehouse).value
-    plan = incremental.plan(scanned, known_files, full=full)
-    todo = plan.to_process
-    # Only articles stored before this run need looking up: the run's own are tracked in `extracted`.
-    check_stored = not full and bool(Warehouse(warehouse).manifest().files("articles"))
-    logger.info("%d files: %d new, %d changed, %d unchanged%s", len(scanned), len(plan.new), len(plan.changed),
-                len(plan.unchanged), " (reprocessing all: --full)" if full else " (skipped)")
+    n_input = count_input(input_dir)
+    files = Counter()  # seen, new, changed, unchanged, processed
     totals = Totals()
-    produced: set[str] = set()  # article ids read this run: not stale, whatever file held them before
-    extracted: set[str] = set()  # article ids extracted this run: a second copy is not extracted again
+    # Article ids read in batches not committed yet. With the committed ones (looked up in the
+    # warehouse) they decide what is extracted, and which ids of an edited file's old version
+    # another file still produces: a run keeps no set of every id it has read.
+    window: Counter = Counter()
     pending: deque = deque()
     unit = Unit()
     published: list[tuple[Run, Totals]] = []
@@ -337,13 +367,14 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         t.count(result, last_changed)
         run = Run(
             run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="completed",
-            input_dir=_where(input_dir), full=full, files_seen=len(scanned),
-            files_new=len(plan.new), files_changed=len(plan.changed), files_unchanged=len(plan.unchanged),
+            input_dir=_where(input_dir), full=full, files_seen=files["seen"],
+            files_new=files["new"], files_changed=files["changed"], files_unchanged=files["unchanged"],
             articles_read=t.read, articles_new=t.articles_new,
             articles_removed=t.articles_removed, rejects=sum(t.reasons.values()),
             rejects_by_reason=json.dumps(t.reasons, sort_keys=True),
             mentions_new=t.mentions_new, mentions_removed=t.mentions_removed, events=t.events,
-            message=None if todo else "nothing to do: every input file is unchanged since it was last processed",
+            message=None if files["processed"] else
+            "nothing to do: every input file is unchanged since it was last processed",
         )
         published[:] = [(run, t)]
         return {"runs": to_arrow([run], Run)}
@@ -354,9 +385,10 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         rejects = pa.concat_tables(unit.rejects) if unit.rejects else to_arrow([], Reject)
         new = pa.concat_tables(unit.mentions) if unit.mentions else to_arrow([], Mention)
         ids = articles["article_id"].to_pylist()
-        stale = incremental.stale_article_ids(unit.files, known_files, produced)
-        replaced = sorted(stale | (set(ids) if full else set()))
         paths = [f.source_path for f in unit.files]
+        stale = incremental.stale_article_ids(unit.before.values(), window,
+                                              lambda old: read_listed_elsewhere(warehouse, old, paths))
+        replaced = sorted(stale | (set(ids) if full else set()))
         clustered = None
         if new.num_rows or replaced:
             outlets = dict(zip(ids, articles["outlet"].to_pylist()))
@@ -388,46 +420,67 @@ def _run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: 
         result = load_tables(warehouse, tables, replace, run_row if last else None)
         if not last:
             totals.count(result, len(changed))
+        _forget(window, ids)  # committed: the warehouse answers for them from now on
         return result
 
-    tail_from = _tail_start(len(todo), batch_size, in_flight)
+    tail_from: int | None = None  # where, in files collected, the last chunk's tail begins
     finished = 0  # files whose batch has been collected
 
     def finish_oldest() -> None:
         nonlocal unit, finished
-        files, articles, rejects, future = pending.popleft()
-        unit.files += files
+        batch, before, articles, rejects, future = pending.popleft()
+        unit.files += batch
+        unit.before.update(before)
         unit.articles.append(articles)
         unit.rejects.append(rejects)
         unit.mentions.append(future.result())
         unit.n_articles += articles.num_rows
-        before, finished = finished, finished + len(files)
+        collected, finished = finished, finished + len(batch)
         # Commit on reaching the tail too, so the last commit, which nothing overlaps, is small.
-        at_tail = before < tail_from <= finished and unit.n_articles >= batch_size
-        if (unit.n_articles >= commit_every or at_tail) and pending:
+        at_tail = tail_from is not None and collected < tail_from <= finished and unit.n_articles >= sizes.batch
+        if (unit.n_articles >= sizes.commit_every or at_tail) and pending:
             commit(unit, last=False)
             compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded
             unit = Unit()
 
-    progress.report(0, len(todo))
-    done = 0
-    for files in _batches(todo, batch_size, in_flight):
-        articles, rejects, stored = ingest_batch([f.path for f in files], input_dir, run_id, started, max_bytes,
-                                                 warehouse, check_stored)
-        totals.read += articles.num_rows
-        for row in rejects.to_pylist():
-            where = f" record {row['source_record']}" if row["source_record"] is not None else ""
-            logger.warning("rejected %s%s: %s (%s)", row["source_path"], where, row["reason"], row["detail"])
-        ids = articles["article_id"].to_pylist()
-        keep = [not (i in stored or i in extracted or extracted.add(i)) for i in ids]
-        produced.update(ids)
-        fresh = articles.filter(pa.array(keep, type=pa.bool_()))
-        # Submitted, not called: the task runner extracts while this loop ingests the next batch.
-        pending.append((files, articles, rejects, extract_batch.submit(fresh, run_id)))
-        while len(pending) > in_flight:
-            finish_oldest()
-        done += len(files)
-        progress.report(done, len(todo))
+    examined = 0  # files unchanged or submitted, for progress
+    progress.report(0, n_input)
+    for names, last_chunk in incremental.chunks(incremental.input_names(input_dir), sizes.chunk_files):
+        scanned = scan_input(input_dir, names).value
+        known = read_state(warehouse, [f.source_path for f in scanned]).value
+        plan = incremental.plan(scanned, known, full=full)
+        todo = plan.to_process
+        for key, group in (("new", plan.new), ("changed", plan.changed), ("unchanged", plan.unchanged)):
+            files[key] += len(group)
+        files["seen"] += len(scanned)
+        logger.info("files %d-%d: %d new, %d changed, %d unchanged%s", files["seen"] - len(scanned) + 1,
+                    files["seen"], len(plan.new), len(plan.changed), len(plan.unchanged),
+                    " (reprocessing all: --full)" if full else " (skipped)")
+        in_flight_tail = sizes.in_flight if last_chunk else 0  # only the run's end has a tail
+        if last_chunk:
+            tail_from = files["processed"] + _tail_start(len(todo), sizes.batch, sizes.in_flight)
+        files["processed"] += len(todo)
+        examined += len(scanned) - len(todo)
+        progress.report(examined, n_input)
+        for batch in _batches(todo, sizes.batch, in_flight_tail):
+            articles, rejects, stored = ingest_batch([f.path for f in batch], input_dir, run_id, started,
+                                                     sizes.max_bytes, warehouse, not full)
+            totals.read += articles.num_rows
+            for row in rejects.to_pylist():
+                where = f" record {row['source_record']}" if row["source_record"] is not None else ""
+                logger.warning("rejected %s%s: %s (%s)", row["source_path"], where, row["reason"], row["detail"])
+            keep = []
+            for i in articles["article_id"].to_pylist():  # a copy of an article is extracted once
+                keep.append(i not in stored and i not in window)
+                window[i] += 1
+            fresh = articles.filter(pa.array(keep, type=pa.bool_()))
+            before = {f.source_path: known[f.source_path] for f in batch if f.source_path in known}
+            # Submitted, not called: the task runner extracts while this loop ingests the next batch.
+            pending.append((batch, before, articles, rejects, extract_batch.submit(fresh, run_id)))
+            while len(pending) > sizes.in_flight:
+                finish_oldest()
+            examined += len(batch)
+            progress.report(examined, n_input)
     while pending:
         finish_oldest()
     result = commit(unit, last=True)

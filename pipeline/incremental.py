@@ -11,14 +11,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
+
+import pyarrow as pa
 
 from pipeline import storage
 from pipeline.ingest import discover_relative
-from pipeline.records import FileState
+from pipeline.load import Warehouse
+from pipeline.records import FileState, from_arrow
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -85,26 +89,46 @@ def _regular_only(path: str, flags: int) -> int:
     return fd
 
 
-def scan_objects(input_uri: str) -> list[ScannedFile]:
+def scan_objects(input_uri: str, relative: Iterable[str] | None = None) -> list[ScannedFile]:
     """Object storage: every object is downloaded once to hash it (ETags are not content hashes
     for multipart uploads, so they cannot stand in for one)."""
     loc = storage.location(input_uri)
     out = []
-    for path in storage.list_files(loc):
+    for rel in (loc.relative(p) for p in storage.list_files(loc)) if relative is None else relative:
         try:
-            with loc.fs.open_input_stream(path) as fh:
+            with loc.fs.open_input_stream(loc.join(rel)) as fh:
                 digest, size = stream_digest(fh)
         except OSError:
             size, digest = -1, None
-        out.append(ScannedFile(loc.path, loc.relative(path), digest, size))
+        out.append(ScannedFile(loc.path, rel, digest, size))
     return out
 
 
-def scan_input(input_uri: str) -> list[ScannedFile]:
-    """Every input file of a local folder or an ``s3://`` prefix, hashed."""
+def scan_input(input_uri: str, relative: Iterable[str] | None = None) -> list[ScannedFile]:
+    """Every input file of a local folder or an ``s3://`` prefix (or the ``relative`` ones), hashed."""
     if storage.is_remote(input_uri):
-        return scan_objects(input_uri)
-    return scan(input_uri)
+        return scan_objects(input_uri, relative)
+    return scan(input_uri, relative)
+
+
+def input_names(input_uri: str) -> Iterator[str]:
+    """Every input file's path relative to the input, in a stable order; a folder is walked lazily
+    (object storage is listed whole: pyarrow has no paged listing)."""
+    if storage.is_remote(input_uri):
+        loc = storage.location(input_uri)
+        return (loc.relative(p) for p in storage.list_files(loc))
+    return discover_relative(input_uri)
+
+
+def chunks(names: Iterable[str], size: int) -> Iterator[tuple[list[str], bool]]:
+    """Lists of up to ``size`` names, each with whether it is the last: a run plans its input a
+    chunk at a time, so what it holds per file does not grow with the input."""
+    it = iter(names)
+    chunk = list(islice(it, size))
+    while chunk:
+        following = list(islice(it, size))
+        yield chunk, not following
+        chunk = following
 
 
 def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool = False) -> Plan:
@@ -146,14 +170,30 @@ def file_states(
     ]
 
 
-def stale_article_ids(reprocessed_files: Iterable[ScannedFile], known: dict[str, FileState],
-                      current: Iterable[str]) -> set[str]:
-    """Articles of earlier versions of the reprocessed files that no current file version produces any more
-    (files not reprocessed yet still count as producing what they produced before)."""
-    reprocessed = {f.source_path for f in reprocessed_files}
-    old = {i for path in reprocessed if path in known for i in known[path].article_ids}
-    if not old:
+def stale_article_ids(before: Iterable[FileState], current: Iterable[str],
+                      listed_elsewhere: Callable[[set[str]], set[str]]) -> set[str]:
+    """Articles that the earlier versions of reprocessed files produced (``before``) and that no
+    file produces any more: neither an article read now (``current``) nor one another file's
+    stored state lists (``listed_elsewhere`` says which of the ids it is given are)."""
+    old = {i for state in before for i in state.article_ids} - set(current)
+    return old - listed_elsewhere(old) if old else set()
+
+
+def stored_states(wh: Warehouse, paths: list[str]) -> dict[str, FileState]:
+    """What earlier runs recorded for these input files."""
+    return {f.source_path: f for f in from_arrow(wh.rows("files", "source_path", paths), FileState)}
+
+
+def listed_elsewhere(wh: Warehouse, ids: set[str], paths: list[str]) -> set[str]:
+    """Which of ``ids`` the stored state of a file other than ``paths`` lists."""
+    if not ids or not wh.manifest().files("files"):
         return set()
-    still_produced = set(current)
-    still_produced |= {i for path, state in known.items() if path not in reprocessed for i in state.article_ids}
-    return old - still_produced
+    con = wh.connect()
+    try:
+        con.register("wanted", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
+        con.register("excluded", pa.table({"path": pa.array(paths, type=pa.string())}))
+        return {i for (i,) in con.sql(
+            "SELECT DISTINCT id FROM (SELECT source_path, unnest(article_ids) AS id FROM files) "
+            "WHERE id IN (SELECT id FROM wanted) AND source_path NOT IN (SELECT path FROM excluded)").fetchall()}
+    finally:
+        con.close()

@@ -183,6 +183,18 @@ class Warehouse:
         finally:
             con.close()
 
+    def rows(self, table: str, column: str, values: list) -> pa.Table:
+        """The committed rows of ``table`` whose ``column`` holds one of ``values``."""
+        schema = table_schema(table)
+        if not values or not self.manifest().files(table):
+            return schema.arrow_schema().empty_table()
+        con = self.connect()
+        try:
+            con.register("wanted", pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)}))
+            return con.sql(f'SELECT * FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').to_arrow_table()
+        finally:
+            con.close()
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the catalog, rebuilt first if it is missing or stale.
 

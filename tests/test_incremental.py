@@ -40,9 +40,13 @@ def test_plan_classifies_by_content_hash_not_by_path_alone():
     assert [f.source_path for f in p.unchanged] == ["a.txt"]
     assert [f.source_path for f in p.to_process] == ["b.txt", "c.txt"]
     assert [f.source_path for f in plan(scanned, known, full=True).to_process] == ["a.txt", "b.txt", "c.txt"]
-    # b's old article goes unless another file still produces it.
-    assert stale_article_ids(p.to_process, known, current=["B2", "C"]) == {"B"}
-    assert stale_article_ids(p.to_process, known, current=["B", "C"]) == set()
+    # b's old article goes unless a file read now or another file's stored state still produces it.
+    before = [known[f.source_path] for f in p.to_process if f.source_path in known]
+    elsewhere = lambda ids: {i for path, s in known.items() if path != "b.txt" for i in s.article_ids} & ids
+    assert stale_article_ids(before, ["B2", "C"], elsewhere) == {"B"}
+    assert stale_article_ids(before, ["B", "C"], elsewhere) == set()
+    known["a.txt"] = state("a.txt", h1.hex(), ["A", "B"])  # a.txt, not reprocessed, still has it
+    assert stale_article_ids(before, ["B2", "C"], elsewhere) == set()
 
 
 @pytest.mark.flow
@@ -148,14 +152,16 @@ def test_prefect_yaml_points_at_the_flow_and_its_parameters():
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
 def test_many_small_commits_give_the_same_tables_as_one(tmp_path):
-    """Memory is bounded by committing every few articles and clustering each commit against the stored
-    mentions it could join; the result must not depend on where the commits fall."""
+    """Memory is bounded by planning a few files at a time, committing every few articles and
+    clustering each commit against the stored mentions it could join; the result must not depend
+    on where the chunks and commits fall."""
     from flows.etl import etl
 
     src = ROOT / "tests" / "data" / "dev" / "articles"
     one, many = Warehouse(tmp_path / "one"), Warehouse(tmp_path / "many")
     etl(input_dir=str(src), warehouse=str(one.root))
-    summary = etl(input_dir=str(src), warehouse=str(many.root), batch_size=3, commit_every=5, in_flight=2)
+    summary = etl(input_dir=str(src), warehouse=str(many.root), batch_size=3, commit_every=5, in_flight=2,
+                  chunk_files=7)  # and planned 7 files at a time
     assert many.manifest().snapshot >= 5  # commits of 5-7 articles
     assert summary["articles_new"] == 44 and summary["mentions_new"] > 250
 
@@ -215,3 +221,58 @@ def test_a_run_that_fails_midway_keeps_its_commits_and_the_next_run_finishes_the
     for sql in ("select mention_id, event_id, event_type, place_name from event_mentions",
                 "select event_id, n_mentions, n_articles from events", "select article_id from articles"):
         assert rows(broken, sql) == rows(clean, sql), sql
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_copies_and_moves_keep_an_article_once_whichever_chunk_or_commit_reads_it(tmp_path):
+    """A run plans its input a chunk at a time and keeps no set of every id it read: copies and
+    articles that move between files are decided from the warehouse and the uncommitted batches."""
+    from flows.etl import etl
+
+    src, wh = tmp_path / "in", Warehouse(tmp_path / "wh")
+    src.mkdir()
+    text = {k: ARTICLE.format(extra=extra) for k, extra in {
+        "X": "Envoys met in Doha on Tuesday.", "Y": "Qatar proposed a 30-day truce on Monday.",
+        "Z": "The army shelled Kharkiv overnight.", "W": "Officials called on the garrison to surrender.",
+        "V": "No talks were held this week."}.items()}
+    small = dict(chunk_files=1, batch_size=1, commit_every=1, in_flight=2)
+
+    def put(**files):
+        for name, key in files.items():
+            (src / f"{name}.txt").write_text(text[key])
+
+    def state():
+        rows = run_sql(wh, "select a.article_id, count(m.mention_id) n, count(distinct m.mention_id) d "
+                               "from articles a left join event_mentions m using (article_id) "
+                               "group by a.article_id").to_pylist()
+        assert all(r["n"] == r["d"] for r in rows)  # no mention twice
+        files = run_sql(wh, "select source_path, article_ids from files").to_pylist()
+        return {r["article_id"]: r["n"] for r in rows}, {f["source_path"]: len(f["article_ids"]) for f in files}
+
+    put(a="X", b="Y", c="X")  # c is a copy of a
+    first = etl(input_dir=str(src), warehouse=str(wh.uri), **small)
+    mentions, files = state()
+    assert first["articles_read"] == 3 and len(mentions) == 2 and files == {"a.txt": 1, "b.txt": 1, "c.txt": 1}
+    assert first["mentions_new"] == sum(mentions.values())  # the copy was not extracted again
+    x_id = run_sql(wh, "select article_id from articles where source_path = 'a.txt'")["article_id"][0].as_py()
+    x_mentions = mentions[x_id]
+    assert x_mentions > 0
+
+    put(a="Z")  # c still has X: it stays
+    assert etl(input_dir=str(src), warehouse=str(wh.uri), **small)["articles_removed"] == 0
+    assert state()[0][x_id] == x_mentions
+
+    put(c="W")  # now nothing has X
+    assert etl(input_dir=str(src), warehouse=str(wh.uri), **small)["articles_removed"] == 1
+    assert x_id not in state()[0]
+
+    # Y moves from b to a new file e, read after b but before b's commit: it keeps its mentions.
+    y_id = run_sql(wh, "select article_id from articles where source_path = 'b.txt'")["article_id"][0].as_py()
+    y_mentions = state()[0][y_id]
+    put(b="V", e="Y")
+    moved = etl(input_dir=str(src), warehouse=str(wh.uri), **small)
+    assert (moved["files_changed"], moved["files_new"], moved["articles_removed"]) == (1, 1, 0)
+    mentions, files = state()
+    assert mentions[y_id] == y_mentions > 0 and len(mentions) == 4  # Z, W, V, Y
+    assert files == {"a.txt": 1, "b.txt": 1, "c.txt": 1, "e.txt": 1}
