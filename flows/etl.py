@@ -1,4 +1,4 @@
-"""The `frontline-etl` flow: scan -> plan -> ingest -> extract (in batches) -> load -> report.
+"""The `frontline-etl` flow: per chunk of input files, scan -> plan -> ingest -> extract -> load; then report.
 
 Tasks are thin wrappers around `pipeline`; the flow only decides the order.
 Only I/O tasks retry, and only on OS-level errors: bad input is never retried,

@@ -173,25 +173,20 @@ class Warehouse:
 
     def existing(self, table: str, column: str, values: list) -> set:
         """Which of ``values`` the committed ``table`` holds in ``column``."""
-        if not values or not self.manifest().files(table):
-            return set()
-        con = self.connect()
-        try:
-            con.register("wanted", pa.table({"v": pa.array(values, type=table_schema(table).column(column).arrow_type)}))
-            return {v for (v,) in con.sql(
-                f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').fetchall()}
-        finally:
-            con.close()
+        return set(self._matching(table, column, values, f'DISTINCT "{column}"')[column].to_pylist())
 
     def rows(self, table: str, column: str, values: list) -> pa.Table:
         """The committed rows of ``table`` whose ``column`` holds one of ``values``."""
+        return self._matching(table, column, values, "*")
+
+    def _matching(self, table: str, column: str, values: list, select: str) -> pa.Table:
         schema = table_schema(table)
         if not values or not self.manifest().files(table):
             return schema.arrow_schema().empty_table()
         con = self.connect()
         try:
             con.register("wanted", pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)}))
-            return con.sql(f'SELECT * FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').to_arrow_table()
+            return con.sql(f'SELECT {select} FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').to_arrow_table()
         finally:
             con.close()
 
