@@ -73,12 +73,6 @@ class Whole(Generic[T]):
 
 
 @io_task
-def count_input(input_dir: str) -> int:
-    """How many files the input holds, for progress: counted, not kept."""
-    return sum(1 for _ in incremental.input_names(input_dir))
-
-
-@io_task
 def scan_input(input_dir: str, names: list[str] | None = None) -> Whole[list[incremental.ScannedFile]]:
     return Whole(incremental.scan_input(input_dir, names))
 
@@ -348,7 +342,7 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     chunk's file list and one commit's batches, never its whole input, and an interrupted run
     resumes from its last commit."""
     logger = get_run_logger()
-    n_input = count_input(input_dir)
+    n_input, names = incremental.listing(input_dir)  # the count is for progress
     files = Counter()  # seen, new, changed, unchanged, processed
     totals = Totals()
     # Article ids read in batches not committed yet. With the committed ones (looked up in the
@@ -445,8 +439,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
 
     examined = 0  # files unchanged or submitted, for progress
     progress.report(0, n_input)
-    for names, last_chunk in incremental.chunks(incremental.input_names(input_dir), sizes.chunk_files):
-        scanned = scan_input(input_dir, names).value
+    for chunk, last_chunk in incremental.chunks(names, sizes.chunk_files):
+        scanned = scan_input(input_dir, chunk).value
         known = read_state(warehouse, [f.source_path for f in scanned]).value
         plan = incremental.plan(scanned, known, full=full)
         todo = plan.to_process
