@@ -649,7 +649,7 @@ _WIDENINGS = {
 
 
 _SCHEMAS: dict[tuple[str, str], pa.Schema] = {}
-_DISTINCT_SCHEMAS: dict[bytes, pa.Schema] = {}
+_DISTINCT_SCHEMAS: dict[bytes, pa.Schema] = {}  # a few per table: one per schema version ever written
 
 
 def _file_schema(fs: pafs.FileSystem, path: str) -> pa.Schema:
@@ -702,9 +702,6 @@ def _forget_schemas(fs: pafs.FileSystem, live: set[str]) -> None:
     """Drop cached schemas of files no longer in the manifest: a long run writes thousands."""
     for key in [k for k in _SCHEMAS if k[0] == fs.type_name and k[1] not in live]:
         del _SCHEMAS[key]
-    in_use = {id(s) for s in _SCHEMAS.values()}
-    for key in [k for k, s in _DISTINCT_SCHEMAS.items() if id(s) not in in_use]:
-        del _DISTINCT_SCHEMAS[key]
 
 
 def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataType]:
