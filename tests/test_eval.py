@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from pipeline import ingest
 from pipeline.cli import main
-from pipeline.evaluate import GoldEvent, load_gold, names_agree, score, sentences_agree
+from pipeline.evaluate import (GoldEvent, load_gold, names_agree, names_overlap, reliability, score, score_events,
+                               sentences_agree, sentences_overlap)
 
 from conftest import NOW, ROOT
 
@@ -56,22 +57,20 @@ def test_matching_rules():
     assert names_agree(None, None) and not names_agree("Putin", None)
 
 
-def test_score_counts_precision_recall_and_fields():
+def mention(mid, etype, sentence, **kw):
+    """A Mention with every optional column empty, plus the given ones."""
+    from dataclasses import fields
+
     from pipeline.records import Mention
 
-    def mention(mid, etype, sentence, **kw):
-        base = dict(mention_id=mid, event_id=None, article_id="a", source_path="f.txt", published_date=None,
-                    event_type=etype, trigger="x", trigger_start=0, trigger_end=1, modality="asserted",
-                    attribution=None, attribution_id=None, disputed_by=None, agent=None, agent_id=None, agent_name=None,
-                    agent_country=None, agent_sector=None, target=None, target_id=None, target_name=None,
-                    target_country=None, target_sector=None, location=None, place_name=None, place_country=None,
-                    place_admin1=None, latitude=None, longitude=None, geo_precision=None, geonameid=None,
-                    event_date=None, event_date_end=None, date_precision="unknown", date_text=None,
-                    duration_days=None, count_value=None, count_unit=None, count_approximate=None,
-                    count_text=None, response=None, responder=None, outcome=None, plover_type=None, plover_mode=None, cameo_code=None, sentence=sentence,
-                    sentence_start=0, sentence_end=len(sentence), confidence=0.9, extractor="t", run_id="r")
-        return Mention(**(base | kw))
+    base = {f.name: None for f in fields(Mention)}
+    base |= dict(mention_id=mid, article_id="a", source_path="f.txt", event_type=etype, trigger="x",
+                 trigger_start=0, trigger_end=1, modality="asserted", date_precision="unknown", sentence=sentence,
+                 sentence_start=0, sentence_end=len(sentence), confidence=0.9, extractor="t", run_id="r")
+    return Mention(**(base | kw))
 
+
+def test_score_counts_precision_recall_and_fields():
     gold = [GoldEvent("f.txt", "OFFENSIVE", "Russia attacked Kursk.", "asserted", agent="Russia",
                       event_date=date(2025, 3, 14), date_precision="day"),
             GoldEvent("f.txt", "TALKS", "They met.", "asserted")]
@@ -108,3 +107,45 @@ def test_heldout_corpus_scores_stay_above_the_floor():
     scores = json.loads(result.output)
     assert scores["overall"]["f1"] >= MIN_HELDOUT_F1, scores["overall"]
     assert scores["overall"]["precision"] >= 0.85, scores["overall"]
+
+
+def test_real_news_gold_layout_reads_dates_to_their_precision(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"article": "a.txt", "type": "OFFENSIVE", "modality": "asserted", "agent": "Velmar army", "target": None,
+         "location": None, "event_date": "2031-04", "sentence": "The Velmar army shelled Orsk in April."},
+        {"article": "a.txt", "type": "TALKS", "modality": "proposed", "agent": None, "target": None,
+         "location": None, "event_date": None, "sentence": "Envoys will meet."}]), encoding="utf-8")
+    month, undated = load_gold(path)
+    assert (month.file, month.event_type, month.event_date, month.date_precision) == (
+        "a.txt", "OFFENSIVE", date(2031, 4, 1), "month")
+    assert (undated.event_date, undated.date_precision) == (None, "unknown")
+
+
+def test_event_level_counts_one_unit_per_event_and_lists_what_went_wrong():
+    gold = [GoldEvent("f.txt", "OFFENSIVE", "The Velmar army shelled Orsk on Monday.", "asserted",
+                      agent="Velmar army", location="Orsk", event_date=date(2031, 4, 7), date_precision="day"),
+            GoldEvent("f.txt", "TALKS", "Envoys of both sides met in Tarvo.", "asserted", location="Tarvo")]
+    first = mention("m1", "OFFENSIVE", "The Velmar army shelled Orsk on Monday.", event_id="e1", agent="the Velmar army",
+                    location="Orsk", event_date=date(2031, 4, 7), confidence=0.9)
+    again = mention("m2", "OFFENSIVE", "The shelling went on all night.", event_id="e1", confidence=0.5)
+    invented = mention("m3", "OFFENSIVE", "A striker attacked the goal twice.", event_id="e2", confidence=0.3)
+    s = score_events(gold, [("f.txt", m) for m in (first, again, invented)])
+    assert (s.overall.gold, s.overall.found, s.overall.predicted, s.overall.right) == (2, 1, 2, 1)
+    assert s.overall.precision == 0.5 and s.overall.recall == 0.5
+    assert s.field_accuracy()["agent"] == 1.0 and s.field_accuracy()["location"] == 1.0
+    errors = s.errors_by_article()["f.txt"]
+    assert [e["event_type"] for e in errors["missed"]] == ["TALKS"]
+    assert [e["triggers"] for e in errors["false"]] == [["x"]]
+    # m1 is right (0.9), m2 is wrong on its own (0.5), m3 is wrong (0.3): three one-mention bins
+    assert [(b.mentions, b.accuracy) for b in s.reliability] == [(1, 0.0), (1, 0.0), (1, 1.0)]
+    assert abs(s.calibration_error - (0.3 + 0.5 + 0.1) / 3) < 1e-9
+
+
+def test_lenient_matching_rules():
+    assert sentences_overlap("Rebels seized the town of Orsk on Friday.", "On Friday rebels seized the town of Orsk")
+    assert not sentences_overlap("Rebels seized Orsk.", "The army shelled Tarvo.")
+    assert names_overlap("Russia", "Russian forces") and names_overlap("the Velmar army", "Velmar")
+    assert not names_overlap("Velmar", "Tamberu") and names_overlap(None, None) and not names_overlap("X", None)
+    assert [(b.low, b.mentions, b.accuracy) for b in reliability([(0.05, False), (1.0, True), (0.95, False)])] == [
+        (0.0, 1, 0.0), (0.9, 2, 0.5)]
