@@ -62,6 +62,7 @@ class MentionKey:
     event_date: date | None
     event_date_end: date | None
     published_date: date | None
+    antecedent_id: str | None = None  # the earlier mention of the same article this one refers back to
 
 
 def _modality_group(modality: str) -> str:
@@ -207,6 +208,13 @@ def cluster(mentions: list[MentionKey], neighbours: int = NEIGHBOURS) -> dict[st
             x = parent[x]
         return x
 
+    for m in order:  # "the truce" joins the truce its article reported, whatever its own modality
+        if m.antecedent_id in parent:
+            a, b = find(m.antecedent_id), find(m.mention_id)
+            joined = extent[a].merged(extent[b]) if a != b else None
+            if joined is not None:
+                parent[b] = a
+                extent[a] = joined
     span = {m.mention_id: _span(m) for m in order}
     blocks: dict[tuple, list[MentionKey]] = defaultdict(list)
     for m in order:  # each mention against the earlier ones, nearest in time first
@@ -245,7 +253,7 @@ def key_of(m) -> MentionKey:
     """A Mention record -> the fields clustering reads."""
     return MentionKey(m.mention_id, m.article_id, m.event_type, m.modality, m.agent_id, m.agent_name,
                       m.agent_country, m.place_name, m.place_admin1, m.event_date, m.event_date_end,
-                      m.published_date)
+                      m.published_date, m.antecedent_id)
 
 
 def _first(mentions: list, field: str):

@@ -159,12 +159,18 @@ def names_agree(gold: str | None, predicted: str | None) -> bool:
 
 
 def field_agreement(gold: GoldEvent, m: Mention) -> dict[str, bool]:
+    """Exact agreement with what the mention's own sentence says: fields it inherited from the other
+    mentions of its event (``Mention.inherited``) count as empty here, and are scored per event."""
+    own = set(m.inherited or ())
+    agent = None if "agent" in own else m.agent
+    target = None if "target" in own else m.target
+    location = None if "place" in own else m.location
+    when, precision = (None, "unknown") if "date" in own else (m.event_date, m.date_precision)
     return {
-        "agent": names_agree(gold.agent, m.agent),
-        "target": names_agree(gold.target, m.target),
-        "location": names_agree(gold.location, m.location),
-        "event_date": gold.event_date == m.event_date and (gold.event_date is None
-                                                           or gold.date_precision == m.date_precision),
+        "agent": names_agree(gold.agent, agent),
+        "target": names_agree(gold.target, target),
+        "location": names_agree(gold.location, location),
+        "event_date": gold.event_date == when and (gold.event_date is None or gold.date_precision == precision),
         "modality": gold.modality == m.modality,
     }
 

@@ -25,7 +25,8 @@ def mention_id(article_id: str, event_type: str, trigger_start: int, trigger_end
     return content_hash(f"{article_id}\x1f{event_type}\x1f{trigger_start}\x1f{trigger_end}")[:32]
 
 
-def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str) -> Mention:
+def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str,
+                   antecedent_id: str | None = None) -> Mention:
     period = draft.period
     return Mention(
         mention_id=mention_id(article.article_id, draft.event_type, draft.trigger_start, draft.trigger_end),
@@ -67,6 +68,8 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         sentence_start=draft.sentence_start,
         sentence_end=draft.sentence_end,
         confidence=draft.confidence,
+        antecedent_id=antecedent_id,
+        inherited=draft.inherited,
         extractor=extractor,
         run_id=run_id,
     )
@@ -88,6 +91,10 @@ def extract_mentions(articles: Iterable[Article], *, run_id: str) -> list[Mentio
     with nlp.memory_zone() if warm else nullcontext():
         docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
         for article, doc in zip(articles, docs, strict=True):
-            for draft in extract_events(doc, article.published_date, article.body):
-                mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor))
+            drafts = extract_events(doc, article.published_date, article.body)
+            ids = [mention_id(article.article_id, d.event_type, d.trigger_start, d.trigger_end) for d in drafts]
+            for draft in drafts:
+                antecedent = ids[draft.antecedent] if draft.antecedent is not None else None
+                mentions.append(mention_record(article, draft, run_id=run_id, extractor=extractor,
+                                               antecedent_id=antecedent))
     return mentions

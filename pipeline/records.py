@@ -89,6 +89,8 @@ class Mention:
     sentence_start: int
     sentence_end: int
     confidence: float
+    antecedent_id: str | None
+    inherited: tuple[str, ...]
     extractor: str
     run_id: str
 

@@ -4,7 +4,8 @@ The trained English model shipped in ``model/en_frontline`` is used when it is
 present (tagger, parser, NER); otherwise a blank English pipeline with a
 sentencizer. Either way the curated entity ruler runs before statistical NER,
 so curated actor and place names win, and the span rulers mark event
-triggers, modality cues and date expressions.
+triggers, modality cues, date expressions and the words that say what an
+article is about (armed conflict, sport, the economy ...).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ RULES_VERSION = "0.1"
 TRIGGERS_KEY = "frontline_triggers"
 CUES_KEY = "frontline_cues"
 DATES_KEY = "frontline_dates"
+CONTEXT_KEY = "frontline_context"
 
 
 @Language.component("frontline_paragraphs")
@@ -78,6 +80,7 @@ def _build(path: Path | None, rules: Path) -> Language:
     _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns(rules))
     _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns(rules), overlapping=True)
     _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns(rules))
+    _span_ruler(nlp, "frontline_context", CONTEXT_KEY, patterns.context_patterns(rules))
     return nlp
 
 

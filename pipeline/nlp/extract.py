@@ -15,6 +15,9 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
 from pipeline.nlp import roles
+from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
+from pipeline.nlp.coreference import link_references
+from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
@@ -24,6 +27,9 @@ from pipeline.normalize.actors import ActorRef, envoy_of, normalise
 from pipeline.normalize.places import Gazetteer, Place, gazetteer
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
+# In an article that is not about armed conflict, a mention needs this many conflict cues of its own
+# sentence (besides its trigger) to count: "Lloyd struck in the 96th minute" has none.
+STRONG_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,10 @@ class EventDraft:
     response: str | None = None  # proposals: accepted | rejected | violated
     responder: Role | None = None
     outcome: str | None = None  # talks: how they went, in the article's words
+    sentence_index: int = 0  # which sentence of the article
+    reference: bool = False  # "the offensive", "in the shelling": refers back to a reported event
+    antecedent: int | None = None  # index, among the article's drafts, of the mention it refers back to
+    inherited: tuple[str, ...] = ()  # fields taken from the other mentions of its event
 
     @property
     def date_precision(self) -> str:
@@ -74,6 +84,15 @@ def _confidence(draft: EventDraft) -> float:
     score += 0.1 if draft.modality in ("asserted", "proposed") else 0.0
     score -= 0.15 if draft.modality == "hypothetical" else 0.0
     return round(min(max(score, 0.05), 0.95), 2)
+
+
+def _in_scope(doc: Doc, s: SentenceView, trig: Span, context: ArticleContext) -> bool:
+    """Is this trigger about armed conflict? Not when its sentence is about sport, trade or the like,
+    nor, in an article that is not about conflict, without strong evidence in its own sentence."""
+    counts = sentence_domains(doc, s, trig)
+    if off_topic(counts):
+        return False
+    return context.about_conflict or counts[CONFLICT] >= STRONG_EVIDENCE
 
 
 def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig: Span, spec: EventType,
@@ -94,7 +113,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, countries=countries) if where else None
     period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target))
-    if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig):
+    reference = doc.has_annotation("DEP") and is_reference(doc, s, trig)
+    if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
@@ -128,6 +148,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         response=answer,
         responder=responder,
         outcome=mod.outcome(s) if spec.symmetric else None,
+        sentence_index=index,
+        reference=reference,
     )
     return replace(draft, confidence=_confidence(draft))
 
@@ -197,6 +219,7 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
     gaz = gazetteer()
     # Countries of the actors named in the article decide between places of the same name.
     countries = frozenset(c for s in sentences for r in s.actors if (c := actor_country(r.id)))
+    context = article_context(doc, sentences)
     drafts: list[EventDraft] = []
     last_claims: list[tuple[int, int]] = []  # (sentence index, draft index) of claimed mentions
     for index, s in enumerate(sentences):
@@ -209,7 +232,7 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
         found: list[EventDraft] = []
         for trig in s.triggers:
             spec = types.get(trig.label_)
-            if spec is None:
+            if spec is None or not _in_scope(doc, s, trig, context) or not_an_event(doc, s, trig, spec):
                 continue
             draft = _draft(doc, text, sentences, index, trig, spec, published, gaz, countries)
             if draft is None:
@@ -225,4 +248,4 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             if draft.modality == "claimed":
                 last_claims.append((index, len(drafts)))
             drafts.append(draft)
-    return drafts
+    return [replace(d, confidence=_confidence(d)) for d in link_references(drafts, published)]

@@ -98,6 +98,19 @@ def actor_country(actor_id: str | None) -> str | None:
     return prefix if len(prefix) == 3 and prefix.isupper() else None
 
 
+ARMED_SECTORS = {"military", "rebel", "militia"}
+
+
+def armed_actor(actor_id: str | None) -> bool:
+    """A curated armed force or group, or a nationality's forces ('UKR_MIL')."""
+    if not actor_id:
+        return False
+    if actor_id.endswith("_MIL"):
+        return True
+    actor = load_actors().get(actor_id)
+    return actor is not None and actor.sector in ARMED_SECTORS
+
+
 def load_event_types(folder: Path | None = None) -> dict[str, EventType]:
     return _load_event_types(data_dir(folder))
 
@@ -183,6 +196,15 @@ def trigger_patterns(folder: str | Path | None = None) -> list[dict]:
 @registry.misc("frontline.cue_patterns.v1")
 def cue_patterns(folder: str | Path | None = None) -> list[dict]:
     return _jsonl(data_dir(folder) / "cues.jsonl")
+
+
+@registry.misc("frontline.context_patterns.v1")
+def context_patterns(folder: str | Path | None = None) -> list[dict]:
+    """Words that say what an article is about (armed conflict, sport, the economy ...), labelled by domain.
+
+    The longest match wins, so "trade war" counts for the economy, not for conflict."""
+    return [{"label": row["domain"].upper(), "pattern": _phrase(row["term"])}
+            for row in _csv_rows(data_dir(folder) / "context.csv")]
 
 
 @registry.misc("frontline.date_patterns.v1")

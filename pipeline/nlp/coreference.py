@@ -1,0 +1,127 @@
+"""One event, one story: later references join the event an article already reported.
+
+News reports an event once and then refers back to it: "the offensive", "the
+truce", "in the shelling", "the talks". Such a mention starts no new event: it is
+linked to the latest earlier mention of the same type whose agent, place and
+date are compatible (its *antecedent*), and the mentions of one chain share
+what each of them knows: a date given only in the second sentence ("the attack
+took place Thursday") dates the first. Each keeps its own modality: "should the
+talks fail" refers to real talks but says something hypothetical about them.
+
+Pure: a list of drafts in, the same drafts with ``antecedent`` and
+``inherited`` set, out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from pipeline.normalize.dates import Period
+from pipeline.normalize.places import Place
+
+SLACK = timedelta(days=1)
+# What a mention can take from the others of its chain: (the name in ``inherited``, the draft's fields)
+SHARED = (("agent", ("agent", "agent_ref")), ("target", ("target", "target_ref")),
+          ("place", ("location", "place")), ("date", ("period", "date_text")))
+
+
+def _actor_key(draft, which: str) -> tuple[str | None, str | None, str | None]:
+    ref = getattr(draft, f"{which}_ref")
+    role = getattr(draft, which)
+    if role is None:
+        return None, None, None
+    return (ref.id if ref else None, ref.country if ref else None, role.text.lower().removeprefix("the "))
+
+
+def actors_compatible(a, b, which: str = "agent") -> bool:
+    (ida, ca, ta), (idb, cb, tb) = _actor_key(a, which), _actor_key(b, which)
+    if ta is None or tb is None:
+        return True
+    if ida and idb:
+        return ida == idb or (ca is not None and ca == cb)
+    return ta == tb or ta in tb or tb in ta or (ca is not None and ca == cb)
+
+
+def places_compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.name == b.name:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    # a country or region and a place inside it ("Helmand" and "Marjah"), or two places of one region
+    return a.kind in ("country", "region", "area") or b.kind in ("country", "region", "area") or (
+        a.admin1 is not None and a.admin1 == b.admin1)
+
+
+def periods_compatible(a: Period | None, b: Period | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a.start - SLACK <= b.end and b.start - SLACK <= a.end
+
+
+def compatible(a, b) -> bool:
+    return (a.event_type == b.event_type and actors_compatible(a, b) and places_compatible(a.place, b.place)
+            and periods_compatible(a.period, b.period))
+
+
+RECENT = timedelta(days=7)  # a reference dated this close to publication is about the news of the day
+
+
+def _antecedent(drafts: list, k: int, published: date | None) -> int | None:
+    """The latest earlier compatible mention. A reference with a date of its own joins an undated mention
+    only when that date is recent: "the attack took place Thursday" elaborates on the bombing just reported,
+    "the October 7 attack" of two years before is another event."""
+    ref = drafts[k]
+    background = ref.period is not None and (published is None or ref.period.end < published - RECENT)
+    for j in range(k - 1, -1, -1):
+        candidate = drafts[j]
+        if compatible(candidate, ref) and not (background and candidate.period is None):
+            return j
+    return None
+
+
+def _root(links: dict[int, int], k: int) -> int:
+    while k in links:
+        k = links[k]
+    return k
+
+
+def _fill(draft, donors: list) -> object:
+    """Fill a draft's empty fields from the other mentions of its chain, nearest first."""
+    changes: dict = {}
+    inherited = list(draft.inherited)
+    for field, attrs in SHARED:
+        if getattr(draft, attrs[0]) is not None:
+            continue
+        donor = next((d for d in donors if getattr(d, attrs[0]) is not None), None)
+        if donor is None:
+            continue
+        changes.update({a: getattr(donor, a) for a in attrs})
+        inherited.append(field)
+    return replace(draft, **changes, inherited=tuple(inherited)) if changes else draft
+
+
+def link_references(drafts: list, published: date | None = None) -> list:
+    """Set each reference's antecedent, then share fields along each chain."""
+    links: dict[int, int] = {}
+    out = list(drafts)
+    for k, draft in enumerate(out):
+        if not draft.reference:
+            continue
+        j = _antecedent(out, k, published)
+        if j is None:
+            continue
+        links[k] = j
+        out[k] = replace(draft, antecedent=j)
+    chains: dict[int, list[int]] = {}
+    for k in range(len(out)):
+        chains.setdefault(_root(links, k), []).append(k)
+    linked = list(out)
+    for members in chains.values():
+        if len(members) < 2:
+            continue
+        for k in members:
+            out[k] = _fill(linked[k], [linked[j] for j in sorted(members, key=lambda j: abs(j - k)) if j != k])
+    return out
