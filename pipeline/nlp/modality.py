@@ -121,14 +121,88 @@ def _is_definite(doc: Doc, s: SentenceView, trig: Span) -> bool:
     return doc[i].lower_ in DEFINITE or doc[i].text in ("'s", "\u2019s")
 
 
+def _light_verb(token: Token) -> bool:
+    from pipeline.nlp.senses import word_list
+
+    return token.lemma_.lower() in word_list("light_verbs") or token.lower_ in word_list("light_verbs")
+
+
+def _governed(modal: Span) -> Token:
+    """The verb a modal cue is about: the head of an auxiliary ('could launch'), the complement of a
+    phrase ('plans to launch', 'was expected to hold', 'is prepared to expand')."""
+    root = modal.root
+    if root.dep_ in {"aux", "aux:pass"}:
+        return root.head
+    complement = next((c for c in root.children if c.dep_ in {"xcomp", "ccomp"}), None)
+    if complement is None and root.head is not root:  # "expected" as the head's passive participle
+        complement = next((c for c in root.head.children if c.dep_ == "xcomp" and c.i > root.i), None)
+    return complement if complement is not None else root.head
+
+
+def _modal_governs(doc: Doc, modal: Span, trig: Span, anchor: Span, presupposed: bool = False) -> bool:
+    """Does the modal scope over the event? 'could launch an offensive', 'will meet', 'was expected to hold
+    talks', 'would not support an offensive' yes; 'insurgents who may be fleeing the offensive' no: a
+    definite event ('the offensive') is presupposed to exist, whatever may happen around it."""
+    if not doc.has_annotation("DEP"):
+        return True
+    verb = _governed(modal)
+    for ref in (trig, anchor):
+        root = ref.root
+        if verb == root:
+            return True
+        if root.head == verb and root.dep_ in {"obj", "dobj", "nsubj:pass", "nsubj", "obl", "nmod", "xcomp"} and (
+                _light_verb(verb) or verb.pos_ == "AUX" or not presupposed):
+            return True
+        if verb.dep_ == "xcomp" and verb.head == root:
+            return True
+    return False
+
+
+def _near(c: Span, trig: Span, window: int) -> bool:
+    return 0 <= trig.start - c.end <= window or 0 <= c.start - trig.end <= window
+
+
+def _distance(c: Span, trig: Span) -> int:
+    return min(abs(trig.start - c.end), abs(c.start - trig.end))
+
+
+def _hedged(s: SentenceView, cue: Span) -> bool:
+    """'would sign', 'hoped they would sign', 'ready to accept': an agreement still to come."""
+    return any(m.end <= cue.start and cue.start - m.end <= 2 for m in s.cues_of("MODAL"))
+
+
+def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
+    """'agreed to a truce', 'the cease-fire was declared', 'the truce took effect': a truce that exists.
+
+    An act of agreeing that is still to come ('would sign') is a proposal; so is a plan's truce that
+    would begin one day. Putting a truce in force ('will take effect on Sunday') presumes it was agreed."""
+    acts = [c for c in s.cues if c.label_ in ("AGREED", "ACCEPT") and _near(c, trig, AGREED_WINDOW)]
+    if any(not _hedged(s, c) for c in acts):
+        return True
+    if acts:
+        return False
+    proposals = [c for c in s.cues_of("PROPOSAL") if c.end <= trig.start or _near(c, trig, 1)]
+    in_force = [c for c in s.cues if c.label_ in ("IN_FORCE", "VIOLATION") and _near(c, trig, AGREED_WINDOW)]
+    return bool(in_force) and not proposals
+
+
+AGREED_WINDOW = 6
+
+
 def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
-             has_parties: bool) -> str:
+             has_parties: bool, own_act: bool = False, presupposed: bool = False) -> str:
+    """The modality by the conventions in the README: asserted, claimed, denied, proposed, hypothetical.
+
+    ``own_act``: an official speaker declares its own act (asserted); ``presupposed``: the trigger refers
+    back to an event the article reported ('the offensive'), so a modal nearby is about something else."""
     before = [c for c in s.cues if c.end <= trig.start]
     near = lambda c, window, ref=trig: 0 <= ref.start - c.end <= window
-    modal_near = [c for c in s.cues_of("MODAL") if near(c, MODAL_WINDOW, anchor)]
+    modal_near = [c for c in s.cues_of("MODAL") if near(c, MODAL_WINDOW + 2, anchor)
+                  and _modal_governs(doc, c, trig, anchor, presupposed)]
     if any(c.label_ == "DENIAL" for c in before):
         return "denied"
-    if spec.default_modality != "proposed" and any(c.label_ == "REJECTION" for c in before):
+    rejections = [c for c in before if c.label_ == "REJECTION"]
+    if rejections and (spec.default_modality != "proposed" or _rejects_a_report(doc, s, rejections[-1])):
         return "denied"  # "ruled out talks", "rejected reports that Goma had fallen"
     negations = [c for c in before if c.label_ == "NEGATION" and near(c, NEGATION_WINDOW)]
     if negations:
@@ -137,19 +211,39 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "hypothetical" if hedged else "denied"
     if any(c.label_ == "CONDITIONAL" for c in before):
         return "hypothetical"
-    if any(c.label_ == "MODAL_ADJ" and near(c, 2) for c in before):
-        return "hypothetical"  # "a possible future ceasefire"
-    if spec.default_modality != "proposed" and modal_near:
+    if any(c.label_ == "MODAL_ADJ" and (near(c, 2) or _near(c, trig, 3)) for c in s.cues):
+        return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"
+    if spec.default_modality == "proposed":
+        if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
+            return "claimed" if attributed and not own_act else "asserted"
+        return "proposed"
+    if spec.symmetric:
+        # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks".
+        if modal_near or any(_calls_for(c) and near(c, 6) for c in before):
+            return "proposed"
+        if not has_parties and not _is_definite(doc, s, trig):
+            return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
+    elif modal_near:
         return "hypothetical"
+    if any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before):
+        return "claimed"  # "whether a deal has been reached", "reportedly"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if spec.symmetric and any(c.label_ == "PROPOSAL" and near(c, 6) for c in before):
-        return "proposed"  # "offered to host new talks"
-    if spec.symmetric and not has_parties and not _is_definite(doc, s, trig):
-        return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
-    if attributed and not spec.requires_cue:
+    if attributed and not spec.requires_cue and not own_act:
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
+
+
+def _calls_for(cue: Span) -> bool:
+    from pipeline.nlp.senses import word_list
+
+    return cue.label_ == "PROPOSAL" or (cue.label_ == "DEMAND" and cue.root.lemma_.lower() in word_list("call_verbs"))
+
+
+def _rejects_a_report(doc: Doc, s: SentenceView, cue: Span) -> bool:
+    """'rejected reports that it had agreed to a ceasefire': the rejection denies a claim, not a proposal."""
+    following = [t.lower_ for t in doc[cue.end:min(cue.end + 3, s.span.end)]]
+    return any(w in CLAIM_NOUNS - {"it", "this", "that"} for w in following)
 
 
 CLAIM_NOUNS = {"claim", "claims", "report", "reports", "allegation", "allegations", "accusation", "accusations",
