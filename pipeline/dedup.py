@@ -4,11 +4,15 @@ Two mentions are the same event when all of these hold:
 
 1. same event type, and the same kind of modality (things that happened -
    asserted or claimed - never merge with proposals, denials or hypotheticals);
-2. compatible agents: the same curated actor, or actors of the same country
-   (Russia, its army and its president launch the same offensive), else the
-   same name; a missing agent is compatible with anything;
-3. compatible places: the same place, or one inside the other's region; a
-   missing place is compatible with anything;
+2. compatible agents: the same actor key, where a state's government, army and
+   officials share the country's key (Russia, its army and its president launch
+   the same offensive), a non-state group keeps its own (the RSF is not Sudan's
+   army), and a name the dictionary does not know is compared as a name - it is
+   no wildcard; a missing or generic agent ("the army", "troops") is compatible
+   with anything;
+3. compatible places: the same place, a place and the region or country it is
+   in, or two places within 25 km of each other; two distinct towns are two
+   events;
 4. compatible times: their date periods overlap (a day widened by one day
    either side), and a day is never matched with a longer period from
    another article ("last August" does not say which of August's attacks
@@ -17,24 +21,31 @@ Two mentions are the same event when all of these hold:
 5. and a positive match on agent or place, or both in one article (two bare
    "attack" mentions of the same day never merge on type and date alone).
 
+A mention that refers back to one its article already reported ("the truce",
+``antecedent_id``) joins that mention's event whatever its own modality.
+
 Links alone would chain: daily reports of "Russia attacked" link day to day,
 and single linkage made one event of two years of them. So an event is held
-together in time and agent as a whole, not just link by link: the date periods
-of all its mentions share a day (widened by the slack), its undated mentions
-were published within three days of every other mention, and its known
-actors (curated, with a country) are of one country. Links are taken in a
-fixed order (earliest mention first, nearest candidate first), so the same
-mentions always give the same events, whatever order they arrive in, and an
-event's size is bounded by what a few days of news say about one actor, not
-by the size of the warehouse.
+together as a whole, not just link by link: the date periods of all its
+mentions share a day (widened by the slack), its undated mentions were
+published within three days of every other mention, its known agents share
+one key, its specific places lie within 25 km of each other, and no side is
+both its agent and its target. Links are taken in a fixed order (earliest
+mention first, nearest candidate first), so the same mentions always give the
+same events, whatever order they arrive in, and an event's size is bounded by
+what a few days of news say about one actor, not by the size of the warehouse.
 
-An event's id is a hash of its earliest-reported mention, so re-running with
-new articles extends events instead of duplicating them.
+An event's row is decided by the weight of its mentions: agent, target, place,
+date and modality each by a confidence-weighted vote, so one bad mention
+cannot mislabel the event. Its id is a hash of its earliest-reported mention,
+so re-running with new articles extends events instead of duplicating them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -44,6 +55,18 @@ DAY_SLACK = timedelta(days=1)
 UNDATED_WINDOW = timedelta(days=3)
 NEIGHBOURS = 64
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+NEAR_KM = 25.0  # two places this close can be one event's (a town and its outskirts, two districts)
+STATE_SECTORS = {"government", "military", "diplomat", "police"}
+SYMMETRIC_TYPES = {"TALKS"}  # both sides act alike: one side's agent is the other's target
+# Words that name nobody in particular: an agent written only with them is no key ("the army", "troops").
+GENERIC_PARTY = {"the", "a", "an", "its", "their", "his", "her", "some", "two", "both", "other", "army", "armies",
+                 "military", "troops", "forces", "force", "soldiers", "fighters", "rebels", "militants", "militia",
+                 "militias", "insurgents", "government", "officials", "authorities", "security", "units", "side",
+                 "sides", "group", "groups", "enemy", "police", "leaders", "leader", "gunmen", "attackers",
+                 "separatists", "jihadists", "extremists", "terrorists", "regime", "junta", "coalition", "alliance",
+                 "movement", "it", "they", "he", "she", "them", "who", "which", "that", "local", "pro-government",
+                 "government-backed", "armed", "suspected", "joint", "allied", "international", "foreign"}
+_WORD = re.compile(r"[\w'-]+")
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,55 @@ class MentionKey:
     event_date_end: date | None
     published_date: date | None
     antecedent_id: str | None = None  # the earlier mention of the same article this one refers back to
+    agent_sector: str | None = None
+    target_id: str | None = None
+    target_name: str | None = None
+    target_country: str | None = None
+    target_sector: str | None = None
+    place_country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+
+
+def actor_key(actor_id: str | None, name: str | None, country: str | None, sector: str | None) -> str | None:
+    """What makes two actors the same side: a state's organs share its country code, a known group
+    keeps its id, an unknown one its name; a generic description ("the army") is no key at all."""
+    if actor_id:
+        if country and (sector in STATE_SECTORS or actor_id == country or actor_id.endswith("_MIL")):
+            return country
+        return actor_id
+    words = [w for w in _WORD.findall((name or "").lower().replace("\u2019", "'")) if w not in ("'s", "s")]
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    if not words or all(w in GENERIC_PARTY for w in words):
+        return None
+    return " ".join(words)
+
+
+def _agent(m: MentionKey) -> str | None:
+    return actor_key(m.agent_id, m.agent_name, m.agent_country, m.agent_sector)
+
+
+def _target(m: MentionKey) -> str | None:
+    return actor_key(m.target_id, m.target_name, m.target_country, m.target_sector)
+
+
+def _keys_agree(a: str, b: str) -> bool:
+    """Equal keys; an unknown person's surname matches the full name ('clinton', 'hillary clinton')."""
+    return a == b or (" " in a) != (" " in b) and (a.endswith(" " + b) or b.endswith(" " + a))
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _specific(m: MentionKey) -> bool:
+    """A town or a place near one, with coordinates: not a region's or a country's centroid."""
+    return m.latitude is not None and m.longitude is not None and (m.geo_precision or 3) < 3
 
 
 def _modality_group(modality: str) -> str:
@@ -70,22 +142,28 @@ def _modality_group(modality: str) -> str:
 
 
 def _agent_match(a: MentionKey, b: MentionKey) -> bool | None:
-    """True/False when both name an agent, None when one does not."""
-    if not (a.agent_id or a.agent_name) or not (b.agent_id or b.agent_name):
+    """True/False when both name an agent, None when one does not (or only describes it: 'the army')."""
+    ka, kb = _agent(a), _agent(b)
+    if ka is None or kb is None:
         return None
-    if a.agent_id and b.agent_id:
-        return a.agent_id == b.agent_id or (a.agent_country is not None and a.agent_country == b.agent_country)
-    return (a.agent_name or "").lower() == (b.agent_name or "").lower()
+    return _keys_agree(ka, kb)
 
 
 def _place_match(a: MentionKey, b: MentionKey) -> bool | None:
     if not a.place_name or not b.place_name:
         return None
+    if a.place_country and b.place_country and a.place_country != b.place_country:
+        return False
     if a.place_name == b.place_name:
         return True
-    # "Kursk" (a town in the Kursk region) and "Kursk" (the region) are compatible.
-    return bool(a.place_admin1) and a.place_admin1 in (b.place_admin1, b.place_name) or (
-        bool(b.place_admin1) and b.place_admin1 == a.place_name)
+    # "Kursk" (a town in the Kursk region) and "Kursk" (the region) are one place.
+    if (a.place_admin1 and a.place_admin1 == b.place_name) or (b.place_admin1 and b.place_admin1 == a.place_name):
+        return True
+    if _specific(a) and _specific(b):
+        return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= NEAR_KM
+    if a.place_country and a.place_country == b.place_country and not (_specific(a) and _specific(b)):
+        return None  # a region or a country and a place that may lie in it: time and agent decide
+    return False
 
 
 def _is_day(m: MentionKey) -> bool:
@@ -146,8 +224,8 @@ def _blocks(m: MentionKey) -> list[tuple]:
     agent country or name, a shared place, or the same article."""
     base = (m.event_type, _modality_group(m.modality))
     keys = [base + ("article", m.article_id)]
-    if m.agent_country or m.agent_id or m.agent_name:
-        keys.append(base + ("agent", m.agent_country or m.agent_id or (m.agent_name or "").lower()))
+    if (agent := _agent(m)) is not None:
+        keys.append(base + ("agent", agent))
     if m.place_name:
         keys.append(base + ("place", m.place_admin1 or m.place_name))
     return keys
@@ -156,7 +234,8 @@ def _blocks(m: MentionKey) -> list[tuple]:
 @dataclass
 class _Extent:
     """What an event must keep consistent as it grows: its dated mentions' latest start and earliest
-    end, its publication dates (all, and of undated mentions), and its known agent's country."""
+    end, its publication dates (all, and of undated mentions), its agent and target keys, and the
+    coordinates of its specific places."""
 
     latest_start: date | None
     earliest_end: date | None
@@ -165,23 +244,33 @@ class _Extent:
     first_undated: date | None
     last_undated: date | None
     agent: str | None
+    target: str | None
+    symmetric: bool
+    places: tuple[tuple[float, float], ...]
 
     @classmethod
     def of(cls, m: MentionKey) -> _Extent:
         undated = m.published_date if m.event_date is None else None
+        places = ((m.latitude, m.longitude),) if _specific(m) else ()
         return cls(m.event_date, m.event_date_end or m.event_date, m.published_date, m.published_date,
-                   undated, undated, m.agent_country or m.agent_id)
+                   undated, undated, _agent(m), _target(m), m.event_type in SYMMETRIC_TYPES, places)
 
     def merged(self, other: _Extent) -> _Extent | None:
         """The extent of both as one event, or None when they cannot be one."""
-        if self.agent and other.agent and self.agent != other.agent:
+        if self.agent and other.agent and not _keys_agree(self.agent, other.agent):
+            return None
+        agent, target = self.agent or other.agent, self.target or other.target
+        if not self.symmetric and agent and target and _keys_agree(agent, target):
+            return None  # one side cannot be both the attacker and the attacked
+        if any(_km(a, b, c, d) > NEAR_KM for a, b in self.places for c, d in other.places):
             return None
         out = _Extent(_pick(max, self.latest_start, other.latest_start),
                       _pick(min, self.earliest_end, other.earliest_end),
                       _pick(min, self.first_published, other.first_published),
                       _pick(max, self.last_published, other.last_published),
                       _pick(min, self.first_undated, other.first_undated),
-                      _pick(max, self.last_undated, other.last_undated), self.agent or other.agent)
+                      _pick(max, self.last_undated, other.last_undated), agent, target, self.symmetric,
+                      self.places + tuple(p for p in other.places if p not in self.places)[:8])
         if out.latest_start and out.latest_start - out.earliest_end > DAY_SLACK:
             return None
         if out.first_undated and (out.last_published - out.first_undated > UNDATED_WINDOW
@@ -253,7 +342,8 @@ def key_of(m) -> MentionKey:
     """A Mention record -> the fields clustering reads."""
     return MentionKey(m.mention_id, m.article_id, m.event_type, m.modality, m.agent_id, m.agent_name,
                       m.agent_country, m.place_name, m.place_admin1, m.event_date, m.event_date_end,
-                      m.published_date, m.antecedent_id)
+                      m.published_date, m.antecedent_id, m.agent_sector, m.target_id, m.target_name,
+                      m.target_country, m.target_sector, m.place_country, m.latitude, m.longitude, m.geo_precision)
 
 
 def _first(mentions: list, field: str):

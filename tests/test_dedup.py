@@ -10,9 +10,10 @@ DAY = timedelta(days=1)
 
 
 def key(mid, *, article=None, etype="OFFENSIVE", modality="asserted", agent=None, country=None, place=None,
-        admin1=None, when=None, until=None, published=date(2024, 5, 7)):
+        admin1=None, when=None, until=None, published=date(2024, 5, 7), sector="government", **more):
+    """A state actor by default (sector government): a country's organs share its key."""
     return MentionKey(mid, article or f"art-{mid}", etype, modality, agent and agent.upper(), agent, country,
-                      place, admin1, when, until, published)
+                      place, admin1, when, until, published, agent_sector=sector if agent else None, **more)
 
 
 def events(mapping):

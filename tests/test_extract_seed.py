@@ -41,11 +41,12 @@ def test_talks_between_witkoff_and_putin_on_thursday(mentions):
     assert "a meeting Thursday between his envoy Steve Witkoff and Putin" in m.sentence
 
 
-def test_reported_talks_are_claimed_by_trump(mentions):
-    claimed = [m for m in of_type(mentions, "TALKS") if m.modality == "claimed"]
-    assert len(claimed) == 1
-    assert claimed[0].attribution.endswith("Trump")
-    assert claimed[0].target == "Russia's leader"
+def test_reported_talks_are_attributed_to_trump_and_asserted(mentions):
+    """Talks a party says its own envoy held are asserted (the real-news conventions), with their source."""
+    reported = [m for m in of_type(mentions, "TALKS") if m.attribution and m.attribution.endswith("Trump")]
+    assert len(reported) == 1
+    assert reported[0].modality == "asserted"
+    assert reported[0].target == "Russia's leader"
 
 
 def test_generic_peace_talks_are_not_asserted(mentions):

@@ -113,9 +113,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, countries=countries) if where else None
     period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
     reference = doc.has_annotation("DEP") and is_reference(doc, s, trig)
-    own_act = speaker is not None and _announces_own_act(speaker, agent, spec)
-    modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target), own_act,
-                            presupposed=reference)
+    modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
+                            official=speaker is not None and _official(speaker), presupposed=reference)
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
@@ -168,24 +167,6 @@ def _official(role: Role) -> bool:
             return actor.sector in OFFICIAL_SECTORS
         return role.id.endswith("_MIL") or (len(role.id) == 3 and role.id.isupper())
     return any(w in OFFICIAL_WORDS for w in role.text.lower().split())
-
-
-def _same_party(a: Role, b: Role) -> bool:
-    """The same actor: one id, or one name (a country's id is not its rebels' nor its army's voice)."""
-    if a.id and b.id:
-        return a.id == b.id
-    x, y = a.text.lower().removeprefix("the "), b.text.lower().removeprefix("the ")
-    return (a.start, a.end) == (b.start, b.end) or x in y or y in x
-
-
-def _announces_own_act(speaker: Role, agent: Role | None, spec: EventType) -> bool:
-    """An official body announcing its own act ("the army said it retook the village", "the government
-    announced a ceasefire") asserts it; a party's word about someone else's act is a claim."""
-    if spec.name == "OFFENSIVE" or not _official(speaker):
-        return False  # a belligerent announcing its own strike or capture is still one side's word
-    if agent is None:
-        return spec.default_modality == "proposed"  # "X announced a truce": the announcer declares it
-    return _same_party(speaker, agent)
 
 
 def _actor_ref(doc: Doc, role: Role | None, speaker: Role | None, s: SentenceView,

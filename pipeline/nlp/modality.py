@@ -69,15 +69,29 @@ def _reports(s: SentenceView) -> list[Span]:
     return [c for c in s.cues_of("REPORT") if not in_quote(c.start, c.end, s.quotes)]
 
 
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "expl"}
+CASUALTY_WORDS = {"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured", "leaving", "left",
+                  "dead", "death", "deaths", "toll", "casualties", "died"}
+
+
 def _reporting_verb_over(doc: Doc, s: SentenceView, trig: Span) -> Span | None:
-    """A reporting verb whose complement holds the trigger ('X said Russian forces attacked ...')."""
+    """A reporting verb whose complement holds the trigger ('X said Russian forces attacked ...'), not
+    its subject ('Residents who remember the offensive say ...' does not report the offensive)."""
     if not doc.has_annotation("DEP"):
         return None
-    ancestors = {t.i for t in trig.root.ancestors}
+    path = [trig.root, *trig.root.ancestors]
     for cue in _reports(s):
-        if cue.root.i in ancestors:
-            return cue
+        if cue.root in path:
+            below = path[path.index(cue.root) - 1] if path.index(cue.root) > 0 else None
+            if below is None or below.dep_ not in SUBJECT_DEPS:
+                return cue
     return None
+
+
+def _about_the_toll(doc: Doc, trig: Span, cue: Span) -> bool:
+    """'... struck targets, killing 400 people, according to the health ministry': the source vouches
+    for the toll, not for the strike."""
+    return cue.start > trig.end and any(t.lower_ in CASUALTY_WORDS for t in doc[trig.end:cue.start])
 
 
 def attribution(doc: Doc, s: SentenceView, trig: Span, sentences: list[SentenceView], index: int) -> Role | None:
@@ -91,13 +105,18 @@ def attribution(doc: Doc, s: SentenceView, trig: Span, sentences: list[SentenceV
             return speaker(doc, nxt, tags[0], sentences, index + 1)
     if not reports:
         return None
-    according = [c for c in reports if c.text.lower() == "according"]
+    according = [c for c in reports if c.text.lower() == "according" and not _about_the_toll(doc, trig, c)]
     if according:
         return speaker(doc, s, according[0], sentences, index)
+    reports = [c for c in reports if c.text.lower() != "according"]
+    if not reports:
+        return None
     if is_quoted(s, trig):
         return speaker(doc, s, reports[0], sentences, index)
     if (governing := _reporting_verb_over(doc, s, trig)) is not None:
         return speaker(doc, s, governing, sentences, index)
+    if doc.has_annotation("DEP") and any(c.root in [trig.root, *trig.root.ancestors] for c in reports):
+        return None  # the trigger is inside the speaker's own description, not in what was said
     before = [c for c in reports if c.end <= trig.start]
     if before:
         return speaker(doc, s, before[-1], sentences, index)
@@ -190,11 +209,14 @@ AGREED_WINDOW = 6
 
 
 def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
-             has_parties: bool, own_act: bool = False, presupposed: bool = False) -> str:
+             has_parties: bool, official: bool = False, presupposed: bool = False) -> str:
     """The modality by the conventions in the README: asserted, claimed, denied, proposed, hypothetical.
 
-    ``own_act``: an official speaker declares its own act (asserted); ``presupposed``: the trigger refers
-    back to an event the article reported ('the offensive'), so a modal nearby is about something else."""
+    ``official``: the speaker is a government, army, ministry or international body: its word that a truce
+    was agreed or declared asserts it (one armed group's word is a claim). Talks reported by anyone are
+    asserted (they are seldom contested); an attack reported by a party is a claim. ``presupposed``: the
+    trigger refers back to an event the article reported ('the offensive'), so a modal nearby is about
+    something else."""
     before = [c for c in s.cues if c.end <= trig.start]
     near = lambda c, window, ref=trig: 0 <= ref.start - c.end <= window
     modal_near = [c for c in s.cues_of("MODAL") if near(c, MODAL_WINDOW + 2, anchor)
@@ -215,7 +237,7 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"
     if spec.default_modality == "proposed":
         if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
-            return "claimed" if attributed and not own_act else "asserted"
+            return "claimed" if attributed and not official else "asserted"
         return "proposed"
     if spec.symmetric:
         # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks".
@@ -229,7 +251,7 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "claimed"  # "whether a deal has been reached", "reportedly"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if attributed and not spec.requires_cue and not own_act:
+    if attributed and not spec.requires_cue and not spec.symmetric:
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
 
