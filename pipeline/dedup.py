@@ -354,34 +354,47 @@ def _first(mentions: list, field: str):
     return None
 
 
+def _vote(mentions: list, key, tiebreak=lambda m: 0):
+    """The mention that speaks for the winning value: values are weighed by the confidence of the
+    mentions giving them; within the winner, the most confident mention (then ``tiebreak``) speaks."""
+    weight: Counter = Counter()
+    for m in mentions:
+        if (k := key(m)) is not None:
+            weight[k] += m.confidence
+    if not weight:
+        return None
+    best = max(weight, key=lambda k: (weight[k], str(k)))
+    return min((m for m in mentions if key(m) == best), key=lambda m: (tiebreak(m), -m.confidence, m.mention_id))
+
+
 def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
-    """Aggregate one cluster of Mention records into an Event record."""
+    """Aggregate one cluster of Mention records into an Event record, each field by a vote of its mentions."""
     from pipeline.records import Event
 
     ranked = sorted(mentions, key=lambda m: (-m.confidence, m.published_date or date.max, m.mention_id))
-    dated = sorted((m for m in mentions if m.event_date), key=lambda m: (PRECISION_ORDER.get(m.date_precision, 9),
-                                                                           m.event_date))
-    with_agent = sorted((m for m in ranked if m.agent_id or m.agent_name),
-                        key=lambda m: (m.agent_id is None, -m.confidence))
-    placed = sorted((m for m in ranked if m.place_name), key=lambda m: (m.geo_precision or 9, -m.confidence))
+    agent = _vote(mentions, lambda m: actor_key(m.agent_id, m.agent_name, m.agent_country, m.agent_sector)
+                  or (m.agent_name or "").lower() or None, tiebreak=lambda m: m.agent_id is None)
+    target = _vote(mentions, lambda m: actor_key(m.target_id, m.target_name, m.target_country, m.target_sector)
+                   or (m.target_name or "").lower() or None, tiebreak=lambda m: m.target_id is None)
+    place = _vote(mentions, lambda m: m.place_name, tiebreak=lambda m: m.geo_precision or 9)
+    when = _vote(mentions, lambda m: (m.event_date, m.event_date_end) if m.event_date else None,
+                 tiebreak=lambda m: PRECISION_ORDER.get(m.date_precision, 9))
+    modality = _vote(mentions, lambda m: m.modality, tiebreak=lambda m: MODALITY_RANK.get(m.modality, 9))
     best = ranked[0]
     articles = sorted({m.article_id for m in mentions})
     sources = sorted({outlets.get(a) or "unknown" for a in articles})
     published = [m.published_date for m in mentions if m.published_date]
     confidence = min(0.99, best.confidence + 0.02 * (len(sources) - 1))
-    agent = with_agent[0] if with_agent else None
-    place = placed[0] if placed else None
-    when = dated[0] if dated else None
     return Event(
         event_id=event_id,
         event_type=best.event_type,
-        modality=min((m.modality for m in mentions), key=lambda x: MODALITY_RANK.get(x, 9)),
+        modality=modality.modality,
         agent_id=agent.agent_id if agent else None,
         agent_name=agent.agent_name if agent else None,
         agent_country=agent.agent_country if agent else None,
-        target_id=_first(ranked, "target_id"),
-        target_name=_first(ranked, "target_name"),
-        target_country=_first(ranked, "target_country"),
+        target_id=target.target_id if target else None,
+        target_name=target.target_name if target else None,
+        target_country=target.target_country if target else None,
         place_name=place.place_name if place else None,
         place_country=place.place_country if place else None,
         place_admin1=place.place_admin1 if place else None,

@@ -24,7 +24,7 @@ from pipeline.nlp.patterns import EventType, actor_country, load_actors, load_ev
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
-from pipeline.normalize.places import Gazetteer, Place, gazetteer
+from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
 # In an article that is not about armed conflict, a mention needs this many conflict cues of its own
@@ -96,7 +96,7 @@ def _in_scope(doc: Doc, s: SentenceView, trig: Span, context: ArticleContext) ->
 
 
 def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig: Span, spec: EventType,
-           published: date | None, gaz: Gazetteer, countries: frozenset[str]) -> EventDraft | None:
+           published: date | None, gaz: Gazetteer, where_am_i: Context) -> EventDraft | None:
     s = sentences[index]
     before = [c for c in s.cues if c.end <= trig.start]
     demands = [c for c in before if c.label_ == "DEMAND"]
@@ -110,7 +110,9 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     agent, target = found.agent, found.target
     speaker = mod.attribution(doc, s, trig, sentences, index)
     where = event_location(doc, s, trig, spec, [agent, target], gaz)
-    place = gaz.resolve(where.role.text, near=where.near, region=where.region, countries=countries) if where else None
+    place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
+    if place is not None and place.latitude is not None and place.kind in ("town", "district"):
+        where_am_i.seen.append((place.latitude, place.longitude))
     period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
     reference = doc.has_annotation("DEP") and is_reference(doc, s, trig)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
@@ -214,6 +216,22 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
     return replace(merged, confidence=_confidence(merged))
 
 
+def _geographic_context(doc: Doc, sentences: list[SentenceView], gaz: Gazetteer) -> Context:
+    """Where the article is: the countries of its actors and of the countries it names, and the country
+    of its dateline ('KHARTOUM —'). Places of the same name are chosen with it."""
+    countries = {c for s in sentences for r in s.actors if (c := actor_country(r.id))}
+    countries |= {p.country for s in sentences for r in s.places if (p := gaz.country(r.text)) and p.country}
+    dateline = None
+    for s in sentences[:3]:
+        if s.body_start > s.span.start:
+            head = doc[s.span.start:s.body_start].text.strip(" \u2014\u2013-:")
+            first = head.split("/")[0].split("(")[0].strip().title()
+            if first and (p := gaz.resolve(first, context=Context(frozenset(countries)))) is not None:
+                dateline = p.country
+            break
+    return Context(frozenset(countries), dateline)
+
+
 def _made_from(doc: Doc, text: str) -> bool:
     """A cheap check that ``text`` is the Doc's own: the tokenizer keeps every character, so
     the last token ends where the text does."""
@@ -232,9 +250,8 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
         text = doc.text
     sentences = sentence_views(doc, text)
     gaz = gazetteer()
-    # Countries of the actors named in the article decide between places of the same name.
-    countries = frozenset(c for s in sentences for r in s.actors if (c := actor_country(r.id)))
     context = article_context(doc, sentences)
+    where_am_i = _geographic_context(doc, sentences, gaz)
     drafts: list[EventDraft] = []
     last_claims: list[tuple[int, int]] = []  # (sentence index, draft index) of claimed mentions
     for index, s in enumerate(sentences):
@@ -249,7 +266,7 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             spec = types.get(trig.label_)
             if spec is None or not _in_scope(doc, s, trig, context) or not_an_event(doc, s, trig, spec):
                 continue
-            draft = _draft(doc, text, sentences, index, trig, spec, published, gaz, countries)
+            draft = _draft(doc, text, sentences, index, trig, spec, published, gaz, where_am_i)
             if draft is None:
                 continue
             for k, prior in enumerate(found):

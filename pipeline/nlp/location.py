@@ -67,7 +67,10 @@ def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
         if run is None or any(j in taken for j in range(*run)) or _is_date_word(doc, *run, s):
             continue
         text = doc[run[0]:run[1]].text
-        if gaz.knows(text):
+        settlement = run[0] - 1 >= s.span.start and doc[run[0] - 1].lower_ == "of" and run[0] - 2 >= s.span.start \
+            and doc[run[0] - 2].lower_ in SETTLEMENT_WORDS
+        # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians").
+        if gaz.named(text) or (settlement and gaz.knows(text)):
             found.append(Role(text, None, run[0], run[1], "LOC"))
             taken.update(range(*run))
     return sorted(found, key=lambda r: r.start)
@@ -116,7 +119,7 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                     if p.start <= head.i < p.end:
                         return _reading(doc, s, p)
                 run = _name_at(doc, head)
-                if run is not None and not _is_date_word(doc, *run, s) and gaz.knows(doc[run[0]:run[1]].text):
+                if run is not None and not _is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
     locative = [p for p in candidates if preceding_word(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)]
@@ -143,6 +146,6 @@ def _dateline_place(doc: Doc, s: SentenceView, gaz: Gazetteer) -> PlaceMention |
     while run_end < end and doc[run_end].is_alpha:
         run_end += 1
     text = doc[words[0].i:run_end].text.title()
-    if not gaz.knows(text):
+    if not gaz.named(text):
         return None
     return PlaceMention(Role(text, None, first.start, run_end, "LOC"), region=False, near=False)

