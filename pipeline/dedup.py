@@ -457,11 +457,50 @@ def recluster(stored: list[MentionKey], stored_event: dict[str, str], shrunk: se
     return Reclustered(mapping, rebuild, retired, moved, reread)
 
 
+# The fields a mention can take from the other mentions its article has of the same event, and the
+# columns each is made of (the first says whether the mention has it).
+SHARED_FIELDS = {
+    "agent": ("agent", "agent_id", "agent_name", "agent_country", "agent_sector", "agent_type"),
+    "target": ("target", "target_id", "target_name", "target_country", "target_sector", "target_type"),
+    "place": ("location", "place_name", "place_country", "place_admin1", "place_admin1_code", "place_admin2",
+              "latitude", "longitude", "geo_precision", "geonameid"),
+    "date": ("event_date", "event_date_end", "date_precision", "date_text"),
+}
+
+
+def share_within_articles(mentions: list) -> list:
+    """Each mention takes the fields it lacks from the other mentions its article has of the same event
+    (by the same confidence-weighted vote as the event row), and lists them in ``inherited``.
+
+    Only a mention's own values are given, and only within one article: what a mention row says
+    stays what its article says, and the result does not depend on how commits split the input."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for m in mentions:
+        groups[(m.event_id, m.article_id)].append(m)
+    out = {}
+    for group in groups.values():
+        for m in group:
+            changes: dict = {}
+            inherited = list(m.inherited or ())
+            for field, columns in SHARED_FIELDS.items():
+                if getattr(m, columns[0]) is not None:
+                    continue
+                donor = _vote([d for d in group if d is not m and field not in (d.inherited or ())],
+                              lambda d, c=columns[0]: getattr(d, c))
+                if donor is not None:
+                    changes.update({c: getattr(donor, c) for c in columns})
+                    inherited.append(field)
+            out[m.mention_id] = replace(m, **changes, inherited=tuple(inherited)) if changes else m
+    return [out[m.mention_id] for m in mentions]
+
+
 def apply(plan: Reclustered, mentions: list, outlets: dict[str, str | None]) -> tuple[dict, list]:
     """Mention records (stored ones in ``plan.reread`` and the new ones) -> those records by id with
-    their event ids set, and one Event per rebuilt cluster."""
-    by_id = {m.mention_id: m if m.event_id == plan.event_of[m.mention_id]
-             else replace(m, event_id=plan.event_of[m.mention_id]) for m in mentions}
+    their event ids set and the fields they share with their article's other mentions of the event,
+    and one Event per rebuilt cluster."""
+    placed = [m if m.event_id == plan.event_of[m.mention_id] else replace(m, event_id=plan.event_of[m.mention_id])
+              for m in mentions]
+    by_id = {m.mention_id: m for m in share_within_articles(placed)}
     events = [event_record(event_id, [by_id[m] for m in mids], outlets)
               for event_id, mids in sorted(plan.rebuild.items())]
     return by_id, events

@@ -57,15 +57,19 @@ class Mention:
     agent_name: str | None
     agent_country: str | None
     agent_sector: str | None
+    agent_type: str | None
     target: str | None
     target_id: str | None
     target_name: str | None
     target_country: str | None
     target_sector: str | None
+    target_type: str | None
     location: str | None
     place_name: str | None
     place_country: str | None
     place_admin1: str | None
+    place_admin1_code: str | None
+    place_admin2: str | None
     latitude: float | None
     longitude: float | None
     geo_precision: int | None

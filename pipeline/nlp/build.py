@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from pipeline.nlp import patterns
 
 MODEL_DIR = Path(__file__).parent / "model" / "en_frontline"
-RULES_VERSION = "0.1"
+RULES_VERSION = "0.2"
 
 TRIGGERS_KEY = "frontline_triggers"
 CUES_KEY = "frontline_cues"
@@ -75,13 +75,19 @@ def _build(path: Path | None, rules: Path) -> Language:
         nlp.add_pipe("frontline_paragraphs")
         nlp.add_pipe("sentencizer")
         ruler_at = {}
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True}, **ruler_at)
-    ruler.add_patterns(patterns.entity_patterns(rules))
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True,
+                                                 "phrase_matcher_attr": "LOWER"}, **ruler_at)
+    with nlp.select_pipes(enable=[ruler_name(nlp)]):  # phrase patterns only need the tokenizer
+        ruler.add_patterns(patterns.entity_patterns(rules))
     _span_ruler(nlp, "frontline_triggers", TRIGGERS_KEY, patterns.trigger_patterns(rules))
     _span_ruler(nlp, "frontline_cues", CUES_KEY, patterns.cue_patterns(rules), overlapping=True)
     _span_ruler(nlp, "frontline_dates", DATES_KEY, patterns.date_patterns(rules))
     _span_ruler(nlp, "frontline_context", CONTEXT_KEY, patterns.context_patterns(rules))
     return nlp
+
+
+def ruler_name(nlp: Language) -> str:
+    return next(name for name, pipe in nlp.pipeline if pipe.__class__.__name__ == "EntityRuler")
 
 
 def extractor_name(nlp: Language) -> str:

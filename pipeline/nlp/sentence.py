@@ -36,6 +36,7 @@ class Role:
     start: int
     end: int
     label: str
+    refers_to: str | None = None  # a description's antecedent as written ('the group' -> 'Arakan Army')
 
     def covers(self, token: Token) -> bool:
         return self.start <= token.i < self.end

@@ -27,6 +27,7 @@ class ActorRef:
     name: str
     country: str | None
     sector: str | None
+    type: str | None = None  # state_forces, rebel_group, political_militia, identity_militia, ...
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,15 @@ def describe(actor_id: str | None, text: str) -> ActorRef:
     if actor_id:
         actor = load_actors().get(actor_id)
         if actor is not None:
-            return ActorRef(actor.actor_id, actor.name, actor.country, actor.sector)
+            return ActorRef(actor.actor_id, actor.name, actor.country, actor.sector, actor.actor_type)
         if actor_id.endswith(MILITARY_SUFFIX):
             country = actor_id.removesuffix(MILITARY_SUFFIX)
             base = load_actors().get(country)
             name = f"{base.name} armed forces" if base else f"{country} armed forces"
-            return ActorRef(actor_id, name, country, "military")
+            return ActorRef(actor_id, name, country, "military", "state_forces")
         if len(actor_id) == 3 and actor_id.isupper():  # a nationality used as an actor: "Ukrainian"
             base = load_actors().get(actor_id)
-            return ActorRef(actor_id, base.name if base else actor_id, actor_id, "government")
+            return ActorRef(actor_id, base.name if base else actor_id, actor_id, "government", "state_forces")
     return ActorRef(None, text, None, None)
 
 

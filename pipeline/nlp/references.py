@@ -1,0 +1,145 @@
+"""Who a pronoun or a description refers back to: one resolver for 'he', 'it', 'they', 'its fighters',
+'the rebels', 'the militant group', 'the paramilitary force', 'the government'.
+
+The antecedent is the latest compatible actor named before it: in the same sentence, then up to
+REACH sentences back. Compatible means: a person for 'he'/'she'; a group, force or state for
+'it'/'they'; for a description, an actor of its kind (an armed group for 'the rebels', an armed force
+of a state or a group for 'the army', a state for 'the government'). A place, a nationality adjective
+and an unnamed noun phrase are never antecedents. In 'Even as it shelled the town, the government
+said ...' the pronoun points forward to the clause's subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.patterns import load_actors
+from pipeline.nlp.senses import word_list
+from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
+
+REACH = 4  # sentences back
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass"}
+PEOPLE_PRONOUNS = {"he", "she", "his", "her", "him"}
+THING_PRONOUNS = {"it", "its", "they", "their", "them"}
+PRONOUNS = PEOPLE_PRONOUNS | THING_PRONOUNS
+DETERMINERS = {"the", "its", "their", "this", "that", "these", "those"}
+KINDS = ("group", "force", "government")
+ARMED_SECTORS = {"military", "rebel", "militia"}
+NON_STATE = {"rebel", "militia"}
+
+
+def _sector(role: Role) -> str | None:
+    if role.id is None:
+        return None
+    actor = load_actors().get(role.id)
+    if actor is not None:
+        return actor.sector
+    if role.id.endswith("_MIL"):
+        return "military"
+    return "government" if len(role.id) == 3 and role.id.isupper() else None
+
+
+def is_place(role: Role) -> bool:
+    """A place, not an actor: a location entity, or a place name that is not a state's."""
+    if role.label == "LOC":
+        return True
+    if role.label == "GPE":
+        return role.id is None
+    return False
+
+
+def _fits(role: Role, kind: str) -> bool:
+    """Can this named actor be what a word of this kind refers to?"""
+    if is_place(role) or role.label in ("NORP", "ROLE", "NP"):
+        return False
+    sector = _sector(role)
+    if kind == "person":
+        return role.label in PERSON_LABELS
+    if role.label in PERSON_LABELS:
+        return False
+    if kind == "thing":
+        return True
+    if kind == "group":  # 'the rebels', 'the movement': a non-state actor, or an unknown organisation
+        return sector in NON_STATE or (sector is None and role.label == "ORG")
+    if kind == "force":  # 'the army', 'its fighters': any armed force
+        return sector in ARMED_SECTORS or (sector is None and role.label == "ORG")
+    if kind == "government":
+        return sector in ("government", "diplomat", "police") or (role.label == "GPE" and role.id is not None)
+    return False
+
+
+def description_kind(doc: Doc, start: int, end: int) -> str | None:
+    """'the rebels' -> group, 'its fighters' -> force, 'the government' -> government. A name, or a
+    phrase that says more than its kind ('the Sudanese army', 'the joint forces'), is no description;
+    adjectives that only restate the kind ('the militant group', 'the rebel coalition') are allowed."""
+    words = [t for t in doc[start:end] if not t.is_punct]
+    if not words or words[0].lower_ not in DETERMINERS and not (len(words) == 1 and words[0].tag_ == "NNS"):
+        return None
+    if any(t.ent_type_ or t.pos_ == "PROPN" for t in words):
+        return None
+    middle = words[1:-1] if words[0].lower_ in DETERMINERS else words[:-1]
+    if any(t.lower_ not in word_list("kind_adjectives") for t in middle):
+        return None
+    head = words[-1].lower_
+    for kind in KINDS:
+        if head in word_list(f"{kind}_descriptions"):
+            return kind
+    return None
+
+
+def pronoun_kind(token: Token) -> str | None:
+    word = token.lower_
+    if word in PEOPLE_PRONOUNS:
+        return "person"
+    return "thing" if word in THING_PRONOUNS else None
+
+
+def _forward(s: SentenceView, token: int, kind: str) -> Role | None:
+    """'Even as it continued shelling ..., the government told ...': a pronoun in a clause that opens
+    the sentence refers to the subject right after that clause."""
+    doc = s.span.doc
+    comma = next((i for i in range(token, s.span.end) if doc[i].text == ","), None)
+    if comma is None or any(r.end <= token for r in s.actors if _fits(r, kind)):
+        return None
+    return next((r for r in s.actors if comma < r.start <= comma + 4 and _fits(r, kind)), None)
+
+
+def _salient(s: SentenceView, candidates: list[Role]) -> Role:
+    """Of the compatible actors of one sentence, its first subject (in 'Trump urged Putin ... as he
+    said', he = Trump), else the latest named."""
+    doc = s.span.doc
+    subjects = [r for r in candidates if any(doc[i].dep_ in SUBJECT_DEPS for i in range(r.start, r.end))]
+    return subjects[0] if subjects else candidates[-1]
+
+
+def antecedent(sentences: list[SentenceView], index: int, token: int, kind: str) -> Role | None:
+    """The most salient actor of this kind named before token ``token`` of sentence ``index``."""
+    s = sentences[index]
+    same = [r for r in s.actors if r.end <= token and _fits(r, kind)]
+    if same:
+        return _salient(s, same)
+    if kind != "person" and (ahead := _forward(s, token, kind)) is not None:
+        return ahead
+    for back in range(index - 1, max(-1, index - 1 - REACH), -1):
+        found = [r for r in sentences[back].actors if _fits(r, kind)]
+        if found:
+            return _salient(sentences[back], found)
+    return None
+
+
+def resolve_pronoun(sentences: list[SentenceView], index: int, token: Token) -> Role | None:
+    kind = pronoun_kind(token)
+    return antecedent(sentences, index, token.i, kind) if kind else None
+
+
+def resolve_description(doc: Doc, sentences: list[SentenceView], index: int, np: Role) -> Role:
+    """'the militant group' keeps its words and takes the id (or the name) of what it refers to."""
+    kind = description_kind(doc, np.start, np.end)
+    if kind is None:
+        return np
+    found = antecedent(sentences, index, np.start, kind)
+    if found is None:
+        return np
+    return replace(np, id=found.id, refers_to=found.text)
