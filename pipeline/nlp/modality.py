@@ -142,7 +142,7 @@ def _governed(modal: Span) -> Token:
     if root.dep_ in {"aux", "aux:pass"}:
         return root.head
     complement = next((c for c in root.children if c.dep_ in {"xcomp", "ccomp"}), None)
-    if complement is None and root.head is not root:  # "expected" as the head's passive participle
+    if complement is None and root.head != root:  # "expected" as the head's passive participle
         complement = next((c for c in root.head.children if c.dep_ == "xcomp" and c.i > root.i), None)
     return complement if complement is not None else root.head
 

@@ -289,7 +289,7 @@ def _subject(token: Token) -> Token | None:
         subj = _child(token, SUBJECT_DEPS)
         if subj is not None:
             return subj
-        if token.head is token:
+        if token.head == token:
             return None
         purpose = token.dep_ in {"advcl", "acl"} and any(c.dep_ == "mark" and c.lower_ == "to" for c in token.children)
         if token.dep_ in {"xcomp", "conj"} or purpose:
@@ -317,7 +317,7 @@ def _governing_verb(root: Token, s: SentenceView | None = None) -> Token | None:
     offensive') is a circumstance of the verb, not its deed: only a light verb ('took part in') or a verb
     that is itself an act of the kind ('seized the town in an incursion') counts."""
     head, hops, through_phrase = root, 0, False
-    while head.dep_ in {"obj", "obl", "nmod", "compound", "nsubj:pass", "xcomp"} and head.head is not head and hops < 3:
+    while head.dep_ in {"obj", "obl", "nmod", "compound", "nsubj:pass", "xcomp"} and head.head != head and hops < 3:
         through_phrase = through_phrase or (head.dep_ in {"obl", "nmod"} and _case(head) not in {"for", None})
         head = head.head
         hops += 1
@@ -389,7 +389,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             break
     head = root
     # "Qatar's proposal for a truce", "a call for a ceasefire": the proposal noun's owner proposes.
-    while agent is None and head.dep_ in {"nmod", "compound", "obl"} and head.head is not head:
+    while agent is None and head.dep_ in {"nmod", "compound", "obl"} and head.head != head:
         head = head.head
         if head.lower_ in PROPOSAL_NOUNS or head.lemma_ in PROPOSAL_NOUNS:
             agent = _noun_owner(s, head)
@@ -443,7 +443,7 @@ def _in_phrase(doc: Doc, role: Role) -> bool:
     token = doc[role.end - 1]
     if token.dep_ != "conj":
         return False  # the parse's own prepositions are too often misattached to trust them alone
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head != token:
         token = token.head
     return preceding_word(doc, token.i, 0) in PREPOSITIONS or any(
         c.dep_ == "case" and c.lower_ in PREPOSITIONS and c.i == token.i - 1 for c in token.children)
@@ -464,42 +464,117 @@ def _agent_or_none(doc: Doc, role: Role | None) -> Role | None:
 
 # -- place, date, duration --------------------------------------------------------
 
-def _chain(token: Token, hops: int = 3) -> list[Token]:
-    out = [token]
-    while len(out) <= hops and out[-1].head is not out[-1]:
-        out.append(out[-1].head)
-    return out
+ARGUMENT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "obj", "dobj", "obl", "xcomp", "nmod"}
+MAX_HOPS = 6
 
 
-def _attached(doc: Doc, d: Span, anchors: list[Span], reports: set[int]) -> bool:
-    """Does the date modify the event (not the statement about it, nor another clause)?"""
-    if any(distance(a, d.start, d.end) <= 1 for a in anchors):
+def _clause_head(token: Token) -> Token:
+    """The verb heading the clause a token belongs to: up through the phrases it sits in ('a second round
+    of talks' -> 'sat down for ...'), to the first verb with a clause of its own, or the sentence root."""
+    hops = 0
+    while token.head != token and hops < MAX_HOPS and not (hops and _clause_verb(token)):
+        token = token.head
+        hops += 1
+    return token
+
+
+def _event_heads(anchor: Span, reports: set[int], speech_dates: bool) -> set[Token]:
+    """The tokens a date can hang from and still date the event: the trigger, the clauses describing it
+    ('airstrikes it launched Monday'), and the head of its own clause ('launched an attack on Monday',
+    'the attack took place Thursday') unless that verb reports, claims or condemns it ('the Taliban
+    claimed on Friday ...' dates the claim) - for a proposal the announcement is the act."""
+    root = anchor.root
+    heads = {root} | {c for c in root.children if c.dep_ in ("acl", "acl:relcl") and c.i not in reports}
+    verb = root if _clause_verb(root) else _clause_head(root)
+    spoken = verb.i in reports or verb.lemma_.lower() in word_list("speech_verbs")
+    if speech_dates or not spoken:
+        heads.add(verb)
+        heads |= {c for c in verb.children if c.dep_ == "xcomp"}  # "is due to take effect on January 19"
+    return heads
+
+
+def _attached(doc: Doc, d: Span, anchors: list[Span], reports: set[int], speech_dates: bool = False) -> bool:
+    """Does the date modify the event, not the statement about it nor another clause's verb?
+
+    'The offensive is the largest operation since Obama ordered more troops in December': the date
+    hangs from 'ordered', the verb of another clause, so it does not date the offensive. Walking up
+    from the date, the event's own clause must be reached before any other clause's verb."""
+    if any(distance(a, d.start, d.end) <= 1 or _same_clause_after(doc, a, d) for a in anchors):
         return True
     if not doc.has_annotation("DEP"):
         return True  # no parse: nearest wins
-    date_chain = _chain(d.root)
+    heads = set().union(*(_event_heads(a, reports, speech_dates) for a in anchors))
+    token, hops = d.root, 0
+    while hops < MAX_HOPS:
+        if token in heads:
+            return True
+        if token != d.root and _clause_verb(token):
+            return False
+        if token.head == token:
+            return False
+        token = token.head
+        hops += 1
+    return False
+
+
+CLAUSE_WORDS = {",", ";", ":", "that", "which", "who", "when", "as", "after", "before", "while", "since",
+                "because", "although", "but", "and"}
+SAME_CLAUSE_REACH = 12
+
+
+def _clause_verb(token: Token) -> bool:
+    """A verb that heads a clause of its own (finite, or with a subject): 'Obama ordered', not the
+    participle of 'the army-held city'."""
+    if not token.tag_.startswith("VB") and token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.dep_ in ("aux", "aux:pass"):
+        return False
+    return token.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.dep_ in SUBJECT_DEPS for c in token.children)
+
+
+def _same_clause_after(doc: Doc, anchor: Span, d: Span) -> bool:
+    """'shelling of opposition strongholds Wednesday': a date a few words after the trigger, with no verb
+    or clause boundary between, dates it (read from the words: the parse often errs on such phrases)."""
+    if not 0 <= d.start - anchor.end <= SAME_CLAUSE_REACH:
+        return False
+    between = doc[anchor.end:d.start]
+    light = word_list("light_verbs")  # "airstrikes it launched Monday": the verb that carried them out
+    return not any((_clause_verb(t) and t.lemma_.lower() not in light) or t.lower_ in CLAUSE_WORDS for t in between)
+
+
+def _future(doc: Doc, s: SentenceView, anchors: list[Span], d: Span) -> bool:
+    """'talks are scheduled to begin on Friday', 'will meet on Monday': a weekday ahead, not behind; but
+    in 'will observe the truce Poroshenko declared Friday' the date hangs from a past verb."""
+    if doc.has_annotation("DEP"):
+        token = d.root
+        while token.head != token and token.pos_ not in ("VERB", "AUX"):
+            token = token.head
+        if token.tag_ in ("VBD", "VBN") and not any(c.lower_ in ("will", "would", "'ll") for c in token.children):
+            return False
+    future_words = word_list("future_cues")
     for a in anchors:
-        event_chain = _chain(a.root)
-        shared = [t for t in date_chain if t in event_chain]
-        if shared and shared[0].i not in reports:
+        window = doc[max(s.span.start, a.start - 6):a.start]
+        if any(t.lower_ in future_words for t in window):
             return True
     return False
 
 
 def event_date(doc: Doc, s: SentenceView, anchors: list[Span], published: date | None,
                spec: EventType | None = None) -> tuple[Period | None, str | None]:
-    """The date expression attached to the trigger (or the demand verb), resolved against publication.
+    """The date expression attached to the trigger (or the demand verb), resolved against publication;
+    forward in time when the event is announced for later.
 
     A date on the reporting verb ("officials said on Monday that ...") dates the statement, not the
     event, and is not used, except for ceasefire announcements, which are dated by their announcement.
     """
     reports = {c.root.i for c in s.cues_of("REPORT")}
-    if spec is not None and spec.default_modality == "proposed":
+    announced = spec is not None and spec.default_modality == "proposed"
+    if announced:
         reports = set()
     best: tuple[int, Period, str] | None = None
     for d in s.dates:
-        period = resolve_date(d.text, published)
-        if period is None or not _attached(doc, d, anchors, reports):
+        period = resolve_date(d.text, published, future=_future(doc, s, anchors, d))
+        if period is None or not _attached(doc, d, anchors, reports, speech_dates=announced):
             continue
         dist = min(distance(a, d.start, d.end) for a in anchors)
         if best is None or dist < best[0]:

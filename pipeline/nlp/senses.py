@@ -73,7 +73,7 @@ def _as_modifier(doc: Doc, trig: Span) -> bool:
     counts: the parse often calls a verb an adjective ("attacking villages"), and those stay events."""
     root = trig.root
     head = root.head
-    if head is root or head.i != trig.end or not head.tag_.startswith("NN"):
+    if head == root or head.i != trig.end or not head.tag_.startswith("NN"):
         return False
     if head.lower_ in word_list("event_heads") or head.lemma_.lower() in word_list("event_heads"):
         return False
@@ -99,7 +99,7 @@ def _habitual(doc: Doc, s: SentenceView, trig: Span) -> bool:
     root = trig.root
     if any(c.lower_ in habit for c in root.children) or any(t.lower_ in habit for t in doc[max(s.span.start, trig.start - 3):trig.start]):
         return True
-    if root.head is not root and root.head.lower_ in word_list("generic_heads"):
+    if root.head != root and root.head.lower_ in word_list("generic_heads"):
         return True  # "a source of attacks", "those behind attacks"
     # "since 1964 ... has carried out attacks": a habit over years, not one act
     return any(d.text.lower().startswith("since") and any(t.like_num and len(t.text) == 4 for t in d) for d in s.dates)
@@ -111,7 +111,7 @@ def _purpose(trig: Span) -> bool:
     if root.pos_ not in ("VERB", "AUX") and not root.tag_.startswith("VB"):
         return False
     head, hops = root, 0
-    while head.dep_ in {"xcomp", "acl", "advcl", "ccomp", "obl", "nmod", "pcomp", "conj"} and head.head is not head and hops < 3:
+    while head.dep_ in {"xcomp", "acl", "advcl", "ccomp", "obl", "nmod", "pcomp", "conj"} and head.head != head and hops < 3:
         head = head.head
         hops += 1
         if head.lower_ in word_list("purpose_heads") or head.lemma_.lower() in word_list("purpose_heads"):
@@ -142,13 +142,13 @@ def _taken(root: Token) -> Token | None:
     if taken is not None:
         return taken
     head, hops = root, 0
-    while head.dep_ in {"xcomp", "ccomp"} and head.head is not head and hops < 3:
+    while head.dep_ in {"xcomp", "ccomp"} and head.head != head and hops < 3:
         head = head.head
         hops += 1
         subject = next((c for c in head.children if c.dep_ in {"nsubj", "nsubj:pass", "nsubjpass"}), None)
         if subject is not None:
             return subject
-    if head.dep_ in {"acl", "amod", "acl:relcl"} and head.head is not head:
+    if head.dep_ in {"acl", "amod", "acl:relcl"} and head.head != head:
         return head.head
     return None
 

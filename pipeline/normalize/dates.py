@@ -21,7 +21,8 @@ _MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug
                 "oct": 10, "nov": 11, "dec": 12})
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "couple": 2, "few": 3, "several": 3}
-_LEADING = re.compile(r"^(on|in|during|since|by|over|within|throughout|for|early|late|mid)\s+")
+_LEADING = re.compile(r"^(on|in|during|since|by|over|within|throughout|for|early|late|mid|earlier|later|until)\s+")
+_PART_OF_DAY = re.compile(r"\s+(morning|afternoon|evening|night)$")
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,17 @@ def _infer_year(month: int, day: int, published: date) -> int:
     return year - 1 if candidate > published + timedelta(days=7) else year
 
 
-def resolve_date(text: str, published: date | None) -> Period | None:
+def resolve_date(text: str, published: date | None, future: bool = False) -> Period | None:
     """Resolve one date expression; None when it cannot be resolved (e.g. relative, no publication date,
-    or a date outside the calendar: year 0, 'a million days ago')."""
+    or a date outside the calendar: year 0, 'a million days ago'). ``future``: the event is announced
+    for later, so a weekday or a month is the next one, not the last."""
     try:
-        return _resolve(text, published)
+        return _resolve(text, published, future)
     except (ValueError, OverflowError):
         return None
 
 
-def _resolve(text: str, published: date | None) -> Period | None:
+def _resolve(text: str, published: date | None, future: bool = False) -> Period | None:
     t = " ".join(text.lower().replace(",", " ").split())
     t = t.removeprefix("the ")
     # Absolute forms first: they need no publication date.
@@ -77,7 +79,7 @@ def _resolve(text: str, published: date | None) -> Period | None:
         except ValueError:
             return None
     words = t.split()
-    core = _LEADING.sub("", t)
+    core = _PART_OF_DAY.sub("", _LEADING.sub("", _LEADING.sub("", t)))  # "late on Friday", "Saturday evening"
     cwords = core.split()
     if m := re.fullmatch(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?", core):  # March 13 [2025]
         month, day, year = _MONTHS.get(m[1]), int(m[2]), m[3]
@@ -102,6 +104,9 @@ def _resolve(text: str, published: date | None) -> Period | None:
     if core in ("yesterday", "last night", "last evening"):
         return _day(p - timedelta(days=1))
     if cwords and cwords[-1] in _WEEKDAYS and len(cwords) <= 2:
+        if future or cwords[0] == "next":
+            ahead = (_WEEKDAYS[cwords[-1]] - p.weekday()) % 7
+            return _day(p + timedelta(days=ahead or (7 if cwords[0] == "next" else 0)))
         back = (p.weekday() - _WEEKDAYS[cwords[-1]]) % 7
         if back == 0 and cwords[0] in ("last", "past"):
             back = 7
@@ -111,6 +116,9 @@ def _resolve(text: str, published: date | None) -> Period | None:
         return _most_recent_month(month, p, strictly_before=cwords[0] == "last")
     if core in ("last week", "previous week"):
         monday = p - timedelta(days=p.weekday() + 7)
+        return Period(monday, monday + timedelta(days=6), WEEK)
+    if core in ("next week",):
+        monday = p - timedelta(days=p.weekday()) + timedelta(days=7)
         return Period(monday, monday + timedelta(days=6), WEEK)
     if core in ("this week", "earlier this week"):
         return Period(p - timedelta(days=p.weekday()), p, WEEK)
