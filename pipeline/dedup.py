@@ -109,7 +109,8 @@ def actor_key(actor_id: str | None, name: str | None, country: str | None, secto
         words = words[1:]
     if not words or all(w in GENERIC_PARTY for w in words):
         return None
-    return " ".join(words)
+    # word order and shared nouns do not matter: "NATO and Afghan forces" ~ "Afghan and NATO forces"
+    return " ".join(sorted({w for w in words if w not in GENERIC_PARTY and w not in ("and", "&")} or set(words)))
 
 
 def _agent(m: MentionKey) -> str | None:
@@ -121,8 +122,12 @@ def _target(m: MentionKey) -> str | None:
 
 
 def _keys_agree(a: str, b: str) -> bool:
-    """Equal keys; an unknown person's surname matches the full name ('clinton', 'hillary clinton')."""
-    return a == b or (" " in a) != (" " in b) and (a.endswith(" " + b) or b.endswith(" " + a))
+    """Equal keys; a member of a coalition matches the coalition ('NATO' ~ 'afghan nato'); an unknown
+    person's surname matches the full name ('clinton' ~ 'clinton hillary')."""
+    if a == b:
+        return True
+    x, y = set(a.lower().split()), set(b.lower().split())
+    return x <= y or y <= x
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -212,7 +217,12 @@ def same_event(a: MentionKey, b: MentionKey) -> bool:
     agent, place, when = _agent_match(a, b), _place_match(a, b), _time_match(a, b)
     if False in (agent, place, when):
         return False
-    return agent is True or place is True or a.article_id == b.article_id
+    if agent is True or place is True:
+        return True
+    # In one article, mentions of what happened (or of a truce or talks) with nothing against it are one
+    # event; threats and denials of attacks must share an agent or a place ("airstrikes remain an option"
+    # and "Hamas threatens to restart fighting" are two).
+    return a.article_id == b.article_id and (_modality_group(a.modality) == "real" or a.event_type != "OFFENSIVE")
 
 
 def _anchor(m: MentionKey) -> date:
@@ -468,6 +478,15 @@ SHARED_FIELDS = {
 }
 
 
+def _inside(a, b) -> bool:
+    """Is a's place a town or site inside b's region or country?"""
+    if a.place_name is None or (a.geo_precision or 3) >= 3 or (b.geo_precision or 0) < 3:
+        return False
+    if a.place_country != b.place_country:
+        return False
+    return b.place_admin1 is None or b.place_admin1 in (a.place_admin1, b.place_name) and a.place_admin1 == b.place_admin1
+
+
 def share_within_articles(mentions: list) -> list:
     """Each mention takes the fields it lacks from the other mentions its article has of the same event
     (by the same confidence-weighted vote as the event row), and lists them in ``inherited``.
@@ -483,10 +502,15 @@ def share_within_articles(mentions: list) -> list:
             changes: dict = {}
             inherited = list(m.inherited or ())
             for field, columns in SHARED_FIELDS.items():
-                if getattr(m, columns[0]) is not None:
+                own = [d for d in group if d is not m and field not in (d.inherited or ())]
+                if field == "place" and m.place_name is not None:
+                    # "southern Afghanistan" in one sentence, "Musa Qala" in the next: the most specific place
+                    own = [d for d in own if _inside(d, m)]
+                    if not own:
+                        continue
+                elif getattr(m, columns[0]) is not None:
                     continue
-                donor = _vote([d for d in group if d is not m and field not in (d.inherited or ())],
-                              lambda d, c=columns[0]: getattr(d, c))
+                donor = _vote(own, lambda d, c=columns[0]: getattr(d, c))
                 if donor is not None:
                     changes.update({c: getattr(donor, c) for c in columns})
                     inherited.append(field)

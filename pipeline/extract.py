@@ -48,7 +48,7 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         target=draft.target.text if draft.target else None,
         **_columns(draft.target_ref, target_id="id", target_name="name", target_country="country",
                    target_sector="sector", target_type="type"),
-        location=draft.location.role.text if draft.location else None,
+        location=draft.location.text if draft.location else None,
         **_columns(draft.place, place_name="name", place_country="country", place_admin1="admin1",
                    place_admin1_code="admin1_code", place_admin2="admin2",
                    latitude="latitude", longitude="longitude", geo_precision="precision", geonameid="geonameid"),

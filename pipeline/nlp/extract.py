@@ -18,7 +18,7 @@ from pipeline.nlp import references, roles
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.coreference import link_references
 from pipeline.nlp.senses import is_reference, not_an_event
-from pipeline.nlp.location import PlaceMention, event_location
+from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_actors, load_event_types
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
@@ -109,7 +109,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     found = roles.find_roles(doc, s, trig, spec, demand, sentences, index)
     agent, target = found.agent, found.target
     speaker = mod.attribution(doc, s, trig, sentences, index)
-    where = event_location(doc, s, trig, spec, [agent, target], gaz)
+    where = event_location(doc, s, trig, spec, [agent, target], gaz) or referred_place(doc, s, trig, where_am_i.towns)
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
         where_am_i.seen.append((place.latitude, place.longitude))
@@ -282,4 +282,6 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             if draft.modality == "claimed":
                 last_claims.append((index, len(drafts)))
             drafts.append(draft)
+        where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
+                                if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
     return [replace(d, confidence=_confidence(d)) for d in link_references(drafts, published)]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.sentence import Role, SentenceView, dateline_end, distance, preceding_word
-from pipeline.normalize.places import REGION_WORDS, Gazetteer
+from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
 
 LOCATIVE = {"in", "into", "near", "at", "outside", "inside", "around", "across", "toward", "towards", "of",
             "on", "over", "through", "within", "along", "from", "to"}
@@ -29,11 +29,25 @@ NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
               "president", "minister", "general", "prime", "army", "government"}
 
 
+DIRECTIONS = {"southern", "northern", "eastern", "western", "central", "north", "south", "east", "west",
+              "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
+              "south-eastern", "south-western", "northeast", "northwest", "southeast", "southwest", "lower",
+              "upper", "rural", "coastal", "border", "far"}
+FACILITIES = {"dam", "airport", "airbase", "bridge", "base", "port", "palace", "crossing", "refinery", "hospital",
+              "stadium", "barracks", "junction", "checkpoint", "camp", "prison"}
+REFERRING_PLACES = {"town", "city", "village", "hamlet", "settlement", "port"}  # "the town": the one just named
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     role: Role
     region: bool  # "the region of Kursk", "Kursk oblast": the region, not the town
-    near: bool  # "near Pokrovsk", "on the outskirts of Goma"
+    near: bool  # "near Pokrovsk", "on the outskirts of Goma", "at the Haditha Dam"
+    written: str | None = None  # as the text has it: "southern Afghanistan", "the Haditha Dam"
+
+    @property
+    def text(self) -> str:
+        return self.written or self.role.text
 
 
 def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
@@ -49,6 +63,25 @@ def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
 def _is_date_word(doc: Doc, start: int, end: int, s: SentenceView) -> bool:
     return any(doc[i].lower_ in NOT_PLACES for i in range(start, end)) or any(
         d.start <= start < d.end for d in s.dates)
+
+
+def _place_word_before(doc: Doc, start: int, floor: int) -> str | None:
+    """The word before a place name, past articles and directions ('into southern Afghanistan' -> 'into')."""
+    i = start - 1
+    while i >= floor and (doc[i].lower_ in {"the", "a", "an", "its", "their"} or doc[i].lower_ in DIRECTIONS
+                          or doc[i].is_space):
+        i -= 1
+    return doc[i].lower_ if i >= floor else None
+
+
+def _facility(doc: Doc, run: tuple[int, int], stop: int, gaz: Gazetteer) -> tuple[int, int] | None:
+    """'the Haditha Dam', 'Mitiga airport': a facility named after a place is at that place."""
+    start, end = run
+    if end - start >= 2 and doc[end - 1].lower_ in FACILITIES and gaz.named(doc[start:end - 1].text):
+        return start, end - 1
+    if end < stop and doc[end].lower_ in FACILITIES and gaz.named(doc[start:end].text):
+        return start, end
+    return None
 
 
 def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
@@ -72,6 +105,9 @@ def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
         # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians").
         if gaz.named(text) or (settlement and gaz.knows(text)):
             found.append(Role(text, None, run[0], run[1], "LOC"))
+            taken.update(range(*run))
+        elif (site := _facility(doc, run, s.span.end, gaz)) is not None:
+            found.append(Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
             taken.update(range(*run))
     return sorted(found, key=lambda r: r.start)
 
@@ -97,8 +133,22 @@ def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
     before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
     after = doc[place.end].lower_ if place.end < s.span.end else ""
     region = after in REGION_WORDS or (len(before) >= 2 and before[-1] == "of" and before[-2] in REGION_WORDS)
-    near = any(w in NEAR_WORDS for w in before[-3:])
-    return PlaceMention(place, region, near)
+    facility = place.label == "FAC" or after in FACILITIES
+    near = any(w in NEAR_WORDS for w in before[-3:]) or facility
+    start, end = place.start, place.end
+    while start > s.span.start and doc[start - 1].lower_ in DIRECTIONS:
+        start -= 1  # "southern Afghanistan": the part of the country the text names
+    if facility and end < s.span.end and doc[end].lower_ in FACILITIES:
+        end += 1
+    written = doc[start:end].text if (start, end) != (place.start, place.end) else None
+    return PlaceMention(place, region or (start < place.start and place.label != "FAC"), near, written)
+
+
+def _specificity(gaz: Gazetteer, p: Role) -> int:
+    """0 a town or a site, 1 a region, 2 a country: the most specific place the text gives wins."""
+    if gaz.country(p.text) is not None:
+        return 2
+    return 1 if gaz.regions.get(_key(p.text)) and not gaz.candidates(p.text) else 0
 
 
 def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used: list[Role | None],
@@ -121,15 +171,28 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                 run = _name_at(doc, head)
                 if run is not None and not _is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
-    locative = [p for p in candidates if preceding_word(doc, p.start, s.span.start) in LOCATIVE
+    locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)]
     if not spec.location_in_sentence:
         locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW]
     if not locative:
         return _dateline_place(doc, s, gaz)
-    # Nearest to the trigger; on a tie the place after it ("attacked ... in Kharkiv").
-    best = min(locative, key=lambda p: (distance(p, trig.start, trig.end), p.start < trig.start))
+    # The most specific ("forces in Libya shelled targets near Misrata": Misrata), then the nearest to
+    # the trigger; on a tie the place after it ("attacked ... in Kharkiv").
+    best = min(locative, key=lambda p: (_specificity(gaz, p), distance(p, trig.start, trig.end), p.start < trig.start))
     return _reading(doc, s, best)
+
+
+def referred_place(doc: Doc, s: SentenceView, trig: Span, recent: list[Role]) -> PlaceMention | None:
+    """'regained control of the town', 'shelled the city again': the town the article last named."""
+    if not recent:
+        return None
+    for tok in doc[trig.start:min(s.span.end, trig.end + 8)]:
+        if tok.lower_ in REFERRING_PLACES and tok.i > 0 and doc[tok.i - 1].lower_ in ("the", "that", "this"):
+            following = doc[tok.i + 1].lower_ if tok.i + 1 < s.span.end else ""
+            if following != "of":  # "the town of X" names it
+                return PlaceMention(recent[-1], False, False, doc[tok.i - 1:tok.i + 1].text)
+    return None
 
 
 def _dateline_place(doc: Doc, s: SentenceView, gaz: Gazetteer) -> PlaceMention | None:

@@ -31,7 +31,9 @@ def _folder(setting: str | None) -> Path:  # asked for on every actor lookup: bu
 
 # Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
 FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
-               "garrison", "navy", "militia", "brigade", "brigades", "battalion", "battalions"]
+               "garrison", "navy", "militia", "brigade", "brigades", "battalion", "battalions", "marines",
+               "paratroopers", "commandos", "warplanes", "jets", "aircraft", "warships", "drones", "artillery",
+               "tanks", "helicopters", "gunboats", "police", "gendarmes"]
 # Role nouns that, after a possessive pronoun, stand for a person acting for someone: "his envoy".
 ROLE_NOUNS = ["envoy", "envoys", "negotiator", "negotiators", "delegation", "delegates", "representative",
               "representatives", "emissary", "aide", "aides", "spokesman", "spokeswoman", "spokesperson"]
@@ -220,9 +222,13 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
         for name in (actor.name, *actor.aliases):
             add(actor.label, name, actor.actor_id)
     for state in load_states(folder).values():
-        for adjective in state.demonyms:
+        # "Ukrainian troops", "U.S. Marines", "Israeli warplanes": a state's armed forces
+        short = [n for n in state.names if n.isupper() or n.replace(".", "").isupper()]
+        for word in (*state.demonyms, state.name, *short):
             patterns.append({"label": "ORG", "id": f"{state.iso3}_MIL",
-                             "pattern": [{"LOWER": adjective.lower()}, {"LOWER": {"IN": FORCE_NOUNS}}]})
+                             "pattern": [*({"LOWER": t.lower_} for t in _tokenizer()(word)),
+                                         {"LOWER": {"IN": FORCE_NOUNS}}]})
+        for adjective in state.demonyms:
             add("NORP", adjective, state.iso3)
     for row in _csv_rows(folder / "places.csv"):
         label = "LOC" if row["kind"] == "area" else "GPE"

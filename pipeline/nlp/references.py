@@ -83,9 +83,10 @@ def description_kind(doc: Doc, start: int, end: int) -> str | None:
     if any(t.lower_ not in word_list("kind_adjectives") for t in middle):
         return None
     head = words[-1].lower_
+    bare = words[0].lower_ not in DETERMINERS
     for kind in KINDS:
-        if head in word_list(f"{kind}_descriptions"):
-            return kind
+        if head in word_list(f"{kind}_descriptions") and not (bare and kind != "group"):
+            return kind  # bare "rebels" is the rebels of the story; bare "troops" could be anyone's
     return None
 
 

@@ -27,6 +27,7 @@ PREPOSITIONS = {"in", "into", "of", "near", "at", "to", "for", "from", "against"
                 "toward", "towards", "outside", "inside", "around", "over", "through", "between", "by",
                 "about", "under", "within", "beyond", "along", "behind", "upon", "among", "amid"}
 TARGET_PREPS = {"against", "on", "into", "at", "toward", "towards", "with"}
+FORCE_WORDS = {"forces", "troops", "soldiers", "fighters", "militias", "units"}
 ATTACK_PREPS = {"against", "on", "at", "upon", "of"}  # "strikes on X", "shelling of X"; "with 300 drones" is the means
 # Words that end a clause when searching leftwards for a subject.
 CLAUSE_BREAKS = {",", ";", ":", "as", "while", "but", "although", "though", "because", "after", "before",
@@ -278,6 +279,53 @@ def _child(token: Token, deps: set[str]) -> Token | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
 
+def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | None,
+              sentences: list[SentenceView], index: int) -> Role | None:
+    """'NATO and Afghan forces launched ...', 'Somali government and African Union forces seized ...': a
+    coalition acts as one agent, written whole and named by its members, not by the first alone."""
+    if subject is None or agent is None:
+        return agent
+    heads = [subject] + [c for c in subject.children if c.dep_ in {"compound", "amod", "nmod:poss"}]
+    members = [agent] + [m for h in heads for c in h.children if c.dep_ == "conj"
+                         if (m := participant(doc, s, c, sentences, index)) is not None and m != agent]
+    if len(members) < 2:
+        return agent
+    start, end = min(m.start for m in members), max(m.end for m in members)
+    while end < s.span.end and doc[end].lower_ in FORCE_WORDS:
+        end += 1  # "NATO and Afghan forces": the noun they share
+    return Role(doc[start:end].text, None, start, end, "NP")
+
+
+def _holder(s: SentenceView, verb: Token, sentences: list[SentenceView], index: int) -> Role | None:
+    """Who held what was captured: 'captured the area from al-Shabab', 'took the Taliban-held town'."""
+    if verb.lemma_.lower() not in word_list("capture_verbs") and verb.lemma_.lower() not in word_list("retake_verbs"):
+        return None
+    doc = s.span.doc
+    for child in verb.children:
+        if child.dep_ == "obl" and _case(child) == "from":
+            found = participant(doc, s, child, sentences, index, strict=True)
+            if found is not None:
+                return found
+    obj = _child(verb, OBJECT_DEPS)
+    if obj is not None:
+        for t in obj.subtree:  # "the Taliban-held town of Musa Qala", "the rebel-controlled city"
+            if t.lower_ in ("held", "controlled", "occupied", "run") and t.i > 1 and doc[t.i - 1].text in ("-", "\u2013"):
+                owner = s.actor_at(doc[t.i - 2])
+                if owner is not None:
+                    return owner
+    return None
+
+
+def _spokesmen_of(token: Token | None) -> Token | None:
+    """'Representatives of the government and the rebels', 'delegations from X': the parties they speak for."""
+    if token is None or token.lower_ not in word_list("party_nouns"):
+        return token
+    for child in token.children:
+        if child.dep_ in {"nmod", "obl"} and _case(child) in {"of", "from"}:
+            return child
+    return token
+
+
 def _subject(token: Token) -> Token | None:
     """The subject of a verb, or of the verb it shares one with ('sought to attack', 'attacked and seized',
     'broke off a trip to travel to Cairo to meet ...': an infinitive of purpose shares the main subject).
@@ -303,14 +351,16 @@ def _subject(token: Token) -> Token | None:
 
 
 def _noun_owner(s: SentenceView, noun: Token) -> Role | None:
-    """'Israel's offensive', 'the Russian offensive', 'US-Ukrainian proposal'."""
+    """'Israel's offensive', 'the Russian offensive', 'US-Ukrainian proposal'; never a place ('the
+    Pahalgam attack' happened in Pahalgam, nobody there carried it out)."""
     for child in noun.children:
         if child.dep_ in POSSESSOR_DEPS | MODIFIER_DEPS and (role := s.actor_at(child)) is not None:
-            return role
+            if not references.is_place(role):
+                return role
     return None
 
 
-def _governing_verb(root: Token, s: SentenceView | None = None) -> Token | None:
+def _governing_verb(root: Token, s: SentenceView | None = None, symmetric: bool = False) -> Token | None:
     """The verb a noun trigger hangs from: 'mounted a counteroffensive', 'called for a truce', 'ready for a truce'.
 
     A trigger in an adverbial phrase ('withdrew in the face of the onslaught', 'lost ground during an
@@ -324,7 +374,9 @@ def _governing_verb(root: Token, s: SentenceView | None = None) -> Token | None:
         if head.pos_ in ("VERB", "AUX", "ADJ"):
             light = head.lemma_.lower() in word_list("light_verbs")
             act = s is not None and any(t.start <= head.i < t.end for t in s.triggers)
-            return head if not through_phrase or light or act else None
+            # "agreed to a truce after talks in Minsk": who agrees at talks took part in them
+            present = symmetric and _case(root) in {"after", "during", "at", "in", "following"}
+            return head if not through_phrase or light or act or present else None
     return None
 
 
@@ -363,8 +415,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if passive is not None or by_agent is not None or any(c.dep_ == "aux:pass" for c in root.children):
             # "hit by a missile": a weapon is no agent; "shelled by RSF artillery" names one.
             return Roles(party(by_agent), party(passive), decided=True)
-        subject = _subject(root)
-        target = party(_child(root, OBJECT_DEPS))
+        subject = _spokesmen_of(_subject(root)) if spec.symmetric else _subject(root)
+        target = _holder(s, root, sentences, index) or party(_child(root, OBJECT_DEPS))
         if target is None:
             for child in root.children:
                 if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
@@ -373,6 +425,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         agent = part(subject)
         if target is None and spec.symmetric and subject is not None:  # "Russia and Ukraine exchanged ..."
             target = next((part(c) for c in subject.children if c.dep_ == "conj"), None)
+        elif not spec.symmetric:
+            agent = _together(doc, s, subject, agent, sentences, index)
         return Roles(agent, target, decided=subject is not None)
     # A noun trigger: "counteroffensive", "talks", "ceasefire".
     for child in root.children:
@@ -396,13 +450,16 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             break
     if agent is not None:
         return Roles(_compound_owner(doc, s, agent), target, decided=True)
-    verb = _governing_verb(root, s)
-    if verb is not None and spec.default_modality == "proposed" and verb.lemma_ not in PROPOSER_VERBS:
+    verb = _governing_verb(root, s, spec.symmetric)
+    proposal = spec.default_modality == "proposed"
+    if verb is not None and proposal and verb.lemma_ not in PROPOSER_VERBS:
         verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
-    if verb is not None and verb.lower_ not in word_list("speech_verbs") and verb.lemma_.lower() not in word_list("speech_verbs"):
+    if verb is not None and (proposal or verb.lemma_.lower() not in word_list("speech_verbs")):
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
-        subj = _subject(verb)
+        subj = _spokesmen_of(_subject(verb)) if spec.symmetric else _subject(verb)
         agent = part(subj)
+        if not spec.symmetric:
+            agent = _together(doc, s, subj, agent, sentences, index)
         if agent is not None and target is None and spec.symmetric and subj is not None:
             target = next((part(c) for c in subj.children if c.dep_ == "conj"), None)
         if target is None:
@@ -422,13 +479,13 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
     syntax ("a meeting Thursday between ...") often misleads the parser there.
     """
     surface = surface_roles(doc, s, trig, spec, demand)
+    surface = Roles(_agent_or_none(doc, surface.agent), surface.target)
     if not doc.has_annotation("DEP") or (demand is None and between_roles(doc, s, trig).agent is not None):
         return surface
     if spec.symmetric and surface.agent is not None and surface.target is not None and surface.target.end <= trig.start:
         return surface  # "X and Y held talks": coordination read from the words; long subjects trip the parser
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
     parsed = Roles(_agent_or_none(doc, parsed.agent), parsed.target, parsed.decided)
-    surface = Roles(_agent_or_none(doc, surface.agent), surface.target)
     agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)
     target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)
     if target is not None and agent is not None and (target.start, target.end) == (agent.start, agent.end):

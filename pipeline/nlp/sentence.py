@@ -175,6 +175,27 @@ def dateline_end(sent: Span, text: str | None = None) -> int:
     return sent.start
 
 
+def _acronym(text: str) -> bool:
+    letters = text.replace(".", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 6
+
+
+def _in_context(actors: list[Role]) -> list[Role]:
+    """An acronym names the actor it stands for only where that actor belongs: 'SLA' in a Sri Lankan
+    story is not the Sudan Liberation Army. One whose country the article does not otherwise name keeps
+    its words and loses the id."""
+    from pipeline.nlp.patterns import actor_country
+
+    named = {actor_country(r.id) for r in actors if r.id and not _acronym(r.text)}
+    out = []
+    for r in actors:
+        country = actor_country(r.id) if r.id and _acronym(r.text) else None
+        if country is not None and country not in named and r.label not in ("GPE", "NORP"):
+            r = Role(r.text, None, r.start, r.end, r.label)
+        out.append(r)
+    return out
+
+
 def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     def within(span: Span, sent: Span) -> bool:
         return span.start >= sent.start and span.end <= sent.end
@@ -182,7 +203,7 @@ def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     triggers = list(doc.spans[TRIGGERS_KEY]) if TRIGGERS_KEY in doc.spans else []
     cues = list(doc.spans[CUES_KEY]) if CUES_KEY in doc.spans else []
     dates = list(doc.spans[DATES_KEY]) if DATES_KEY in doc.spans else []
-    actors = actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS])
+    actors = _in_context(actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS]))
     places = [role_of(e) for e in doc.ents if e.label_ in PLACE_LABELS and not is_modifier(doc, e)]
     quotes = quote_spans(doc)
     text = doc.text if text is None else text

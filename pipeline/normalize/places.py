@@ -47,6 +47,7 @@ REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "distric
 _ADMIN_SUFFIX = re.compile(r"\b(governorate|province|oblast|region|state|district|prefecture|county|department|"
                            r"municipality|autonomous|republic of|muhafazat|vilayeti|wilayah|velayat|ostan|"
                            r"division|territory|krai|kray|city|capital|special|metropolitan)\b")
+_PEOPLE = re.compile(r"(ians|eans|ans|ese|ists|ites|ers)$")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F'’ .-]+$")
 _APOSTROPHES = re.compile(r"['’`‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -111,6 +112,7 @@ class Context:
     countries: frozenset[str] = frozenset()
     dateline_country: str | None = None
     seen: list[tuple[float, float]] = field(default_factory=list)
+    towns: list = field(default_factory=list)  # town mentions (Roles) named so far, for "the town"
 
 
 class Gazetteer:
@@ -292,6 +294,8 @@ class Gazetteer:
             return self.town_place(seat, NEAR if near else TOWN)
         if not towns:
             return None
+        if not own and _PEOPLE.search(key):
+            return None  # "Christians", "Syrians": people, whatever town lists them among its names
         best = max(towns, key=lambda t: (self._score(t, key, context), t.population))
         return self.town_place(best, NEAR if near else TOWN)
 
