@@ -203,9 +203,11 @@ def _actor(s: SentenceView, token: Token | None) -> Role | None:
         return None
     if (role := s.actor_at(token)) is not None:
         return role
-    for child in token.children:
-        if child.dep_ in {"flat", "appos", "compound", "nmod:desc"} | POSSESSOR_DEPS and (role := s.actor_at(child)):
-            return role
+    # "Yemen's Ansar Allah movement": the name it carries before its owner's
+    for deps in ({"flat", "appos", "compound", "nmod:desc"}, POSSESSOR_DEPS):
+        for child in token.children:
+            if child.dep_ in deps and (role := s.actor_at(child)):
+                return role
     return None
 
 

@@ -175,6 +175,23 @@ def dateline_end(sent: Span, text: str | None = None) -> int:
     return sent.start
 
 
+def _with_article_aliases(doc: Doc, actors: list[Role]) -> list[Role]:
+    """The short names the article defines ('the Rapid Support Forces (RSF)') are that actor wherever used."""
+    from pipeline.nlp.aliases import alias_roles, article_aliases
+
+    aliases = article_aliases(doc)
+    if not aliases:
+        return actors
+    out = []
+    for r in actors:
+        full = aliases.get(r.text)
+        if full is not None and r.start >= full.end and (r.id is None or r.id == full.id):
+            r = Role(r.text, full.id, r.start, r.end, r.label, refers_to=full.text)
+        out.append(r)
+    taken = {i for r in out for i in range(r.start, r.end)}
+    return sorted(out + alias_roles(doc, aliases, taken), key=lambda r: r.start)
+
+
 def _acronym(text: str) -> bool:
     letters = text.replace(".", "")
     return letters.isalpha() and letters.isupper() and len(letters) <= 6
@@ -203,7 +220,7 @@ def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     triggers = list(doc.spans[TRIGGERS_KEY]) if TRIGGERS_KEY in doc.spans else []
     cues = list(doc.spans[CUES_KEY]) if CUES_KEY in doc.spans else []
     dates = list(doc.spans[DATES_KEY]) if DATES_KEY in doc.spans else []
-    actors = _in_context(actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS]))
+    actors = _with_article_aliases(doc, _in_context(actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS])))
     places = [role_of(e) for e in doc.ents if e.label_ in PLACE_LABELS and not is_modifier(doc, e)]
     quotes = quote_spans(doc)
     text = doc.text if text is None else text
