@@ -18,13 +18,22 @@ TAG_WINDOW = 8  # a speech tag at the end of a sentence: "..., the military said
 
 
 def _subject_role(s: SentenceView, verb: Token) -> Role | None:
+    """The speaker a reporting verb's subject names: an actor, one inside it ("the army's spokesman" ->
+    the army), but never a place ("rebels in the Central African Republic" are the rebels)."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubj:pass"):
-            if (role := s.actor_at(child)) is not None:
+            if (role := s.actor_at(child)) is not None and not references.is_place(role):
                 return role
-            for grandchild in child.subtree:  # "the army's spokesman" -> the army
-                if (role := s.actor_at(grandchild)) is not None:
+            from pipeline.nlp.roles import noun_phrase
+
+            for grandchild in child.subtree:
+                if (role := s.actor_at(grandchild)) is not None and not references.is_place(role):
+                    if role.label == "NORP" and child.pos_ == "NOUN":  # "the Ukrainian air force"
+                        np = noun_phrase(s.span.doc, child)
+                        return Role(np.text, role.id, np.start, np.end, "NP")
                     return role
+            if child.pos_ in ("NOUN", "PROPN"):
+                return noun_phrase(s.span.doc, child)
     return None
 
 
@@ -72,7 +81,8 @@ def _reporting_verb_over(doc: Doc, s: SentenceView, trig: Span) -> Span | None:
     for cue in _reports(s):
         if cue.root in path:
             below = path[path.index(cue.root) - 1] if path.index(cue.root) > 0 else None
-            if below is None or below.dep_ not in SUBJECT_DEPS:
+            # "strikes were reported": the passive subject is what was reported
+            if below is None or below.dep_ not in SUBJECT_DEPS or below.dep_ in ("nsubj:pass", "nsubjpass"):
                 return cue
     return None
 
@@ -187,6 +197,14 @@ def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
     acts = [c for c in s.cues if c.label_ in ("AGREED", "ACCEPT") and _near(c, trig, AGREED_WINDOW)]
     if any(not _hedged(s, c) for c in acts):
         return True
+    if any(_near(c, trig, 3) for c in s.cues_of("PROPOSAL")):
+        return False  # "talks on a proposed 30-day ceasefire": the ceasefire is still a proposal
+    head = trig.root.head  # "a 72-hour ceasefire between ... began", "the truce they signed"
+    if head != trig.root and any(c.root == head and c.label_ in ("AGREED", "ACCEPT", "IN_FORCE")
+                                 and not _hedged(s, c) for c in s.cues):
+        return True
+    if _pledge(s, trig):
+        return True
     if acts:
         return False
     proposals = [c for c in s.cues_of("PROPOSAL") if c.end <= trig.start or _near(c, trig, 1)]
@@ -195,6 +213,17 @@ def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
 
 
 AGREED_WINDOW = 6
+
+
+def _pledge(s: SentenceView, trig: Span) -> bool:
+    """'the government told the envoy it will stop military action on Thursday': a party declaring that
+    it will stop is a declared ceasefire; being urged or called on to stop is a proposal."""
+    root = trig.root
+    if root.pos_ != "VERB" or not any(c.dep_ in ("nsubj",) for c in root.children):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "would", "shall") for c in root.children):
+        return False
+    return not any(_calls_for(c) for c in s.cues if c.end <= trig.start)
 
 
 def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
@@ -220,29 +249,43 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         # "would not join the talks" is about the future, not a denial.
         hedged = any(m.end == negations[-1].start for m in s.cues_of("MODAL"))
         return "hypothetical" if hedged else "denied"
-    if any(c.label_ == "CONDITIONAL" for c in before):
-        return "hypothetical"
+    in_phrase = trig.root.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "case" for c in trig.root.children)
+    if any(c.label_ == "CONDITIONAL" for c in before) and not in_phrase:
+        return "hypothetical"  # "... if negotiators do not meet a demand at the talks in Cairo": the talks are on
     if any(c.label_ == "MODAL_ADJ" and (near(c, 2) or _near(c, trig, 3)) for c in s.cues):
         return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"
+    uncertain = any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before)
     if spec.default_modality == "proposed":
         if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
-            return "claimed" if attributed and not official else "asserted"
+            return "claimed" if (attributed and not official) or uncertain else "asserted"
         return "proposed"
     if spec.symmetric:
-        # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks".
-        if modal_near or any(_calls_for(c) and near(c, 6) for c in before):
+        # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks",
+        # "travelled to Cairo to meet", "further talks", "is due to meet".
+        if modal_near or any(_calls_for(c) and near(c, 6) for c in before) or _ahead(doc, s, trig):
             return "proposed"
         if not has_parties and not _is_definite(doc, s, trig):
             return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
     elif modal_near:
         return "hypothetical"
-    if any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before):
+    if uncertain:
         return "claimed"  # "whether a deal has been reached", "reportedly"
     if spec.default_modality != "asserted":
         return spec.default_modality
     if attributed and not spec.requires_cue and not spec.symmetric:
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
+
+
+def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
+    """Talks still to come: a future word before them in the sentence, or 'to meet' of purpose."""
+    from pipeline.nlp.senses import word_list
+
+    future = word_list("future_cues") | {"further", "would", "upcoming", "coming", "planned"}
+    if any(t.lower_ in future for t in doc[s.span.start:trig.start]):
+        return True
+    root = trig.root
+    return root.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "to" for c in root.children)
 
 
 def _calls_for(cue: Span) -> bool:
