@@ -17,6 +17,7 @@ from pipeline.nlp import modality as mod
 from pipeline.nlp import references, roles
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.coreference import link_references
+from pipeline.nlp.opponents import add_opponents
 from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
@@ -284,4 +285,5 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             drafts.append(draft)
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
-    return [replace(d, confidence=_confidence(d)) for d in link_references(drafts, published)]
+    drafts = add_opponents(link_references(drafts, published), sentences, published)
+    return [replace(d, confidence=_confidence(d)) for d in drafts]

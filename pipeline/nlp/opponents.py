@@ -1,0 +1,111 @@
+"""Who an attack is against, when its sentence names only a place: the side the article sets against the attacker.
+
+War reporting names a dyad once and then reports its moves: "NATO troops launched an offensive in
+Helmand, a Taliban stronghold", "Iraqi forces launch an offensive on Mosul", "the army recaptured
+Kilinochchi". The target of such an attack is the opposing armed side the article names (the
+Taliban, the Islamic State, the LTTE), not the town. An attack whose sentence names the party it
+hits keeps it; one that hits a thing ("a van", "the presidential palace") keeps the thing.
+
+The opponent is the armed actor the article names most, on the other side of the attacker: not the
+attacker itself, not a member of its coalition, not an organ of the same state. The mention records
+"target" among its ``inherited`` fields: it does not come from its own sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from pipeline.nlp import references
+from pipeline.nlp.patterns import actor_country, armed_actor, load_actors
+from pipeline.nlp.sentence import Role, SentenceView
+from pipeline.normalize.actors import normalise
+
+STATE_SECTORS = {"government", "military", "police", "diplomat"}
+
+
+def _side(actor_id: str | None) -> str | None:
+    """A state's organs are one side (its country); a group is its own."""
+    if not actor_id:
+        return None
+    actor = load_actors().get(actor_id)
+    if actor_id.endswith("_MIL") or (len(actor_id) == 3 and actor_id.isupper()):
+        return actor_country(actor_id)
+    if actor is not None and actor.sector in STATE_SECTORS and actor.country:
+        return actor.country
+    return actor_id
+
+
+def _armed_named(sentences: list[SentenceView]) -> Counter:
+    """Side -> how often the article names an armed actor of it, with the latest mention of each."""
+    counts: Counter = Counter()
+    for s in sentences:
+        for r in s.actors:
+            if armed_actor(r.id):
+                counts[_side(r.id)] += 1
+    return counts
+
+
+def _last_mention(sentences: list[SentenceView], side: str, before: int) -> Role | None:
+    found = None
+    for k, s in enumerate(sentences):
+        for r in s.actors:
+            if armed_actor(r.id) and _side(r.id) == side and (found is None or k <= before):
+                found = r
+        if k >= before and found is not None:
+            break
+    return found
+
+
+def _attacker_sides(draft) -> set[str]:
+    sides = set()
+    if draft.agent_ref is not None and draft.agent_ref.id:
+        sides.add(_side(draft.agent_ref.id))
+    if draft.agent is not None and draft.agent.id:
+        sides.add(_side(draft.agent.id))
+    return {s for s in sides if s}
+
+
+def add_opponents(drafts: list, sentences: list[SentenceView], published) -> list:
+    """Attacks with a known attacker and no party as target take the article's opposing armed side."""
+    counts = _armed_named(sentences)
+    if not counts:
+        return drafts
+    out = []
+    for d in drafts:
+        if d.event_type != "OFFENSIVE" or d.agent is None or not _needs_target(d):
+            out.append(d)
+            continue
+        mine = _attacker_sides(d) | _coalition_sides(d, sentences)
+        if not mine:
+            out.append(d)
+            continue
+        others = [(n, side) for side, n in counts.items() if side not in mine]
+        if not others:
+            out.append(d)
+            continue
+        n, side = max(others)
+        if sum(1 for m, _ in others if m == n) > 1:
+            out.append(d)  # two sides as likely: say nothing
+            continue
+        role = _last_mention(sentences, side, d.sentence_index)
+        if role is None:
+            out.append(d)
+            continue
+        out.append(replace(d, target=role, target_ref=normalise(role.text, role.id, published=published),
+                           inherited=tuple(d.inherited) + ("target",)))
+    return out
+
+
+def _needs_target(d) -> bool:
+    """No target, or only a place (the town is where it happened, not whom it was against)."""
+    return d.target is None or references.is_place(d.target)
+
+
+def _coalition_sides(d, sentences: list[SentenceView]) -> set[str]:
+    """The members of a coalition agent ('NATO and Afghan forces') are all the attacker's side."""
+    if d.agent is None or d.agent.id is not None:
+        return set()
+    s = sentences[d.sentence_index]
+    return {side for r in s.actors if d.agent.start <= r.start and r.end <= d.agent.end
+            if (side := _side(r.id)) is not None}
