@@ -112,11 +112,18 @@ def first_actor_after(s: SentenceView, token: int, limit: int | None = None) -> 
 
 
 def between_roles(doc: Doc, s: SentenceView, trig: Span) -> Roles:
-    """'talks between X and Y' -> (X, Y)."""
+    """'talks between X and Y' -> (X, Y); X and Y may be named or described ('rebel leaders and
+    representatives of the government')."""
     b = _find_word(doc, trig.start, min(trig.end + 6, s.span.end), {"between"})
     if b is None:
         return Roles()
     first = first_actor_after(s, b + 1)
+    if doc.has_annotation("DEP") and (first is None or first.start > b + 3):
+        head = doc[b].head
+        x = participant(doc, s, _spokesmen_of(head), strict=True)
+        if x is not None:
+            other = next((c for c in head.children if c.dep_ == "conj"), None)
+            return Roles(x, participant(doc, s, _spokesmen_of(other), strict=True) if other is not None else None)
     if first is None:
         return Roles()
     for role in s.actors:
@@ -288,7 +295,9 @@ def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | No
     if subject is None or agent is None:
         return agent
     heads = [subject] + [c for c in subject.children if c.dep_ in {"compound", "amod", "nmod:poss"}]
-    members = [agent] + [m for h in heads for c in h.children if c.dep_ == "conj"
+    siblings = [c for c in subject.head.children if c.dep_ in SUBJECT_DEPS and c != subject] \
+        if subject.head != subject else []  # the parse may give "X and Y agreed" two subjects
+    members = [agent] + [m for c in [c for h in heads for c in h.children if c.dep_ == "conj"] + siblings
                          if (m := participant(doc, s, c, sentences, index)) is not None and m != agent]
     if len(members) < 2:
         return agent
@@ -342,7 +351,12 @@ def _subject(token: Token) -> Token | None:
         if token.head == token:
             return None
         purpose = token.dep_ in {"advcl", "acl"} and any(c.dep_ == "mark" and c.lower_ == "to" for c in token.children)
-        if token.dep_ in {"xcomp", "conj"} or purpose:
+        # "X widened its campaign, launching four airstrikes": a participle with no subject or
+        # conjunction of its own shares the main clause's subject
+        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and not any(c.dep_ == "mark" for c in token.children)
+        if token.dep_ in {"acl", "acl:relcl"} and token.tag_ == "VBG" and token.head.pos_ in ("NOUN", "PROPN"):
+            return token.head  # "insurgents threatening to take over the dam": the insurgents
+        if token.dep_ in {"xcomp", "conj"} or purpose or participle:
             token = token.head
             if token.dep_ in {"obj", "obl"} and token.pos_ == "NOUN" and purpose:
                 token = token.head  # "a trip to travel": the trip's verb
@@ -378,7 +392,8 @@ def _governing_verb(root: Token, s: SentenceView | None = None, symmetric: bool 
             act = s is not None and any(t.start <= head.i < t.end for t in s.triggers)
             # "agreed to a truce after talks in Minsk": who agrees at talks took part in them
             present = symmetric and _case(root) in {"after", "during", "at", "in", "following"}
-            return head if not through_phrase or light or act or present else None
+            agreeing = head.lemma_.lower() in PROPOSER_VERBS  # "agreed to a truce", "called for a ceasefire"
+            return head if not through_phrase or light or act or present or agreeing else None
     return None
 
 
@@ -463,7 +478,9 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if not spec.symmetric:
             agent = _together(doc, s, subj, agent, sentences, index)
         if agent is not None and target is None and spec.symmetric and subj is not None:
-            target = next((part(c) for c in subj.children if c.dep_ == "conj"), None)
+            others = [c for c in subj.children if c.dep_ == "conj"]
+            others += [c for c in subj.head.children if c.dep_ in SUBJECT_DEPS and c != subj] if subj.head != subj else []
+            target = next((p for c in others if (p := part(c)) is not None), None)
         if target is None:
             for child in verb.children:
                 if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
