@@ -53,6 +53,7 @@ from datetime import date, timedelta
 REAL = {"asserted", "claimed"}
 DAY_SLACK = timedelta(days=1)
 UNDATED_WINDOW = timedelta(days=3)
+BACKGROUND_DAYS = 30  # an event dated this long before its article's publication is background
 NEIGHBOURS = 64
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 NEAR_KM = 25.0  # two places this close can be one event's (a town and its outskirts, two districts)
@@ -104,7 +105,8 @@ def actor_key(actor_id: str | None, name: str | None, country: str | None, secto
         if country and (sector in STATE_SECTORS or actor_id == country or actor_id.endswith("_MIL")):
             return country
         return actor_id
-    words = [w for w in _WORD.findall((name or "").lower().replace("\u2019", "'")) if w not in ("'s", "s")]
+    words = [w.removesuffix("'s") for w in _WORD.findall((name or "").lower().replace("\u2019", "'"))]
+    words = [w for w in words if w and w not in ("'s", "s", "'")]
     while words and words[0] in ("the", "a", "an"):
         words = words[1:]
     if not words or all(w in GENERIC_PARTY for w in words):
@@ -195,6 +197,10 @@ def _time_rule(a: _Span, b: _Span, same_article: bool) -> bool | None:
             return False  # "last August" does not say which of August's attacks it means
         return a[1] - DAY_SLACK.days <= b[2] and b[1] - DAY_SLACK.days <= a[2]
     if same_article:
+        # an article's undated mention is its news; one dated weeks before publication is background
+        dated = a if a[0] else b if b[0] else None
+        if dated is not None and dated[4] is not None and dated[2] < dated[4] - BACKGROUND_DAYS:
+            return False
         return None
     if a[4] is not None and b[4] is not None:
         return None if abs(a[4] - b[4]) <= UNDATED_WINDOW.days else False

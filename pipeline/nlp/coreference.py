@@ -75,11 +75,15 @@ def _antecedent(drafts: list, k: int, published: date | None) -> int | None:
     "the October 7 attack" of two years before is another event."""
     ref = drafts[k]
     background = ref.period is not None and (published is None or ref.period.end < published - RECENT)
-    for j in range(k - 1, -1, -1):
-        candidate = drafts[j]
-        if compatible(candidate, ref) and not (background and candidate.period is None):
-            return j
-    return None
+    fitting = [j for j in range(k - 1, -1, -1)
+               if compatible(drafts[j], ref) and not (background and drafts[j].period is None)]
+    # "the offensive" refers to the offensive, not to the shelling reported in between
+    same_word = [j for j in fitting if _head_word(drafts[j]) == _head_word(ref)]
+    return (same_word or fitting or [None])[0]
+
+
+def _head_word(draft) -> str:
+    return draft.trigger.split()[-1].lower().rstrip("s")
 
 
 def _root(links: dict[int, int], k: int) -> int:

@@ -107,15 +107,15 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     demand = demands[-1] if (spec.requires_cue == "DEMAND" and demands) else None
     anchor = demand or trig
 
-    found = roles.find_roles(doc, s, trig, spec, demand, sentences, index)
+    reference = doc.has_annotation("DEP") and is_reference(doc, s, trig, spec)
+    found = roles.find_roles(doc, s, trig, spec, demand, sentences, index, reference=reference)
     agent, target = found.agent, found.target
     speaker = mod.attribution(doc, s, trig, sentences, index)
-    where = event_location(doc, s, trig, spec, [agent, target], gaz) or referred_place(doc, s, trig, where_am_i.towns)
+    where = event_location(doc, s, trig, spec, [agent], gaz) or referred_place(doc, s, trig, where_am_i.towns)
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
         where_am_i.seen.append((place.latitude, place.longitude))
     period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
-    reference = doc.has_annotation("DEP") and is_reference(doc, s, trig)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
                             official=speaker is not None and _official(speaker), presupposed=reference)
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:

@@ -153,11 +153,11 @@ def _specificity(gaz: Gazetteer, p: Role) -> int:
 
 def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used: list[Role | None],
                    gaz: Gazetteer) -> PlaceMention | None:
+    """``used``: the roles already taken (the agent); a place that is the target ('shelled Orsk') is
+    also where the event happened."""
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)]
-    if not candidates:
-        return None
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:

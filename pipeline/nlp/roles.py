@@ -304,6 +304,9 @@ def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | No
     start, end = min(m.start for m in members), max(m.end for m in members)
     while end < s.span.end and doc[end].lower_ in FORCE_WORDS:
         end += 1  # "NATO and Afghan forces": the noun they share
+    if end - start > 12 or any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";") and t.i > agent.end
+                               for t in doc[start:end]):
+        return agent  # the parse joined more than a list of names
     return Role(doc[start:end].text, None, start, end, "NP")
 
 
@@ -490,13 +493,30 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     return Roles(None, target)
 
 
+def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType) -> Roles:
+    """'the Israeli strikes', 'the talks between X and Y': what a reference says of its own parties. It
+    takes nobody from around it ('militants killed in the airstrikes', 'mediators for the talks'): its
+    parties are those of the event it refers back to."""
+    between = between_roles(doc, s, trig)
+    if between:
+        return between
+    root = trig.root
+    target = None
+    for child in root.children:
+        if child.dep_ in {"nmod", "obl"} and _case(child) in ATTACK_PREPS and (role := s.actor_at(child)):
+            target = role
+    return Roles(_noun_owner(s, root), target, decided=True)
+
+
 def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
-               sentences: list[SentenceView] | None = None, index: int = 0) -> Roles:
+               sentences: list[SentenceView] | None = None, index: int = 0, reference: bool = False) -> Roles:
     """Dependency roles first; surface rules fill what the parse leaves open.
 
     "between X and Y" right after the trigger is read from the words: it is reliable, and news
     syntax ("a meeting Thursday between ...") often misleads the parser there.
     """
+    if reference and doc.has_annotation("DEP"):
+        return reference_roles(doc, s, trig, spec)
     surface = surface_roles(doc, s, trig, spec, demand)
     surface = Roles(_agent_or_none(doc, surface.agent), surface.target)
     if not doc.has_annotation("DEP") or (demand is None and between_roles(doc, s, trig).agent is not None):

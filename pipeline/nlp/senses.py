@@ -100,7 +100,10 @@ def _habitual(doc: Doc, s: SentenceView, trig: Span) -> bool:
     if any(c.lower_ in habit for c in root.children) or any(t.lower_ in habit for t in doc[max(s.span.start, trig.start - 3):trig.start]):
         return True
     if root.head != root and root.head.lower_ in word_list("generic_heads"):
-        return True  # "a source of attacks", "those behind attacks"
+        return True  # "a source of attacks"
+    if any(c.dep_ == "case" and c.lower_ in ("behind", "against") for c in root.children) and \
+            root.head.lower_ in ("those", "people", "anyone", "whoever"):
+        return True  # "those behind recent bombings"
     # "since 1964 ... has carried out attacks": a habit over years, not one act
     return any(d.text.lower().startswith("since") and any(t.like_num and len(t.text) == 4 for t in d) for d in s.dates)
 
@@ -185,15 +188,32 @@ def _internal_meeting(doc: Doc, s: SentenceView, trig: Span) -> bool:
     return False
 
 
+def _rhetorical(doc: Doc, trig: Span) -> bool:
+    """'a scathing attack on the budget', 'launched a verbal offensive': words, not weapons."""
+    window = doc[max(0, trig.start - 2):trig.end]
+    return any(_in_list(t, "rhetorical") for t in window)
+
+
+def _escalating_habit(trig: Span) -> bool:
+    """'stepped up their attacks', 'regularly ambush convoys': a pattern of attacks, not one event."""
+    root = trig.root
+    if any(_in_list(c, "habitual") for c in root.children if c.dep_ == "advmod"):
+        return True
+    head = root.head
+    return root.tag_ in ("NNS", "NNPS") and root.dep_ in ("obj", "dobj") and _in_list(head, "escalation_verbs")
+
+
 def not_an_event(doc: Doc, s: SentenceView, trig: Span, spec: EventType) -> str | None:
     """Why this trigger is not an event of its type, or None when it may be one."""
     if _is_name(doc, s, trig):
         return "name"
+    if spec.name == "OFFENSIVE" and _rhetorical(doc, trig):
+        return "rhetorical"
     if not doc.has_annotation("DEP"):
         return None
     if _as_modifier(doc, trig):
         return "modifier"
-    if spec.name == "OFFENSIVE" and _habitual(doc, s, trig):
+    if spec.name == "OFFENSIVE" and (_habitual(doc, s, trig) or _escalating_habit(trig)):
         return "habitual"
     if spec.default_modality == "proposed" and _purpose(trig):
         return "purpose"
@@ -210,7 +230,7 @@ def not_an_event(doc: Doc, s: SentenceView, trig: Span, spec: EventType) -> str 
     return None
 
 
-def is_reference(doc: Doc, s: SentenceView, trig: Span) -> bool:
+def is_reference(doc: Doc, s: SentenceView, trig: Span, spec: EventType | None = None) -> bool:
     """'the offensive', 'this truce', 'its operation', 'in the shelling': a noun that refers back to an
     event the article has already reported, rather than reporting a new one."""
     root = trig.root
@@ -222,7 +242,10 @@ def is_reference(doc: Doc, s: SentenceView, trig: Span) -> bool:
     if any(c.dep_ == "det" and c.lower_ in DEFINITE for c in root.children):
         return True
     # "following shelling that began early Saturday", "during the raid": circumstance of another report;
-    # "seized the town in a shock incursion" reports the incursion itself.
+    # "seized the town in a shock incursion" reports the incursion itself; "agreed after talks in Minsk"
+    # reports the talks: only attacks are the circumstance of other news.
+    if spec is not None and spec.name != "OFFENSIVE":
+        return False
     case = next((c.lower_ for c in root.children if c.dep_ == "case"), None)
     indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in root.children) or before in ("a", "an")
     return case in word_list("circumstance_preps") and not indefinite
