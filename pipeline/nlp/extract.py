@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp import modality as mod
 from pipeline.nlp import references, roles
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
+from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
 from pipeline.nlp.opponents import add_opponents
 from pipeline.nlp.senses import is_reference, not_an_event
@@ -74,17 +75,6 @@ class EventDraft:
     @property
     def date_precision(self) -> str:
         return self.period.precision if self.period else UNKNOWN
-
-
-def _confidence(draft: EventDraft) -> float:
-    """A transparent score: evidence found for each slot raises it, hedges lower it."""
-    score = 0.45
-    score += 0.2 if draft.agent else 0.0
-    score += 0.1 if (draft.target or draft.location) else 0.0
-    score += 0.1 if draft.period else 0.0
-    score += 0.1 if draft.modality in ("asserted", "proposed") else 0.0
-    score -= 0.15 if draft.modality == "hypothetical" else 0.0
-    return round(min(max(score, 0.05), 0.95), 2)
 
 
 def _in_scope(doc: Doc, s: SentenceView, trig: Span, context: ArticleContext) -> bool:
@@ -155,7 +145,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         sentence_index=index,
         reference=reference,
     )
-    return replace(draft, confidence=_confidence(draft))
+    return draft
 
 
 OFFICIAL_SECTORS = {"government", "military", "international", "diplomat", "police"}
@@ -216,7 +206,7 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
         attribution=first.attribution or other.attribution,
         attribution_id=first.attribution_id or other.attribution_id,
     )
-    return replace(merged, confidence=_confidence(merged))
+    return merged
 
 
 def _geographic_context(doc: Doc, sentences: list[SentenceView], gaz: Gazetteer) -> Context:
@@ -286,4 +276,4 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
     drafts = add_opponents(link_references(drafts, published), sentences, published)
-    return [replace(d, confidence=_confidence(d)) for d in drafts]
+    return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]
