@@ -171,6 +171,8 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                 run = _name_at(doc, head)
                 if run is not None and not _is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
+                if run is not None and (site := _facility(doc, run, s.span.end, gaz)) is not None:
+                    return _reading(doc, s, Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
     locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)]
     if not spec.location_in_sentence:

@@ -26,6 +26,11 @@ def _subject_role(s: SentenceView, verb: Token) -> Role | None:
                 return role
             from pipeline.nlp.roles import noun_phrase
 
+            if child.lower_ in OFFICIAL_HEADS and child.pos_ == "NOUN":  # "the government of Velmar said"
+                inner = next((r for g in child.subtree if (r := s.actor_at(g)) is not None), None)
+                np = noun_phrase(s.span.doc, child)
+                end = max(np.end, inner.end if inner else np.end)
+                return Role(s.span.doc[np.start:end].text, inner.id if inner else None, np.start, end, "NP")
             for grandchild in child.subtree:
                 if (role := s.actor_at(grandchild)) is not None and not references.is_place(role):
                     if role.label == "NORP" and child.pos_ == "NOUN":  # "the Ukrainian air force"
@@ -68,6 +73,8 @@ def _reports(s: SentenceView) -> list[Span]:
 
 
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "expl"}
+OFFICIAL_HEADS = {"government", "ministry", "army", "military", "president", "office", "presidency", "cabinet",
+                  "command", "mission", "authorities", "spokesman", "spokeswoman", "spokesperson", "junta"}
 CASUALTY_WORDS = {"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured", "leaving", "left",
                   "dead", "death", "deaths", "toll", "casualties", "died"}
 

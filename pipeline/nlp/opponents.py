@@ -97,9 +97,14 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
     return out
 
 
+SETTLEMENT_HEADS = {"town", "towns", "city", "village", "villages", "area", "territory", "district", "region"}
+
+
 def _needs_target(d) -> bool:
     """No target, or only a place (the town is where it happened, not whom it was against)."""
-    return d.target is None or references.is_place(d.target)
+    if d.target is None or references.is_place(d.target):
+        return True
+    return d.target.text.split()[-1].lower() in SETTLEMENT_HEADS
 
 
 def _coalition_sides(d, sentences: list[SentenceView]) -> set[str]:

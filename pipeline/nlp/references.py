@@ -42,11 +42,17 @@ def _sector(role: Role) -> str | None:
 
 
 def is_place(role: Role) -> bool:
-    """A place, not an actor: a location entity, or a place name that is not a state's."""
+    """A place, not an actor: a location entity, a place name that is not a state's, or a name no
+    actor list knows but the gazetteer does ('the Pahalgam attack', whatever the tagger called it)."""
     if role.label == "LOC":
         return True
     if role.label == "GPE":
         return role.id is None
+    if role.id is None and role.refers_to is None and role.label in ("ORG", "PER", "PERSON", "NP", "FAC"):
+        from pipeline.normalize.places import gazetteer
+
+        text = role.text
+        return " " not in text.strip() and text[:1].isupper() and gazetteer().named(text)
     return False
 
 

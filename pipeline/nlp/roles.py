@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import references
 from pipeline.nlp.patterns import EventType
-from pipeline.nlp.senses import word_list
+from pipeline.nlp.senses import in_list, word_list
 from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, Role, SentenceView, distance, preceding_word
 from pipeline.normalize.dates import Period, resolve_date
 
@@ -28,6 +28,8 @@ PREPOSITIONS = {"in", "into", "of", "near", "at", "to", "for", "from", "against"
                 "about", "under", "within", "beyond", "along", "behind", "upon", "among", "amid"}
 TARGET_PREPS = {"against", "on", "into", "at", "toward", "towards", "with"}
 FORCE_WORDS = {"forces", "troops", "soldiers", "fighters", "militias", "units"}
+FORCE_LIKE = FORCE_WORDS | {"warplanes", "jets", "aircraft", "drones", "artillery", "tanks", "helicopters", "warships",
+                            "gunmen", "militants", "rebels", "insurgents", "marines", "police"}
 ATTACK_PREPS = {"against", "on", "at", "upon", "of"}  # "strikes on X", "shelling of X"; "with 300 drones" is the means
 # Words that end a clause when searching leftwards for a subject.
 CLAUSE_BREAKS = {",", ";", ":", "as", "while", "but", "although", "though", "because", "after", "before",
@@ -179,7 +181,7 @@ def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand
         return Roles(nearest_left_actor(doc, s, demand.start), first_actor_after(s, demand.end, limit=trig.start))
     if spec.default_modality == "proposed":
         return Roles(proposal_owner(doc, s, trig), None)
-    agent = nearest_left_actor(doc, s, trig.start)
+    agent = nearest_left_actor(doc, s, trig.start) or _phrase_before(doc, s, trig)
     target = None
     # "Russia and Ukraine held talks": the first named is the agent, the other the target.
     if agent is not None and spec.symmetric:
@@ -192,7 +194,49 @@ def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand
                 if not (role.label in PLACE_LABELS and doc[role.start - 1].lower_ in {"in", "near", "at"}):
                     target = role
                     break
+    if target is None and spec.name == "OFFENSIVE" and trig.root.tag_.startswith("VB"):
+        target = _phrase_after(doc, s, trig)
     return Roles(agent, target)
+
+
+def _phrase_before(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
+    """'Government warplanes bombed ...': the noun phrase right before an attack verb, read from the words
+    when the parse lost it, if its head names a party or a force."""
+    if not trig.root.tag_.startswith("VB"):
+        return None
+    end = trig.start
+    while end > s.span.start and doc[end - 1].lower_ in {"have", "has", "had", "also", "then", "reportedly"}:
+        end -= 1
+    start = end
+    while start > s.span.start and (doc[start - 1].is_alpha and not doc[start - 1].tag_.startswith("VB")
+                                    and doc[start - 1].lower_ not in CLAUSE_BREAKS | PREPOSITIONS):
+        start -= 1
+    head = doc[end - 1] if end > start else None
+    if head is None or (head.lower_ not in PARTY_NOUNS and head.lower_ not in FORCE_LIKE):
+        return None
+    return Role(doc[start:end].text, None, start, end, "NP")
+
+
+SETTLEMENTS = {"town", "towns", "city", "cities", "village", "villages", "area", "areas", "territory", "district",
+               "region", "province", "hamlets", "outskirts", "neighbourhood", "neighborhood"}
+
+
+def _phrase_after(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
+    """'bombed rebel positions outside Orsk': the noun phrase right after an attack verb."""
+    i = trig.end
+    while i < s.span.end and doc[i].lower_ in {"the", "a", "an", "several", "two", "three"}:
+        i += 1
+    j = i
+    while j < s.span.end and doc[j].is_alpha and doc[j].lower_ not in PREPOSITIONS and not doc[j].tag_.startswith("VB"):
+        j += 1
+    if j == i or any(d.start < j and i < d.end for d in s.dates):
+        return None
+    head = doc[j - 1]
+    if head.lower_ in SETTLEMENTS:
+        return None  # a town taken is where it happened; whom it was taken from is the target
+    if head.lower_ in PARTY_NOUNS or in_list(head, "target_nouns"):
+        return Role(doc[trig.end:j].text, None, trig.end, j, "NP")
+    return None
 
 
 # -- dependency rules -------------------------------------------------------------
@@ -242,8 +286,8 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     parties, not with "details"); ``strict="target"`` also keeps what an attack hits ("a van", "the
     presidential palace", "opposition strongholds"), never a number, a date or a weapon.
     """
-    if token is None or token.i < s.body_start:
-        return None
+    if token is None or token.i < s.body_start or any(d.start <= token.i < d.end for d in s.dates):
+        return None  # "on Monday" is when, never who
     if (role := _actor(s, token)) is not None:
         return role
     if token.lower_ in {"which", "who", "that"} and token.head.dep_ == "acl:relcl":
@@ -256,8 +300,9 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
         return references.resolve_pronoun(sentences or [s], index if sentences else 0, token)
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in NOT_PARTICIPANTS:
         return None
-    if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS and not (
-            strict == "target" and (token.lower_ in word_list("target_nouns") or token.lemma_ in word_list("target_nouns"))):
+    if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS and token.pos_ != "PROPN" \
+            and not token.is_title and not (strict == "target" and (token.lower_ in word_list("target_nouns")
+                                                                   or token.lemma_ in word_list("target_nouns"))):
         return None
     for child in token.children:  # "fighters from the Rapid Support Forces", "rebels of the M23"
         if child.dep_ in {"nmod", "appos"} and _case(child) in {"from", "of", None} and (role := _actor(s, child)):
@@ -278,6 +323,8 @@ def _speaker_of_report(s: SentenceView, token: Token) -> Role | None:
         if ancestor.i in report_verbs:
             speaker = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
             role = _actor(s, speaker) if speaker is not None and speaker.i != token.i else None
+            if role is None and speaker is not None and speaker.pos_ == "NOUN" and not people:
+                role = noun_phrase(s.span.doc, speaker)  # "the army said it had regained control"
             if role is not None and (role.label in PERSON_LABELS) == people and not references.is_place(role):
                 return role
             return None
@@ -310,9 +357,21 @@ def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | No
     return Role(doc[start:end].text, None, start, end, "NP")
 
 
+def _claims_responsibility(verb: Token, root: Token) -> bool:
+    """'claimed responsibility for the bombing', 'took credit for the attack': the claimer did it."""
+    if verb.lemma_.lower() not in ("claim", "take", "admit", "accept") and not verb.lower_.startswith(("claim", "took")):
+        return False
+    token = root
+    while token != verb and token.head != token:
+        if token.lower_ in ("responsibility", "credit"):
+            return True
+        token = token.head
+    return False
+
+
 def _holder(s: SentenceView, verb: Token, sentences: list[SentenceView], index: int) -> Role | None:
     """Who held what was captured: 'captured the area from al-Shabab', 'took the Taliban-held town'."""
-    if verb.lemma_.lower() not in word_list("capture_verbs") and verb.lemma_.lower() not in word_list("retake_verbs"):
+    if not in_list(verb, "capture_verbs") and not in_list(verb, "retake_verbs"):
         return None
     doc = s.span.doc
     for child in verb.children:
@@ -437,6 +496,13 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             return Roles(party(by_agent), party(passive), decided=True)
         subject = _spokesmen_of(_subject(root)) if spec.symmetric else _subject(root)
         target = _holder(s, root, sentences, index) or party(_child(root, OBJECT_DEPS))
+        if target is None:  # "launched an attack against a police station": the attack's own phrase
+            inner = [t for t in trig if t.i != root.i and t.pos_ == "NOUN"]
+            for noun in inner:
+                for child in noun.children:
+                    if child.dep_ in {"nmod", "obl"} and _case(child) in preps and (role := party(child)):
+                        target = role
+                        break
         if target is None:
             for child in root.children:
                 if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
@@ -474,6 +540,10 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     proposal = spec.default_modality == "proposed"
     if verb is not None and proposal and verb.lemma_ not in PROPOSER_VERBS:
         verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
+    if verb is not None and not proposal and _claims_responsibility(verb, root):
+        return Roles(part(_subject(verb)), target, decided=True)  # "the Taliban claimed responsibility for a bombing"
+    if verb is not None and not proposal and verb.lemma_.lower() in word_list("speech_verbs"):
+        return Roles(None, target, decided=True)  # "Guterres condemned an attack": the condemner did not attack
     if verb is not None and (proposal or verb.lemma_.lower() not in word_list("speech_verbs")):
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
         subj = _spokesmen_of(_subject(verb)) if spec.symmetric else _subject(verb)

@@ -134,8 +134,19 @@ def _meets_no_one(doc: Doc, s: SentenceView, trig: Span) -> bool:
 
 
 def _in_list(token: Token, name: str) -> bool:
+    """The word, its lemma, or the word without its inflection, is in the list (the model's lemmatizer
+    sometimes clips a verb: 'recaptured' -> 'recaptur')."""
     words = word_list(name)
-    return token.lower_ in words or token.lemma_.lower() in words
+    if token.lower_ in words or token.lemma_.lower() in words:
+        return True
+    base = token.lower_
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if base.endswith(suffix) and (base[: -len(suffix)] in words or base[: -len(suffix)] + "e" in words):
+            return True
+    return False
+
+
+in_list = _in_list
 
 
 def _taken(root: Token) -> Token | None:

