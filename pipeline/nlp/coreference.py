@@ -61,9 +61,25 @@ def periods_compatible(a: Period | None, b: Period | None) -> bool:
     return a.start - SLACK <= b.end and b.start - SLACK <= a.end
 
 
+def _kind(draft) -> str | None:
+    """What sort of attack a trigger names (capture, strike), or None for an umbrella word."""
+    from pipeline.nlp.senses import word_list
+
+    words = draft.trigger.lower().split()
+    for kind in ("capture", "strike"):
+        if any(w in word_list(f"{kind}_words") or w.rstrip("s") in word_list(f"{kind}_words") for w in words):
+            return kind
+    return None
+
+
 def compatible(a, b) -> bool:
-    return (a.event_type == b.event_type and actors_compatible(a, b) and places_compatible(a.place, b.place)
-            and periods_compatible(a.period, b.period))
+    """Same type, compatible agents, places and dates; and for attacks, the same kind ("killed in air
+    strikes" is not the tanks' seizure of the crossing), unless one is an umbrella word ("the attack")."""
+    if a.event_type != b.event_type:
+        return False
+    if a.event_type == "OFFENSIVE" and None not in (ka := _kind(a), kb := _kind(b)) and ka != kb:
+        return False
+    return actors_compatible(a, b) and places_compatible(a.place, b.place) and periods_compatible(a.period, b.period)
 
 
 RECENT = timedelta(days=7)  # a reference dated this close to publication is about the news of the day

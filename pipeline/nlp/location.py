@@ -35,6 +35,7 @@ DIRECTIONS = {"southern", "northern", "eastern", "western", "central", "north", 
               "upper", "rural", "coastal", "border", "far"}
 FACILITIES = {"dam", "airport", "airbase", "bridge", "base", "port", "palace", "crossing", "refinery", "hospital",
               "stadium", "barracks", "junction", "checkpoint", "camp", "prison"}
+PART_WORDS = {"side", "part", "half", "edge", "outskirts", "centre", "center", "end"}
 REFERRING_PLACES = {"town", "city", "village", "hamlet", "settlement", "port"}  # "the town": the one just named
 
 
@@ -164,6 +165,11 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
             if child.dep_ not in {"obj", "nsubj:pass"}:
                 continue
             heads = [child] + [c for c in child.children if c.dep_ in {"nmod", "nmod:poss", "appos", "flat", "compound"}]
+            if child.lower_ in PART_WORDS and child.i + 1 < len(doc) and doc[child.i + 1].lower_ == "of":
+                # "the Gaza side of the Rafah crossing": the place after "of" is the place
+                after_of = [p for p in candidates if child.i + 1 < p.start <= child.i + 5]
+                if after_of:
+                    return _reading(doc, s, after_of[0])
             for head in heads:
                 for p in candidates:
                     if p.start <= head.i < p.end:

@@ -128,7 +128,8 @@ def attribution(doc: Doc, s: SentenceView, trig: Span, sentences: list[SentenceV
         return speaker(doc, s, before[-1], sentences, index)
     # "..., the military said." A tag closing the sentence reports everything before it.
     after = [c for c in reports if c.start > trig.end and s.span.end - c.end <= TAG_WINDOW
-             and any(doc[i].text == "," for i in range(trig.end, c.start))]
+             and any(doc[i].text == "," for i in range(trig.end, c.start))
+             and not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[c.end:s.span.end])]
     return speaker(doc, s, after[-1], sentences, index) if after else None
 
 

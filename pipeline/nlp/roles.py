@@ -100,7 +100,7 @@ def nearest_left_actor(doc: Doc, s: SentenceView, token: int, *, allow_oblique: 
     floor = clause_floor(doc, s.span, token)
     best = None
     for role in s.actors:
-        if role.end <= token and role.start >= floor:
+        if role.end <= token and role.start >= floor and not references.is_place(role):
             if allow_oblique or not is_oblique(doc, role, s.span.start):
                 best = role
     return best
@@ -188,9 +188,10 @@ def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand
         for role in s.actors:
             if role.end <= agent.start and doc[role.end:agent.start].text.strip() in ("and", "&"):
                 agent, target = role, agent
+    preps = TARGET_PREPS if spec.symmetric or spec.default_modality == "proposed" else ATTACK_PREPS
     if target is None:
         for role in s.actors:
-            if role.start >= trig.end and preceding_word(doc, role.start, s.span.start) in TARGET_PREPS:
+            if role.start >= trig.end and preceding_word(doc, role.start, s.span.start) in preps:
                 if not (role.label in PLACE_LABELS and doc[role.start - 1].lower_ in {"in", "near", "at"}):
                     target = role
                     break
