@@ -30,7 +30,7 @@ from prefect.tasks import exponential_backoff
 from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
-from pipeline.load import PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
@@ -160,7 +160,8 @@ def publish_report(run: Run, top: list[Mention]) -> str:
 
 
 def check_locations(input_dir: str, warehouse: str) -> None:
-    """Fail before any work when the input cannot be read or the warehouse cannot be written."""
+    """Fail before any work when the input cannot be read, the warehouse cannot be written, is not a
+    warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
     if storage.is_remote(input_dir):
         src = storage.location(input_dir)
         if src.fs.get_file_info(src.path).type == FileType.NotFound:
@@ -171,15 +172,20 @@ def check_locations(input_dir: str, warehouse: str) -> None:
             raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
         if not os.access(src_dir, os.R_OK | os.X_OK):
             raise FrontlineError(f"input directory {input_dir!r} is not readable")
+    overlap = incremental.nested(input_dir, warehouse)
+    if overlap:
+        raise FrontlineError(f"the warehouse {warehouse!r} and the input {input_dir!r} must not overlap: {overlap}")
     try:
+        Warehouse(warehouse).ensure()
         if storage.is_remote(warehouse):
             wh = storage.location(warehouse)
             probe = wh.join(f".write-check-{uuid.uuid4().hex[:8]}")
             storage.write_bytes(wh.fs, probe, b"")
             wh.fs.delete_file(probe)
             return
-        Path(warehouse).mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".write-check-"):
+        private = Path(warehouse) / TMP
+        private.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=private, prefix="write-check-"):
             pass
     except OSError as exc:
         raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None

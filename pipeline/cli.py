@@ -183,6 +183,31 @@ def compact(warehouse: str) -> None:
         click.echo(f"{table}: {before} files -> {after}")
 
 
+@main.command()
+@warehouse_option
+def repair(warehouse: str) -> None:
+    """Restore a lost or damaged manifest from the kept ones, quarantine Parquet files that cannot be read,
+    rebuild the catalog. Safe to run on a healthy warehouse (it then only checks it).
+
+    Example: frontline repair --warehouse warehouse
+    """
+    from pipeline.load import QUARANTINE, Warehouse
+
+    try:
+        report = Warehouse(warehouse).repair()
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    if report.restored is not None:
+        click.echo(f"{report.problem}\nrestored the manifest of snapshot {report.restored} from the kept copies")
+    for rel, why in sorted(report.quarantined.items()):
+        click.echo(f"quarantined {rel} ({why}) to {QUARANTINE}/")
+    if report.quarantined:
+        click.echo("the rows of those files are gone from the tables; `frontline run --full` reads the input "
+                   "again and restores them")
+    if report.restored is None and not report.quarantined:
+        click.echo(f"{warehouse}: the manifest and every Parquet file read back whole; the catalog was rebuilt")
+
+
 @main.command(name="eval")
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--input", "input_dir", required=True, type=click.Path(exists=True, file_okay=False),

@@ -53,7 +53,7 @@ _KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
 # the UNION it estimates the stored side at about a fortieth of its size, so it built the table
 # over every stored mention: +130 MB for one lookup at 100,000 articles, against +25 MB with the
 # batch's new mentions, the small side by construction, kept on the build side as written.
-KEEP_WRITTEN_BUILD_SIDE = "SET disabled_optimizers = 'build_side_probe_side'"
+KEEP_WRITTEN_BUILD_SIDE = {"disabled_optimizers": "build_side_probe_side"}
 
 
 @dataclass
@@ -67,9 +67,8 @@ class Neighbourhood:
 
 def lookup_connection(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> duckdb.DuckDBPyConnection:
     """A catalog connection with the batch registered, planned so that memory follows the batch."""
-    con = wh.connect()
+    con = wh.connect(settings=KEEP_WRITTEN_BUILD_SIDE)
     try:
-        con.execute(KEEP_WRITTEN_BUILD_SIDE)
         con.register("new_mentions", new)
         con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
     except BaseException:

@@ -111,6 +111,25 @@ def scan_input(input_uri: str, relative: Iterable[str] | None = None) -> list[Sc
     return scan(input_uri, relative)
 
 
+def nested(input_uri: str, warehouse_uri: str) -> str | None:
+    """Why the warehouse and the input overlap, or None. A warehouse inside its input would be read as
+    input by the next run; an input inside a warehouse would be cleaned up as the warehouse's own."""
+    a, b = storage.location(input_uri), storage.location(warehouse_uri)
+    if a.remote != b.remote:
+        return None
+    if a.remote:
+        inp, wh = a.uri.rstrip("/") + "/", b.uri.rstrip("/") + "/"
+    else:
+        inp, wh = os.path.realpath(a.path) + os.sep, os.path.realpath(b.path) + os.sep
+    if inp == wh:
+        return "they are the same folder"
+    if wh.startswith(inp):
+        return "the warehouse is inside the input folder, so its own files would be read as articles"
+    if inp.startswith(wh):
+        return "the input folder is inside the warehouse"
+    return None
+
+
 def input_names(input_uri: str) -> Iterator[str]:
     """Every input file's path relative to the input, in a stable order; a folder is walked lazily
     (object storage is listed whole: pyarrow has no paged listing)."""

@@ -23,14 +23,34 @@ ORDER BY source_path, sentence_start, trigger_start
 """
 
 
+def read_only_statement(sql: str) -> str:
+    """``sql`` if it is exactly one SELECT statement (WITH, DESCRIBE, SUMMARIZE, SHOW and VALUES are
+    SELECTs to DuckDB), else QueryError. Decided by DuckDB's own parser, not by looking at words."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip()) from None
+    if len(statements) != 1:
+        raise QueryError(f"frontline sql is read-only and runs exactly one statement; this has {len(statements)}")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise QueryError(f"frontline sql is read-only: it runs one SELECT (or WITH, DESCRIBE, SUMMARIZE, SHOW) "
+                         f"statement, and this is a {kind.name} statement")
+    return sql
+
+
 def run_sql(warehouse: Warehouse, sql: str, params: list | None = None) -> pa.Table:
-    """Run one query on a read-only connection; a statement that returns nothing gives an empty table."""
+    """Run one read-only statement on a connection confined to the warehouse's tables."""
+    sql = read_only_statement(sql)
     con = warehouse.connect()
     try:
         rel = con.sql(sql, params=params)
         return pa.table({}) if rel is None else rel.to_arrow_table()
     except duckdb.Error as exc:
-        raise QueryError(str(exc).strip()) from None
+        message = str(exc).strip()
+        if warehouse.location.join("tables") in message:  # a stored file could not be read
+            message += "; if that Parquet file is damaged, `frontline repair` quarantines it"
+        raise QueryError(message) from None
     finally:
         con.close()
 

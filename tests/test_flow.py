@@ -84,6 +84,7 @@ def test_cli_run_then_sql(tmp_path):
 
 def test_cli_reports_bad_sql_and_missing_input(tmp_path):
     runner = CliRunner()
+    Warehouse(tmp_path / "wh").ensure()
     result = runner.invoke(main, ["sql", "select nope from event_mentions", "--warehouse", str(tmp_path / "wh")])
     assert result.exit_code == 1
     assert "nope" in result.output and "Traceback" not in result.output
