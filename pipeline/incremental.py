@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +18,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import storage
-from pipeline.ingest import discover_relative
+from pipeline import confined, storage
+from pipeline.errors import BadArticle
+from pipeline.ingest import discover_relative, printable
 from pipeline.load import Warehouse
 from pipeline.records import FileState, from_arrow
 
@@ -30,14 +30,15 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 @dataclass(frozen=True, slots=True)  # slots, one shared root and a raw digest: a run holds one per input file
 class ScannedFile:
     root: str  # the input folder or bucket prefix the file was found under
-    source_path: str  # relative to root, as stored
+    source_path: str  # relative to root, as stored (``ingest.printable``)
     digest: bytes | None  # SHA-256 of the content; None when the file could not be read
     size_bytes: int
+    name: str | None = None  # the path relative to root as the system spells it, when not valid UTF-8
 
     @property
     def path(self) -> str:
         """Where to read the file: a local path, or the object's path on its filesystem."""
-        return os.path.join(self.root, self.source_path)
+        return os.path.join(self.root, self.name or self.source_path)
 
     @property
     def content_sha256(self) -> str | None:
@@ -67,26 +68,19 @@ def stream_digest(fh) -> tuple[bytes, int]:
 
 
 def scan(input_dir: str | Path, relative: Iterable[str] | None = None) -> list[ScannedFile]:
-    """Every file under ``input_dir`` (or the ``relative`` paths given), hashed."""
+    """Every file under ``input_dir`` (or the ``relative`` paths given), hashed. Files are opened as
+    ingest opens them (``pipeline.confined``): what cannot be opened that way is not hashed."""
     root = os.fspath(input_dir)
     out = []
     for rel in discover_relative(root) if relative is None else relative:
         try:
-            with open(os.path.join(root, rel), "rb", opener=_regular_only) as fh:
+            with os.fdopen(confined.open_below(root, rel), "rb") as fh:
                 digest, size = stream_digest(fh)
-        except OSError:
+        except (OSError, BadArticle):
             size, digest = -1, None  # ingest will reject it with the reason
-        out.append(ScannedFile(root, rel, digest, size))
+        shown = printable(rel)
+        out.append(ScannedFile(root, shown, digest, size, None if shown == rel else rel))
     return out
-
-
-def _regular_only(path: str, flags: int) -> int:
-    """Open without following a symlink, and only a regular file: ingest decides about the rest."""
-    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(f"not hashed: {path} is not a regular file")
-    return fd
 
 
 def scan_objects(input_uri: str, relative: Iterable[str] | None = None) -> list[ScannedFile]:

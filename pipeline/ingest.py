@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline import errors, storage
+from pipeline import confined, errors, storage
 from pipeline.errors import BadArticle
 from pipeline.records import Article, Reject
 
@@ -65,23 +65,41 @@ class Fields:
 
 
 def discover_relative(input_dir: str | Path) -> Iterator[str]:
-    """Every regular file under ``input_dir``, recursively, in a stable order, one at a time, as
-    its path relative to ``input_dir`` ('/'-separated): a scan of 100,000 files kept a Path
-    object per file and interned every name.
+    """Every file under ``input_dir``, recursively, in a stable order, one at a time, as its path
+    relative to ``input_dir`` ('/'-separated): a scan of 100,000 files kept a Path object per file
+    and interned every name.
 
-    Hidden files and folders (names starting with '.') are skipped: they are
-    editor, VCS and OS litter, not articles. Symlinked folders are listed but not
-    entered (``read_file`` rejects them), so loops and escapes cannot happen.
-    """
+    Hidden files and folders (names starting with '.') are skipped: they are editor, VCS and OS
+    litter, not articles. Symlinked folders are listed but not entered (``read_file`` rejects them),
+    so loops and escapes cannot happen. A folder that cannot be listed is yielded as its path with a
+    trailing '/', so that it becomes a reject instead of vanishing. Names that are not valid UTF-8
+    are yielded as the system gives them (see ``printable``)."""
     top = os.fspath(input_dir)
-    for root, dirs, files in os.walk(top, followlinks=False):
-        linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
-        below = os.path.relpath(root, top)
-        prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
-        for name in sorted(files + linked):
-            if not name.startswith("."):
-                yield prefix + name
+    stack = [""]  # folders still to list, the next on top
+    while stack:
+        prefix = stack.pop()
+        files: list[str] = []
+        folders: list[str] = []
+        try:
+            with os.scandir(os.path.join(top, prefix) if prefix else top) as it:
+                for entry in it:
+                    if not entry.name.startswith("."):
+                        (folders if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+        except OSError:
+            if prefix:
+                yield prefix
+                continue
+            raise
+        files.sort()
+        for name in files:
+            yield prefix + name
+        stack += [prefix + name + "/" for name in sorted(folders, reverse=True)]
+
+
+def printable(rel: str) -> str:
+    """A path as it can be stored: names that are not valid UTF-8 (undecodable bytes arrive as
+    surrogates) with those bytes written as \\xNN escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def discover_files(input_dir: Path) -> Iterator[Path]:
@@ -359,35 +377,45 @@ def make_reject(
     )
 
 
-def relative_source_path(path: Path, input_dir: Path) -> str:
-    return path.relative_to(input_dir).as_posix()
-
-
-def _unsafe(path: Path, input_dir: Path) -> BadArticle | None:
-    """Symlinks may only point inside the input folder, and only at files."""
-    if not path.is_symlink():
-        return None if path.is_file() else BadArticle(errors.NOT_A_FILE, "not a regular file")
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:  # dangling link or a loop
-        return BadArticle(errors.UNREADABLE, f"symlink cannot be resolved: {exc}")
-    if not target.is_relative_to(input_dir.resolve()):
-        return BadArticle(errors.OUTSIDE_INPUT, "symlink points outside the input directory; not followed")
-    if not target.is_file():
-        return BadArticle(errors.NOT_A_FILE, "symlink to a folder; folders behind links are not followed")
-    return None
+def relative_source_path(path: Path | str, input_dir: Path | str) -> str:
+    """'/'-separated path under the input folder; a trailing '/' (a folder the scan could not list) is kept."""
+    rel = Path(path).relative_to(input_dir).as_posix()
+    return rel + "/" if os.fspath(path).endswith("/") else rel
 
 
 def read_file(
-    path: Path, input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path | str, input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
-    """Read one input file; oversize and unreadable files become rejects, never exceptions."""
-    source_path = relative_source_path(path, input_dir)
-    problem = _unsafe(path, input_dir)
-    if problem is not None:
+    """Read one input file; oversize and unreadable files become rejects, never exceptions.
+
+    The file is opened below the input folder one component at a time (``pipeline.confined``), so
+    a folder swapped for a link after the scan cannot lead the read outside the folder."""
+    rel = relative_source_path(path, input_dir)
+    source_path = printable(rel)
+
+    def reject(problem: BadArticle) -> IngestResult:
         return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now)])
-    return _read_capped(source_path, lambda: path.stat().st_size, path.read_bytes,
-                        run_id=run_id, now=now, max_bytes=max_bytes)
+
+    if rel.endswith("/"):  # a folder the scan could not list
+        try:
+            confined.list_folder(os.fspath(input_dir), rel)
+        except OSError as exc:
+            return reject(BadArticle(errors.UNREADABLE, f"the folder cannot be listed: {exc.strerror or exc}"))
+        except BadArticle as exc:
+            return reject(exc)
+        return reject(BadArticle(errors.UNREADABLE, "the folder could not be listed when the input was scanned"))
+    if source_path != rel:
+        return reject(BadArticle(errors.BAD_NAME, "the file name is not valid UTF-8 (shown with \\x escapes); "
+                                                  "rename the file"))
+    try:
+        fd = confined.open_below(os.fspath(input_dir), rel)
+    except BadArticle as exc:
+        return reject(exc)
+    except OSError as exc:
+        return reject(BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    with os.fdopen(fd, "rb") as fh:
+        return _read_capped(source_path, lambda: os.fstat(fh.fileno()).st_size, fh.read,
+                            run_id=run_id, now=now, max_bytes=max_bytes)
 
 
 def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes], *,
@@ -406,7 +434,7 @@ def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Call
 
 
 def read_files(
-    paths: Iterable[Path], input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path | str], input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     result = IngestResult()
     for path in paths:
@@ -433,4 +461,4 @@ def read_input(
     """Read the listed files of a local input folder or an ``s3://`` prefix."""
     if storage.is_remote(input_uri):
         return read_objects(paths, input_uri, run_id=run_id, now=now, max_bytes=max_bytes)
-    return read_files([Path(p) for p in paths], Path(input_uri), run_id=run_id, now=now, max_bytes=max_bytes)
+    return read_files(paths, input_uri, run_id=run_id, now=now, max_bytes=max_bytes)

@@ -142,3 +142,32 @@ def test_the_file_listing_is_not_tracked_item_by_item_by_prefect(tmp_path):
 
     files, tracked = listing()
     assert files == 300 and tracked < 10
+
+
+def test_a_name_that_is_not_utf8_and_a_folder_that_cannot_be_listed_are_rejects_and_the_run_goes_on(
+        tmp_path, monkeypatch):
+    import os
+
+    from flows.etl import etl
+
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    with open(os.path.join(os.fsencode(src), b"r\xe9sum\xe9.txt"), "wb") as fh:
+        fh.write(b" date 2025-03-15 Wire / world\n\nHeadline\n\nTroops attacked the town on Friday.\n")
+    (src / "locked" / "inside.txt").write_text("Headline\n\nTroops shelled the city.\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).rstrip("/").endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = etl(input_dir=str(src), warehouse=str(tmp_path / "wh"))
+    wh = Warehouse(tmp_path / "wh")
+    assert summary["files_seen"] == 3 and summary["articles_new"] == 1
+    assert run_sql(wh, "select source_path from articles")["source_path"].to_pylist() == [SEED_ARTICLE.name]
+    rejects = run_sql(wh, "select source_path, reason from rejects order by 1").to_pylist()
+    assert rejects == [{"source_path": "locked/", "reason": "unreadable"},
+                       {"source_path": "r\\xe9sum\\xe9.txt", "reason": "bad_name"}]
