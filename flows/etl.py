@@ -78,25 +78,35 @@ def scan_input(input_dir: str, names: list[str] | None = None) -> Whole[list[inc
 
 
 @io_task
-def read_state(warehouse: str, paths: list[str]) -> Whole[dict[str, FileState]]:
+def read_state(warehouse: str, root: str, paths: list[str]) -> Whole[dict[str, FileState]]:
     """These input files' versions as recorded by earlier runs."""
-    return Whole(incremental.stored_states(Warehouse(warehouse), paths))
+    return Whole(incremental.stored_states(Warehouse(warehouse), root, paths))
 
 
 @io_task
-def read_listed_elsewhere(warehouse: str, ids: set[str], paths: list[str]) -> set[str]:
-    return incremental.listed_elsewhere(Warehouse(warehouse), ids, paths)
+def upgrade_warehouse(warehouse: str) -> bool:
+    """Stored rows brought up to the current table declarations before the run plans against them."""
+    return Warehouse(warehouse).upgrade()
+
+
+@io_task
+def read_listed_elsewhere(warehouse: str, ids: set[str], file_ids: list[str]) -> set[str]:
+    return incremental.listed_elsewhere(Warehouse(warehouse), ids, file_ids)
 
 
 @io_task
 def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int, warehouse: str,
-                 check_stored: bool) -> tuple[pa.Table, pa.Table, set[str]]:
-    """A batch's articles and rejects, and which of the articles the warehouse already holds.
+                 check_stored: bool) -> tuple[pa.Table, pa.Table, pa.Table, set[str]]:
+    """A batch's articles, rejects and files rows (with the hash of the bytes each file was read
+    as), and which of the articles the warehouse already holds.
     One task, not two: each task run costs the flow's process CPU that parallel workers need."""
     result = ingest.read_input(paths, input_dir, run_id=run_id, now=now, max_bytes=max_bytes)
     ids = [a.article_id for a in result.articles]
+    files = incremental.file_states(result.files, ((a.source_path, a.article_id) for a in result.articles),
+                                    (r.source_path for r in result.rejects), root=ingest.input_root(input_dir),
+                                    run_id=run_id, now=now)
     stored = Warehouse(warehouse).existing("articles", "article_id", ids) if check_stored else set()
-    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), stored
+    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), to_arrow(files, FileState), stored
 
 
 @cpu_task
@@ -239,7 +249,7 @@ def _share_api_with_workers() -> None:
 class Unit:
     """Batches extracted but not yet committed: one commit's worth."""
 
-    files: list[incremental.ScannedFile] = field(default_factory=list)
+    files: list[pa.Table] = field(default_factory=list)  # their files rows, as read
     before: dict[str, FileState] = field(default_factory=dict)  # stored states of those files
     articles: list[pa.Table] = field(default_factory=list)
     rejects: list[pa.Table] = field(default_factory=list)
@@ -348,7 +358,10 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     chunk's file list and one commit's batches, never its whole input, and an interrupted run
     resumes from its last commit."""
     logger = get_run_logger()
+    if upgrade_warehouse(warehouse):
+        logger.info("the warehouse's stored rows were brought up to the current table declarations")
     n_input, names = incremental.listing(input_dir)  # the count is for progress
+    root = ingest.input_root(input_dir)  # files are keyed by their input folder and path
     files = Counter()  # seen, new, changed, unchanged, processed
     totals = Totals()
     # Article ids read in batches not committed yet. With the committed ones (looked up in the
@@ -385,9 +398,10 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         rejects = pa.concat_tables(unit.rejects) if unit.rejects else to_arrow([], Reject)
         new = pa.concat_tables(unit.mentions) if unit.mentions else to_arrow([], Mention)
         ids = articles["article_id"].to_pylist()
-        paths = [f.source_path for f in unit.files]
+        files_rows = pa.concat_tables(unit.files) if unit.files else to_arrow([], FileState)
+        file_ids = files_rows["file_id"].to_pylist()
         stale = incremental.stale_article_ids(unit.before.values(), window,
-                                              lambda old: read_listed_elsewhere(warehouse, old, paths))
+                                              lambda old: read_listed_elsewhere(warehouse, old, file_ids))
         replaced = sorted(stale | (set(ids) if full else set()))
         clustered = None
         if new.num_rows or replaced:
@@ -398,15 +412,13 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
             "articles": articles,
             "event_mentions": to_arrow(mentions + changed, Mention),
             "rejects": rejects,
-            "files": to_arrow(incremental.file_states(
-                unit.files, zip(articles["source_path"].to_pylist(), ids), rejects["source_path"].to_pylist(),
-                run_id=run_id, now=started), FileState),
+            "files": files_rows,
         }
         replace = {
             "articles": ("article_id", replaced),
             "event_mentions": [("article_id", replaced), ("mention_id", [m.mention_id for m in changed])],
-            "rejects": ("source_path", paths),
-            "files": ("source_path", paths),
+            "rejects": ("file_id", file_ids),
+            "files": ("file_id", file_ids),
         }
         if clustered is not None:  # every event whose membership changed is rebuilt from its current mentions
             tables["events"] = to_arrow(clustered.events, Event)
@@ -428,8 +440,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
 
     def finish_oldest() -> None:
         nonlocal unit, finished
-        batch, before, articles, rejects, future = pending.popleft()
-        unit.files += batch
+        batch, before, articles, rejects, files_rows, future = pending.popleft()
+        unit.files.append(files_rows)
         unit.before.update(before)
         unit.articles.append(articles)
         unit.rejects.append(rejects)
@@ -447,7 +459,7 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     progress.report(0, n_input)
     for chunk, last_chunk in incremental.chunks(names, sizes.chunk_files):
         scanned = scan_input(input_dir, chunk).value
-        known = read_state(warehouse, [f.source_path for f in scanned]).value
+        known = read_state(warehouse, root, [f.source_path for f in scanned]).value
         plan = incremental.plan(scanned, known, full=full)
         todo = plan.to_process
         for key, group in (("new", plan.new), ("changed", plan.changed), ("unchanged", plan.unchanged)):
@@ -463,8 +475,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         examined += len(scanned) - len(todo)
         progress.report(examined, n_input)
         for batch in _batches(todo, sizes.batch, in_flight_tail):
-            articles, rejects, stored = ingest_batch([f.path for f in batch], input_dir, run_id, started,
-                                                     sizes.max_bytes, warehouse, not full)
+            articles, rejects, files_rows, stored = ingest_batch([f.path for f in batch], input_dir, run_id,
+                                                                 started, sizes.max_bytes, warehouse, not full)
             totals.read += articles.num_rows
             for row in rejects.to_pylist():
                 where = f" record {row['source_record']}" if row["source_record"] is not None else ""
@@ -476,7 +488,7 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
             fresh = articles.filter(pa.array(keep, type=pa.bool_()))
             before = {f.source_path: known[f.source_path] for f in batch if f.source_path in known}
             # Submitted, not called: the task runner extracts while this loop ingests the next batch.
-            pending.append((batch, before, articles, rejects, extract_batch.submit(fresh, run_id)))
+            pending.append((batch, before, articles, rejects, files_rows, extract_batch.submit(fresh, run_id)))
             while len(pending) > sizes.in_flight:
                 finish_oldest()
             examined += len(batch)

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from pipeline import confined, storage
 from pipeline.errors import BadArticle
-from pipeline.ingest import discover_relative, printable
+from pipeline.ingest import FileRead, discover_relative, file_id, printable
 from pipeline.load import Warehouse
 from pipeline.records import FileState, from_arrow
 
@@ -168,11 +168,11 @@ def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool 
 
 
 def file_states(
-    processed: list[ScannedFile], article_sources: Iterable[tuple[str, str]], reject_paths: Iterable[str], *,
-    run_id: str, now: datetime
+    reads: Iterable[FileRead], article_sources: Iterable[tuple[str, str]], reject_paths: Iterable[str], *,
+    root: str, run_id: str, now: datetime
 ) -> list[FileState]:
-    """What each processed file produced, from (source_path, article_id) pairs and the source paths of
-    rejects: recorded so the next run can tell what changed."""
+    """What each file read produced, from (source_path, article_id) pairs and the source paths of
+    rejects, with the hash of the bytes that were read: recorded so the next run can tell what changed."""
     ids: dict[str, list[str]] = {}
     for path, article in article_sources:
         ids.setdefault(path, []).append(article)
@@ -181,15 +181,17 @@ def file_states(
         n_rejects[path] = n_rejects.get(path, 0) + 1
     return [
         FileState(
+            file_id=file_id(root, f.source_path),
+            input_root=root,
             source_path=f.source_path,
-            content_sha256=f.content_sha256 or "",
+            content_sha256=f.content_sha256 or "",  # nothing read: the next run processes the file again
             size_bytes=f.size_bytes,
             article_ids=tuple(ids.get(f.source_path, ())),
             n_rejects=n_rejects.get(f.source_path, 0),
             run_id=run_id,
             processed_at=now,
         )
-        for f in processed
+        for f in reads
     ]
 
 
@@ -202,21 +204,22 @@ def stale_article_ids(before: Iterable[FileState], current: Iterable[str],
     return old - listed_elsewhere(old) if old else set()
 
 
-def stored_states(wh: Warehouse, paths: list[str]) -> dict[str, FileState]:
-    """What earlier runs recorded for these input files."""
-    return {f.source_path: f for f in from_arrow(wh.rows("files", "source_path", paths), FileState)}
+def stored_states(wh: Warehouse, root: str, paths: list[str]) -> dict[str, FileState]:
+    """What earlier runs recorded for these input files of the input folder ``root``, by path."""
+    rows = wh.rows("files", "file_id", [file_id(root, p) for p in paths])
+    return {f.source_path: f for f in from_arrow(rows, FileState)}
 
 
-def listed_elsewhere(wh: Warehouse, ids: set[str], paths: list[str]) -> set[str]:
-    """Which of ``ids`` the stored state of a file other than ``paths`` lists."""
+def listed_elsewhere(wh: Warehouse, ids: set[str], file_ids: list[str]) -> set[str]:
+    """Which of ``ids`` the stored state of a file other than ``file_ids`` lists."""
     if not ids or not wh.manifest().files("files"):
         return set()
     con = wh.connect()
     try:
         con.register("wanted", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
-        con.register("excluded", pa.table({"path": pa.array(paths, type=pa.string())}))
+        con.register("excluded", pa.table({"file_id": pa.array(file_ids, type=pa.string())}))
         return {i for (i,) in con.sql(
-            "SELECT DISTINCT id FROM (SELECT source_path, unnest(article_ids) AS id FROM files) "
-            "WHERE id IN (SELECT id FROM wanted) AND source_path NOT IN (SELECT path FROM excluded)").fetchall()}
+            "SELECT DISTINCT id FROM (SELECT file_id, unnest(article_ids) AS id FROM files) "
+            "WHERE id IN (SELECT id FROM wanted) AND file_id NOT IN (SELECT file_id FROM excluded)").fetchall()}
     finally:
         con.close()

@@ -41,14 +41,27 @@ _SECTION_KEYS = ("section", "category")
 _URL_KEYS = ("url", "link")
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """One input file as it was read: the hash of the bytes read and parsed (None when nothing could
+    be read). Recorded instead of the scan's hash, so that a file caught missing, empty or
+    half-written is seen as changed by the next run, not kept that way for good."""
+
+    source_path: str
+    content_sha256: str | None
+    size_bytes: int
+
+
 @dataclass
 class IngestResult:
     articles: list[Article] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    files: list[FileRead] = field(default_factory=list)
 
     def extend(self, other: IngestResult) -> None:
         self.articles.extend(other.articles)
         self.rejects.extend(other.rejects)
+        self.files.extend(other.files)
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,16 @@ def discover_files(input_dir: Path) -> Iterator[Path]:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def input_root(uri: str | Path) -> str:
+    """How an input folder is recorded with its files: its real path, or the normalised s3:// URI."""
+    return storage.location(uri).uri if storage.is_remote(uri) else os.path.realpath(uri)
+
+
+def file_id(root: str, source_path: str) -> str:
+    """An input file's key: its folder and its path in it. The same name under two folders is two files."""
+    return content_hash(f"{root}\x1f{source_path}")[:32]
 
 
 def article_id(title: str | None, body: str) -> str:
@@ -303,12 +326,12 @@ def parse_json_document(text: str) -> list[Fields | BadArticle]:
 
 
 def parse_document(
-    data: bytes, source_path: str, *, run_id: str, now: datetime
+    data: bytes, source_path: str, *, run_id: str, now: datetime, root: str = ""
 ) -> IngestResult:
-    """The bytes of one input file -> its articles and rejects. Pure: no I/O."""
+    """The bytes of one input file (under the input folder ``root``) -> its articles and rejects. Pure: no I/O."""
     suffix = Path(source_path).suffix.lower()
-    result = IngestResult()
     sha = hashlib.sha256(data).hexdigest()
+    result = IngestResult(files=[FileRead(source_path, sha, len(data))])
     try:
         text = normalise_text(data, nfc=suffix not in JSON_LINES_SUFFIXES | JSON_SUFFIXES)
         if suffix in JSON_LINES_SUFFIXES:
@@ -320,14 +343,14 @@ def parse_document(
         else:
             parsed, fmt = [parse_plain_text(text)], "text"
     except BadArticle as exc:
-        result.rejects.append(make_reject(source_path, exc, sha, len(data), run_id=run_id, now=now))
+        result.rejects.append(make_reject(source_path, exc, sha, len(data), run_id=run_id, now=now, root=root))
         return result
     for item in parsed:
         if not isinstance(item, BadArticle) and len(item.body) > MAX_BODY_CHARS:
             item = BadArticle(errors.TOO_LARGE, f"body has {len(item.body)} characters, over the "
                                                 f"{MAX_BODY_CHARS}-character limit", item.record)
         if isinstance(item, BadArticle):
-            result.rejects.append(make_reject(source_path, item, sha, len(data), run_id=run_id, now=now))
+            result.rejects.append(make_reject(source_path, item, sha, len(data), run_id=run_id, now=now, root=root))
             continue
         flags = []
         if item.published_date is None:
@@ -362,10 +385,13 @@ def make_reject(
     *,
     run_id: str,
     now: datetime,
+    root: str = "",
 ) -> Reject:
-    key = f"{source_path}\x1f{exc.record}\x1f{exc.reason}\x1f{sha}"
+    fid = file_id(root, source_path)
+    key = f"{fid}\x1f{exc.record}\x1f{exc.reason}\x1f{sha}"
     return Reject(
         reject_id=content_hash(key)[:32],
+        file_id=fid,
         source_path=source_path,
         source_record=exc.record,
         reason=exc.reason,
@@ -384,17 +410,20 @@ def relative_source_path(path: Path | str, input_dir: Path | str) -> str:
 
 
 def read_file(
-    path: Path | str, input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path | str, input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES,
+    root: str | None = None,
 ) -> IngestResult:
     """Read one input file; oversize and unreadable files become rejects, never exceptions.
 
     The file is opened below the input folder one component at a time (``pipeline.confined``), so
     a folder swapped for a link after the scan cannot lead the read outside the folder."""
+    root = input_root(input_dir) if root is None else root
     rel = relative_source_path(path, input_dir)
     source_path = printable(rel)
 
-    def reject(problem: BadArticle) -> IngestResult:
-        return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now)])
+    def reject(problem: BadArticle, sha: str | None = None, size: int = -1) -> IngestResult:
+        return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now, root=root)],
+                            files=[FileRead(source_path, sha, size)])
 
     if rel.endswith("/"):  # a folder the scan could not list
         try:
@@ -404,9 +433,6 @@ def read_file(
         except BadArticle as exc:
             return reject(exc)
         return reject(BadArticle(errors.UNREADABLE, "the folder could not be listed when the input was scanned"))
-    if source_path != rel:
-        return reject(BadArticle(errors.BAD_NAME, "the file name is not valid UTF-8 (shown with \\x escapes); "
-                                                  "rename the file"))
     try:
         fd = confined.open_below(os.fspath(input_dir), rel)
     except BadArticle as exc:
@@ -414,31 +440,50 @@ def read_file(
     except OSError as exc:
         return reject(BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}"))
     with os.fdopen(fd, "rb") as fh:
-        return _read_capped(source_path, lambda: os.fstat(fh.fileno()).st_size, fh.read,
-                            run_id=run_id, now=now, max_bytes=max_bytes)
+        if source_path != rel:
+            sha, size = _stream_sha(fh)
+            return reject(BadArticle(errors.BAD_NAME, "the file name is not valid UTF-8 (shown with \\x escapes); "
+                                                      "rename the file"), sha, size)
+        return _read_capped(source_path, lambda: os.fstat(fh.fileno()).st_size, fh.read, lambda: fh,
+                            root=root, run_id=run_id, now=now, max_bytes=max_bytes)
 
 
-def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes], *,
-                 run_id: str, now: datetime, max_bytes: int) -> IngestResult:
-    """Size check, then read and parse: an oversize or unreadable file becomes a reject."""
+def _stream_sha(fh) -> tuple[str, int]:
+    """(SHA-256 hex, size) of a stream read in chunks: a file over the cap costs time, not memory."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes],
+                 stream: Callable[[], object], *, root: str, run_id: str, now: datetime,
+                 max_bytes: int) -> IngestResult:
+    """Size check, then read and parse: an oversize or unreadable file becomes a reject. An oversize
+    file is hashed as a stream, so that it is not taken for changed by every run."""
     try:
         size = size_of()
         if size is not None and size > max_bytes:
             exc = BadArticle(errors.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte cap")
-            return IngestResult(rejects=[make_reject(source_path, exc, None, size, run_id=run_id, now=now)])
+            sha, size = _stream_sha(stream())
+            return IngestResult(rejects=[make_reject(source_path, exc, None, size, run_id=run_id, now=now, root=root)],
+                                files=[FileRead(source_path, sha, size)])
         data = read()
     except OSError as exc:
         bad = BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
-        return IngestResult(rejects=[make_reject(source_path, bad, None, None, run_id=run_id, now=now)])
-    return parse_document(data, source_path, run_id=run_id, now=now)
+        return IngestResult(rejects=[make_reject(source_path, bad, None, None, run_id=run_id, now=now, root=root)],
+                            files=[FileRead(source_path, None, -1)])
+    return parse_document(data, source_path, run_id=run_id, now=now, root=root)
 
 
 def read_files(
     paths: Iterable[Path | str], input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     result = IngestResult()
+    root = input_root(input_dir)
     for path in paths:
-        result.extend(read_file(path, input_dir, run_id=run_id, now=now, max_bytes=max_bytes))
+        result.extend(read_file(path, input_dir, run_id=run_id, now=now, max_bytes=max_bytes, root=root))
     return result
 
 
@@ -450,8 +495,8 @@ def read_objects(
     result = IngestResult()
     for path in paths:
         result.extend(_read_capped(loc.relative(path), lambda: loc.fs.get_file_info(path).size,
-                                   lambda: storage.read_bytes(loc.fs, path), run_id=run_id, now=now,
-                                   max_bytes=max_bytes))
+                                   lambda: storage.read_bytes(loc.fs, path), lambda: loc.fs.open_input_stream(path),
+                                   root=loc.uri, run_id=run_id, now=now, max_bytes=max_bytes))
     return result
 
 

@@ -410,6 +410,8 @@ class Warehouse:
             schema = table_schema(name)
             entry = tables.setdefault(name, {"files": [], "rows": 0})
             entry.setdefault("files", [])
+            if self._pending(schema, entry):
+                self._migrate(schema, entry, tables, snapshot)
             specs = replace.get(name, [])
             for column, values in [specs] if isinstance(specs, tuple) else specs:
                 if not entry["files"]:
@@ -434,6 +436,53 @@ class Warehouse:
                 entry["rows"] = entry.get("rows", 0) + new_rows.num_rows
             entry["schema_version"] = schema.version
             result.rows[name] = entry.get("rows", 0)
+
+    def upgrade(self) -> bool:
+        """Rewrite the tables whose stored version a migration must bring up to date, in one commit of
+        their own, and rebuild the catalog file if it is stale; True when rows were rewritten. A run
+        calls this before planning, so that it reads every stored row in the current declaration."""
+        self.ensure()
+        with self._lock():
+            manifest = self.manifest()
+            tables = {k: dict(v) for k, v in manifest.tables.items()}
+            pending = [s for n, s in table_schemas().items() if n in tables and self._pending(s, tables[n])]
+            if pending:
+                self._remove_orphans(manifest)
+                for schema in pending:
+                    self._migrate(schema, tables[schema.name], tables, manifest.snapshot + 1)
+                self._publish(manifest.succeeded_by(tables), manifest)
+        self.refresh_catalog()
+        return bool(pending)
+
+    def _pending(self, schema: TableSchema, entry: dict) -> bool:
+        from pipeline.migrations import MIGRATIONS
+
+        stored = entry.get("schema_version", schema.version)
+        return bool(entry.get("files")) and any((schema.name, v) in MIGRATIONS for v in range(stored, schema.version))
+
+    def _migrate(self, schema: TableSchema, entry: dict, tables: dict[str, dict], snapshot: int) -> None:
+        """The table's rows rewritten by its migrations (``pipeline.migrations``) into new files of
+        the declared version; the old files are retired like any superseded file."""
+        from pipeline.migrations import MIGRATIONS
+
+        rows = self._read_files(schema, entry["files"])
+        runs_schema = table_schema("runs")
+        runs_files = tables.get("runs", {}).get("files", [])
+        runs = self._read_files(runs_schema, runs_files) if runs_files else runs_schema.arrow_schema().empty_table()
+        for version in range(entry.get("schema_version", schema.version), schema.version):
+            if (schema.name, version) in MIGRATIONS:
+                rows = MIGRATIONS[(schema.name, version)](rows, runs)
+        log.info("%s: rewriting %d rows from schema version %s to %d", schema.name, rows.num_rows,
+                 entry.get("schema_version"), schema.version)
+        entry["files"] = self._write_files(conform(rows.drop_columns(
+            [schema.partition.column] if schema.partition else []), schema), schema, snapshot)
+        entry["rows"] = rows.num_rows
+        entry["schema_version"] = schema.version
+
+    def _read_files(self, schema: TableSchema, files: list[str]) -> pa.Table:
+        """The rows of these files of a table, in its declared columns."""
+        with duckdb.connect() as con:
+            return con.sql(self._select_sql(schema, files, self._source(con, schema, files))).to_arrow_table()
 
     def _repartition(self, schema: TableSchema, files: list[str], snapshot: int) -> list[str]:
         """Files written before the table was partitioned, rewritten into its partition folders

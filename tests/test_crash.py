@@ -42,7 +42,7 @@ CHILD = textwrap.dedent("""
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
     setattr(holder, attr, dying)
-    rejects = to_arrow([Reject("r" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     load.Warehouse({root!r}).commit({{"articles": articles_table(4, 5), "rejects": rejects}})
 """)
 
@@ -71,7 +71,7 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
 
     # The next load completes the work, cleans up after the dead one, and duplicates nothing.
     from pipeline.records import Reject, to_arrow
-    rejects = to_arrow([Reject("r" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     with caplog.at_level(logging.WARNING, logger="pipeline.load"):
         wh.commit({"articles": articles_table(4, 5), "rejects": rejects})
     assert counts(wh) == new

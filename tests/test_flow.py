@@ -137,7 +137,7 @@ def test_the_file_listing_is_not_tracked_item_by_item_by_prefect(tmp_path):
     @flow
     def listing() -> tuple[int, int]:
         files = scan_input(str(tmp_path)).value
-        read_state(str(tmp_path / "wh"), [f.source_path for f in files])
+        read_state(str(tmp_path / "wh"), str(tmp_path), [f.source_path for f in files])
         return len(files), len(FlowRunContext.get().run_results)
 
     files, tracked = listing()

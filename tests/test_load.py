@@ -99,7 +99,7 @@ def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
 
     real_write = load.Warehouse._write_manifest
     monkeypatch.setattr(load.Warehouse, "_write_manifest", explode)
-    rejects = to_arrow([Reject("r" * 32, "x.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "x.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     with pytest.raises(WarehouseError, match="No space left on device"):
         wh.commit({"articles": articles_table(2, 3), "rejects": rejects})
     # Files were written but not published: readers still see exactly the old snapshot.
