@@ -31,6 +31,9 @@ JSON_SUFFIXES = {".json"}
 
 _HEADER = re.compile(r"^[ \t]*date\b[ \t]*(?P<date>\S*)[ \t]*(?P<rest>.*)$")
 _MAX_TITLE_CHARS = 300
+# What may follow an ISO date that Python cannot parse whole: a time, a fraction, a zone. Not "garbage".
+_TIME_AFTER_DATE = re.compile(r"[T ]([01]?\d|2[0-3])(:[0-5]\d){0,2}([.,]\d+)?\s*(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?",
+                              re.IGNORECASE)
 
 # JSON field names we accept, in order of preference.
 _TITLE_KEYS = ("title", "headline")
@@ -174,10 +177,11 @@ def parse_date(value: object) -> date:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except (ValueError, OverflowError):
         pass
-    try:
-        return date.fromisoformat(text[:10])
-    except (ValueError, OverflowError):
-        pass
+    if _TIME_AFTER_DATE.fullmatch(text[10:]):  # "2025-03-15 10:00 UTC": the date part, if the rest is a time
+        try:
+            return date.fromisoformat(text[:10])
+        except (ValueError, OverflowError):
+            pass
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -81,6 +81,11 @@ class EventFilter:
     limit: int = 100
 
 
+def contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally (with ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def events_query(f: EventFilter) -> tuple[str, list]:
     """SQL over `events` for the filters, with every user value a bound parameter, never pasted in."""
     where, params = [], []
@@ -89,8 +94,8 @@ def events_query(f: EventFilter) -> tuple[str, list]:
         params.append(f.event_type.upper())
     if f.actor:
         where.append("(lower(agent_id) = lower(?) OR lower(target_id) = lower(?) "
-                     "OR agent_name ILIKE ? OR target_name ILIKE ?)")
-        params += [f.actor, f.actor, f"%{f.actor}%", f"%{f.actor}%"]
+                     "OR agent_name ILIKE ? ESCAPE '\\' OR target_name ILIKE ? ESCAPE '\\')")
+        params += [f.actor, f.actor, contains(f.actor), contains(f.actor)]
     if f.since:
         where.append("coalesce(event_date_end, event_date, last_reported) >= ?")
         params.append(f.since)
@@ -98,8 +103,8 @@ def events_query(f: EventFilter) -> tuple[str, list]:
         where.append("coalesce(event_date, first_reported) <= ?")
         params.append(f.until)
     if f.place:
-        where.append("(place_name ILIKE ? OR place_admin1 ILIKE ? OR place_country = upper(?))")
-        params += [f"%{f.place}%", f"%{f.place}%", f.place]
+        where.append("(place_name ILIKE ? ESCAPE '\\' OR place_admin1 ILIKE ? ESCAPE '\\' OR place_country = upper(?))")
+        params += [contains(f.place), contains(f.place), f.place]
     sql = f"SELECT {EVENT_COLUMNS} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -235,3 +235,15 @@ def test_names_that_are_not_utf8_and_folders_that_cannot_be_listed_become_reject
     reasons = {r.source_path: (r.reason, r.detail) for r in result.rejects}
     assert reasons["caf\\xe9.txt"][0] == "bad_name"
     assert reasons["locked/"][0] == "unreadable" and "listed" in reasons["locked/"][1]
+
+
+@pytest.mark.parametrize("value", ["2025-03-01garbage", "2025-03-01 garbage", "2025-03-01T25:99", "2025-03-01x"])
+def test_a_date_followed_by_anything_but_a_time_is_a_bad_date(value):
+    with pytest.raises(BadArticle):
+        parse_date(value)
+    if " " not in value:  # in a header line, what follows a space is the outlet
+        [reject] = parse(f" date {value} Wire / world\n\nTitle\n\nBody.\n".encode()).rejects
+        assert reject.reason == "bad_date"
+    [reject] = parse(json.dumps({"text": "Body.", "published": value}).encode(), "feed.jsonl").rejects
+    assert reject.reason == "bad_date"
+    assert parse_date("2025-03-01 10:00 UTC") == parse_date("2025-03-01T10:00:00.123456789Z") == date(2025, 3, 1)
