@@ -30,6 +30,7 @@ from prefect.tasks import exponential_backoff
 from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
+from pipeline.extract_bounded import extract_mentions_bounded
 from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
@@ -39,6 +40,7 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
 DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
 DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time
+ARTICLES_PER_TASK = 500  # a file of many records is extracted (and committed) in parts of at most this many
 COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
 DEFAULT_LOCK_TIMEOUT = 60.0
 
@@ -111,7 +113,9 @@ def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, m
 
 @cpu_task
 def extract_batch(articles: pa.Table, run_id: str) -> pa.Table:
-    return to_arrow(extract_mentions(from_arrow(articles, Article), run_id=run_id), Mention)
+    """The mentions of a batch's new articles, extracted in groups and pieces of bounded size."""
+    return to_arrow(extract_mentions_bounded(from_arrow(articles, Article), run_id=run_id, extract=extract_mentions),
+                    Mention)
 
 
 @io_task
@@ -339,6 +343,11 @@ def _batches(todo: list, batch_size: int, in_flight: int) -> Iterator[list]:
         start = end
 
 
+def _parts(n: int, size: int) -> list[tuple[int, int]]:
+    """(start, length) slices of ``n`` rows of at most ``size`` each; one empty slice for none."""
+    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+
+
 def _where(input_dir: str) -> str:
     return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
 
@@ -400,7 +409,10 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         ids = articles["article_id"].to_pylist()
         files_rows = pa.concat_tables(unit.files) if unit.files else to_arrow([], FileState)
         file_ids = files_rows["file_id"].to_pylist()
-        stale = incremental.stale_article_ids(unit.before.values(), window,
+        # What these files produce now: their rows list every article, also those committed earlier
+        # in parts of a large file; with the uncommitted window, what an edit did not remove.
+        current = set(window).union(*files_rows["article_ids"].to_pylist())
+        stale = incremental.stale_article_ids(unit.before.values(), current,
                                               lambda old: read_listed_elsewhere(warehouse, old, file_ids))
         replaced = sorted(stale | (set(ids) if full else set()))
         clustered = None
@@ -485,12 +497,23 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
             for i in articles["article_id"].to_pylist():  # a copy of an article is extracted once
                 keep.append(i not in stored and i not in window)
                 window[i] += 1
-            fresh = articles.filter(pa.array(keep, type=pa.bool_()))
+            keep = pa.array(keep, type=pa.bool_())
             before = {f.source_path: known[f.source_path] for f in batch if f.source_path in known}
-            # Submitted, not called: the task runner extracts while this loop ingests the next batch.
-            pending.append((batch, before, articles, rejects, files_rows, extract_batch.submit(fresh, run_id)))
-            while len(pending) > sizes.in_flight:
-                finish_oldest()
+            # A file of many records is extracted in parts, and commits may fall between them; its
+            # files row, rejects and former state travel with the last part, so the file counts as
+            # processed only once all its articles are committed.
+            parts = _parts(articles.num_rows, min(sizes.commit_every, ARTICLES_PER_TASK))
+            for start, length in parts:
+                last_part = start + length == articles.num_rows
+                part = articles.slice(start, length)
+                fresh = part.filter(keep.slice(start, length))
+                # Submitted, not called: the task runner extracts while this loop ingests the next batch.
+                pending.append((batch if last_part else [], before if last_part else {}, part,
+                                rejects if last_part else rejects.slice(0, 0),
+                                files_rows if last_part else files_rows.slice(0, 0),
+                                extract_batch.submit(fresh, run_id)))
+                while len(pending) > sizes.in_flight:
+                    finish_oldest()
             examined += len(batch)
             progress.report(examined, n_input)
     while pending:
