@@ -114,7 +114,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         interval = 900
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import check_locations, etl
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, check_locations, scheduled_etl
     from flows.serve import api_is_up
 
     try:
@@ -123,9 +123,12 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         raise click.ClickException(str(exc)) from None
     if not api_is_up(api_url):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
-    etl.serve(name=name, cron=cron, interval=interval,
-              parameters={"input_dir": input_dir, "warehouse": warehouse, "batch_size": batch_size},
-              description="frontline ETL over new and changed articles", tags=["frontline"])
+    # The served runs read these from this process's environment: a run requested through the API
+    # cannot point them elsewhere (the deployment has no parameters to override).
+    os.environ.update({SERVED_INPUT: input_dir, SERVED_WAREHOUSE: warehouse, SERVED_BATCH_SIZE: str(batch_size)})
+    scheduled_etl.serve(name=name, cron=cron, interval=interval,
+                        description=f"frontline ETL over new and changed articles of {input_dir} into {warehouse}",
+                        tags=["frontline"])
 
 
 @main.command()
@@ -141,6 +144,11 @@ def server(host: str, port: int) -> None:
     import sys
     from pathlib import Path
 
+    from flows.serve import unprotected_exposure
+
+    problem = unprotected_exposure(host, dict(os.environ))
+    if problem:
+        raise click.UsageError(problem)
     os.environ["PREFECT_UI_ENABLED"] = "true"
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])

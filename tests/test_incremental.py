@@ -140,13 +140,14 @@ def test_prefect_yaml_points_at_the_flow_and_its_parameters():
 
     import yaml
 
-    from flows.etl import etl
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     [deployment] = spec["deployments"]
     path, name = deployment["entrypoint"].split(":")
-    assert (ROOT / path).exists() and name == etl.fn.__name__
-    assert set(deployment["parameters"]) <= set(inspect.signature(etl.fn).parameters)
+    assert (ROOT / path).exists() and name == scheduled_etl.fn.__name__
+    assert "parameters" not in deployment and not inspect.signature(scheduled_etl.fn).parameters
+    assert set(deployment["job_variables"]["env"]) == {SERVED_INPUT, SERVED_WAREHOUSE, SERVED_BATCH_SIZE}
     assert deployment["schedules"][0]["cron"]
 
 
