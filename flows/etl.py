@@ -24,6 +24,7 @@ from pyarrow.fs import FileType
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import ExternalSignal, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -31,6 +32,7 @@ from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
+from pipeline.lifetime import Stopped
 from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
@@ -311,7 +313,7 @@ def etl(
         sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
             return _run(input_dir, warehouse, full, run_id, started, sizes)
-        except Exception as exc:
+        except BaseException as exc:  # Ctrl-C and SIGTERM too: a stopped run says so in `runs`
             _record_failure(wh, input_dir, full, run_id, started, exc)
             raise
 
@@ -561,13 +563,22 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     return summary | {"rejects_by_reason": totals.reasons, "added": totals.added, "removed": totals.removed}
 
 
-def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime, exc: Exception) -> None:
-    """Best effort: a failed run leaves a row saying why; what its earlier commits loaded stays."""
-    run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="failed",
+def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime,
+                    exc: BaseException) -> None:
+    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded stays."""
+    stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
+    if isinstance(exc, TerminationSignal) or isinstance(exc, Stopped):
+        message = "stopped by SIGTERM"
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "stopped by Ctrl-C (SIGINT)"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc),
+              status="interrupted" if stopped else "failed",
               input_dir=_where(input_dir), full=full, files_seen=0, files_new=0, files_changed=0,
               files_unchanged=0, articles_read=0, articles_new=0, articles_removed=0, rejects=0,
               rejects_by_reason="{}", mentions_new=0, mentions_removed=0, events=None,
-              message=f"{type(exc).__name__}: {exc}"[:2000])
+              message=message[:2000])
     try:
         wh.commit({"runs": to_arrow([run], Run)})
     except Exception:  # the original error matters more

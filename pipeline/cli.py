@@ -47,11 +47,7 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
     Example: frontline run seeds --warehouse warehouse
     """
     from flows.etl import etl, task_runner  # imported here: Prefect settings must be in place first
-    from pipeline import progress
-
-    runner = task_runner(workers, dask_address)
-    if runner is not None:
-        etl = etl.with_options(task_runner=runner)
+    from pipeline import lifetime, progress
 
     console = Console(width=max(Console().width, 180))
     bar = Progress(
@@ -66,11 +62,20 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
         bar.update(task_id, completed=done, total=total, rate=rate)
 
     try:
-        with bar, progress.reporting(advance):
-            summary = etl(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
-                          full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+        # SIGTERM stops the run like Ctrl-C (it is recorded), and the temporary Prefect server dies
+        # with this process even when it is killed outright.
+        with lifetime.sigterm_stops():
+            lifetime.start_temporary_prefect_api()
+            runner = task_runner(workers, dask_address)
+            flow = etl.with_options(task_runner=runner) if runner is not None else etl
+            with bar, progress.reporting(advance):
+                summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
+                               full=full, lock_timeout=lock_timeout, commit_every=commit_every)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
+    except lifetime.Stopped as exc:
+        click.echo(f"{exc}: the run is recorded as interrupted; the next run resumes after its last commit", err=True)
+        sys.exit(128 + exc.signum)
     console.print(
         f"[bold]run {summary['run_id']}[/]: {summary['files_seen']} files "
         f"({summary['files_new']} new, {summary['files_changed']} changed, {summary['files_unchanged']} unchanged), "
