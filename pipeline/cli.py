@@ -73,9 +73,13 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
                                full=full, lock_timeout=lock_timeout, commit_every=commit_every)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    except lifetime.Stopped as exc:
-        click.echo(f"{exc}: the run is recorded as interrupted; the next run resumes after its last commit", err=True)
-        sys.exit(128 + exc.signum)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifetime.Stopped)
+        import signal
+
+        signum = exc.signum if isinstance(exc, lifetime.Stopped) else signal.SIGINT
+        click.echo(f"stopped by {signal.Signals(signum).name}: the run is recorded as interrupted; the next run "
+                   "resumes after its last commit", err=True)
+        sys.exit(128 + signum)
     console.print(
         f"[bold]run {summary['run_id']}[/]: {summary['files_seen']} files "
         f"({summary['files_new']} new, {summary['files_changed']} changed, {summary['files_unchanged']} unchanged), "
