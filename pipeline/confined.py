@@ -28,7 +28,6 @@ def open_below(root: str, rel: str) -> int:
     (permission denied, vanished) is left to the caller."""
     top = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        roots = (os.path.abspath(root), os.path.realpath(root))
         parts, links = _clean(rel.split("/")), 0
         if not parts:
             raise BadArticle(errors.OUTSIDE_INPUT, "the path does not name a file inside the input directory")
@@ -38,7 +37,7 @@ def open_below(root: str, rel: str) -> int:
                 return _regular(fd, rel)
             links += 1
             at, target = link
-            resolved = resolve_link(parts[:at], target, roots)
+            resolved = resolve_link(parts[:at], target, (os.path.abspath(root), os.path.realpath(root)))
             if resolved is None:
                 raise BadArticle(errors.OUTSIDE_INPUT, "symlink points outside the input directory; not followed")
             if at < len(parts) - 1:  # a folder on the path became a link since the scan
