@@ -67,7 +67,7 @@ class Neighbourhood:
 
 def lookup_connection(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> duckdb.DuckDBPyConnection:
     """A catalog connection with the batch registered, planned so that memory follows the batch."""
-    con = wh.connect(settings=KEEP_WRITTEN_BUILD_SIDE)
+    con = wh.connect(settings=KEEP_WRITTEN_BUILD_SIDE, tables=["event_mentions"])
     try:
         con.register("new_mentions", new)
         con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
@@ -101,7 +101,7 @@ def stored_mentions(wh: Warehouse, mention_ids: list[str]) -> tuple[list[Mention
     """Whole stored mention rows, and their articles' outlets: only for events that are rebuilt."""
     if not mention_ids:
         return [], {}
-    con = wh.connect()
+    con = wh.connect(tables=["event_mentions", "articles"])
     try:
         con.register("wanted", pa.table({"id": pa.array(mention_ids, type=pa.string())}))
         rows = con.sql("SELECT * FROM event_mentions WHERE mention_id IN (SELECT id FROM wanted)").to_arrow_table()

@@ -214,7 +214,7 @@ def listed_elsewhere(wh: Warehouse, ids: set[str], file_ids: list[str]) -> set[s
     """Which of ``ids`` the stored state of a file other than ``file_ids`` lists."""
     if not ids or not wh.manifest().files("files"):
         return set()
-    con = wh.connect()
+    con = wh.connect(tables=["files"])
     try:
         con.register("wanted", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
         con.register("excluded", pa.table({"file_id": pa.array(file_ids, type=pa.string())}))

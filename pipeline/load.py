@@ -322,27 +322,31 @@ class Warehouse:
         schema = table_schema(table)
         if not values or not self.manifest().files(table):
             return schema.arrow_schema().empty_table()
-        con = self.connect()
+        con = self.connect(tables=[table])
         try:
             con.register("wanted", pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)}))
             return con.sql(f'SELECT {select} FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').to_arrow_table()
         finally:
             con.close()
 
-    def connect(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(self, settings: dict[str, str] | None = None,
+                tables: Iterable[str] | None = None) -> duckdb.DuckDBPyConnection:
         """A new in-memory connection whose views read the current snapshot, and nothing else.
 
         It never writes (a read-only warehouse reads like any other) and shares nothing with other
         connections (no DuckDB instance cached by path that could answer from an older snapshot).
         File access is confined to the warehouse's tables and the configuration is locked after
-        ``settings`` are applied, so SQL run on it cannot read, write or reconfigure anything else."""
+        ``settings`` are applied, so SQL run on it cannot read, write or reconfigure anything else.
+        ``tables``: only these tables' views (a lookup during a commit needs one or two; binding
+        every view and the ready-made ones costs tens of milliseconds)."""
         self.require()
         manifest = self.manifest()
         con = duckdb.connect()
         try:
-            for schema in table_schemas().values():
+            wanted = table_schemas() if tables is None else {t: table_schema(t) for t in tables}
+            for schema in wanted.values():
                 con.execute(self._view_sql(schema, manifest, con))
-            for statement in derived_views():
+            for statement in derived_views() if tables is None else []:
                 con.execute(statement)
             allowed = [] if self.remote else [str(self.root / "tables") + os.sep]
             con.execute(f"SET allowed_directories = [{', '.join(repr_sql(d) for d in allowed)}]")
@@ -1022,8 +1026,9 @@ def _forget_schemas(fs: pafs.FileSystem, live: set[str]) -> None:
 def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataType]:
     """Columns present in any of the files, with their stored types."""
     found: dict[str, pa.DataType] = {}
-    for path in paths:
-        for column in _file_schema(fs, path):
+    distinct = {id(schema): schema for schema in (_file_schema(fs, path) for path in paths)}  # interned: a few
+    for schema in distinct.values():
+        for column in schema:
             found.setdefault(column.name, column.type)
     return found
 
