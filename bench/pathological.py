@@ -65,8 +65,10 @@ def measure(name: str, write) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("inputs", nargs="*", default=["feed", "body"], choices=["feed", "body"])
-    inputs = parser.parse_args().inputs
+    parser.add_argument("inputs", nargs="*", metavar="feed|body", help="what to measure (default: both)")
+    inputs = parser.parse_args().inputs or ["feed", "body"]
+    if not set(inputs) <= {"feed", "body"}:
+        parser.error(f"unknown input {sorted(set(inputs) - {'feed', 'body'})}; choose feed or body")
     if len(inputs) > 1:  # one process per measurement: ru_maxrss of children is a maximum over all of them
         for name in inputs:
             subprocess.run([sys.executable, "-m", "bench.pathological", name], cwd=ROOT, check=True)
