@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import signal
 import tempfile
 import uuid
 from collections import Counter, deque
@@ -32,6 +33,7 @@ from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
+from pipeline import lifetime
 from pipeline.lifetime import Stopped
 from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
@@ -312,9 +314,13 @@ def etl(
         started = datetime.now(timezone.utc)
         sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
-            return _run(input_dir, warehouse, full, run_id, started, sizes)
+            with lifetime.stop_signals():
+                return _run(input_dir, warehouse, full, run_id, started, sizes)
         except BaseException as exc:  # Ctrl-C and SIGTERM too: a stopped run says so in `runs`
-            _record_failure(wh, input_dir, full, run_id, started, exc)
+            stop = lifetime.stop_requested()
+            _record_failure(wh, input_dir, full, run_id, started, exc, stop)
+            if stop is not None and not isinstance(exc, KeyboardInterrupt):
+                raise lifetime.Stopped(stop) from exc  # e.g. DuckDB's "Query interrupted"
             raise
 
 
@@ -564,13 +570,16 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
 
 
 def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime,
-                    exc: BaseException) -> None:
-    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded stays."""
-    stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
-    if isinstance(exc, TerminationSignal) or isinstance(exc, Stopped):
-        message = "stopped by SIGTERM"
-    elif isinstance(exc, KeyboardInterrupt):
+                    exc: BaseException, stop: int | None = None) -> None:
+    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded
+    stays. ``stop``: the signal that asked the process to stop, whatever exception it became."""
+    if stop is None and isinstance(exc, (TerminationSignal, Stopped)):
+        stop = getattr(exc, "signum", signal.SIGTERM)
+    stopped = stop is not None or isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
+    if stop == signal.SIGINT or (stop is None and isinstance(exc, KeyboardInterrupt)):
         message = "stopped by Ctrl-C (SIGINT)"
+    elif stop is not None:
+        message = f"stopped by {signal.Signals(stop).name}"
     else:
         message = f"{type(exc).__name__}: {exc}"
     run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc),

@@ -61,21 +61,26 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
         rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
         bar.update(task_id, completed=done, total=total, rate=rate)
 
+    import signal
+
     try:
         # SIGTERM stops the run like Ctrl-C (it is recorded), and the temporary Prefect server dies
         # with this process even when it is killed outright.
-        with lifetime.sigterm_stops():
-            lifetime.start_temporary_prefect_api()
-            runner = task_runner(workers, dask_address)
-            flow = etl.with_options(task_runner=runner) if runner is not None else etl
-            with bar, progress.reporting(advance):
-                summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
-                               full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+        with lifetime.stop_signals():
+            try:
+                lifetime.start_temporary_prefect_api()
+                runner = task_runner(workers, dask_address)
+                flow = etl.with_options(task_runner=runner) if runner is not None else etl
+                with bar, progress.reporting(advance):
+                    summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
+                                   max_bytes=max_bytes, full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+            except Exception as exc:  # a stop signal can surface as another exception (DuckDB's "Query interrupted")
+                if lifetime.stop_requested() is None:
+                    raise
+                raise lifetime.Stopped(lifetime.stop_requested()) from exc
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifetime.Stopped)
-        import signal
-
         signum = exc.signum if isinstance(exc, lifetime.Stopped) else signal.SIGINT
         click.echo(f"stopped by {signal.Signals(signum).name}: the run is recorded as interrupted; the next run "
                    "resumes after its last commit", err=True)

@@ -2,9 +2,9 @@
 
 `frontline run` without a configured Prefect server starts a temporary one (a uvicorn process of
 about 240 MB). Prefect stops it when the interpreter exits normally, but SIGTERM's default action
-and SIGKILL skip every clean-up, so each stopped run used to leave one running. Here SIGTERM
-raises ``Stopped`` (a KeyboardInterrupt) wherever the run is, so the run records itself and
-exits through the same clean-ups as Ctrl-C; and the server is started with the kernel's
+and SIGKILL skip every clean-up, so each stopped run used to leave one running. Here SIGTERM (and
+Ctrl-C) raises ``Stopped`` (a KeyboardInterrupt) wherever the run is, so the run records itself
+and exits through the normal clean-ups; and the server is started with the kernel's
 parent-death signal (prctl PR_SET_PDEATHSIG, Linux), so it is stopped even when frontline is
 killed outright.
 """
@@ -49,23 +49,41 @@ def dies_with(parent: int) -> Callable[[], None]:
     return arm
 
 
+_requested: list[int] = []  # the stop signals received inside ``stop_signals``
+_depth = 0
+
+
+def stop_requested() -> int | None:
+    """The signal that asked this process to stop, if one did. Needed because DuckDB turns an
+    exception raised by a signal handler during a query into ``RuntimeError('Query interrupted')``."""
+    return _requested[0] if _requested else None
+
+
 @contextmanager
-def sigterm_stops() -> Iterator[None]:
-    """Within this block SIGTERM raises ``Stopped`` in the main thread instead of ending the process
-    unannounced. Prefect's flow engine installs its own handler during a flow run and, once it has
-    dealt with the signal, sends it again to the handler it found: this one."""
+def stop_signals() -> Iterator[None]:
+    """Within this block SIGTERM and SIGINT raise ``Stopped`` in the main thread (and are remembered,
+    see ``stop_requested``) instead of ending the process unannounced. The flow body installs it
+    too: Prefect's own SIGTERM handler is active during a flow run otherwise, and the exception it
+    raises can be swallowed by a DuckDB query like any other."""
+    global _depth
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, frame):
+        _requested.append(signum)
         raise Stopped(signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _depth += 1
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        _depth -= 1
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if not _depth:
+            _requested.clear()
 
 
 def start_temporary_prefect_api() -> str | None:

@@ -101,3 +101,25 @@ def test_sigterm_records_the_run_as_interrupted_and_stops_the_server(tmp_path):
     assert run_sql(wh, "select status, message from runs").to_pylist() == [
         {"status": "interrupted", "message": "stopped by SIGTERM"}]
     assert run_sql(wh, "select count(*) n from articles")["n"][0].as_py() >= 3  # its commits stay
+
+
+def test_a_stop_signal_is_remembered_when_duckdb_turns_it_into_another_error():
+    """A signal handler's exception raised during a DuckDB query comes out as RuntimeError('Query
+    interrupted'); the run must still know it was asked to stop (and record itself as interrupted)."""
+    import threading
+
+    import duckdb
+
+    from pipeline import lifetime
+
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    with lifetime.stop_signals():
+        timer.start()
+        try:
+            with pytest.raises(BaseException) as raised:
+                duckdb.connect().execute("select count(*) from range(100000000000) t(x) where x % 7 = 3").fetchall()
+        finally:
+            timer.cancel()
+        assert lifetime.stop_requested() == signal.SIGTERM
+    assert isinstance(raised.value, (RuntimeError, lifetime.Stopped))
+    assert lifetime.stop_requested() is None  # forgotten once the outermost block is left
