@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import signal
 import tempfile
 import uuid
 from collections import Counter, deque
@@ -24,13 +25,17 @@ from pyarrow.fs import FileType
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import ExternalSignal, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from pipeline import dedup, event_index, incremental, ingest, progress, storage
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
-from pipeline.load import PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.extract_bounded import extract_mentions_bounded
+from pipeline import lifetime
+from pipeline.lifetime import Stopped
+from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
@@ -39,6 +44,7 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
 DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
 DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time
+ARTICLES_PER_TASK = 500  # a file of many records is extracted (and committed) in parts of at most this many
 COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
 DEFAULT_LOCK_TIMEOUT = 60.0
 
@@ -78,30 +84,42 @@ def scan_input(input_dir: str, names: list[str] | None = None) -> Whole[list[inc
 
 
 @io_task
-def read_state(warehouse: str, paths: list[str]) -> Whole[dict[str, FileState]]:
+def read_state(warehouse: str, root: str, paths: list[str]) -> Whole[dict[str, FileState]]:
     """These input files' versions as recorded by earlier runs."""
-    return Whole(incremental.stored_states(Warehouse(warehouse), paths))
+    return Whole(incremental.stored_states(Warehouse(warehouse), root, paths))
 
 
 @io_task
-def read_listed_elsewhere(warehouse: str, ids: set[str], paths: list[str]) -> set[str]:
-    return incremental.listed_elsewhere(Warehouse(warehouse), ids, paths)
+def upgrade_warehouse(warehouse: str) -> bool:
+    """Stored rows brought up to the current table declarations before the run plans against them."""
+    return Warehouse(warehouse).upgrade()
+
+
+@io_task
+def read_listed_elsewhere(warehouse: str, ids: set[str], file_ids: list[str]) -> set[str]:
+    return incremental.listed_elsewhere(Warehouse(warehouse), ids, file_ids)
 
 
 @io_task
 def ingest_batch(paths: list[str], input_dir: str, run_id: str, now: datetime, max_bytes: int, warehouse: str,
-                 check_stored: bool) -> tuple[pa.Table, pa.Table, set[str]]:
-    """A batch's articles and rejects, and which of the articles the warehouse already holds.
+                 check_stored: bool) -> tuple[pa.Table, pa.Table, pa.Table, set[str]]:
+    """A batch's articles, rejects and files rows (with the hash of the bytes each file was read
+    as), and which of the articles the warehouse already holds.
     One task, not two: each task run costs the flow's process CPU that parallel workers need."""
     result = ingest.read_input(paths, input_dir, run_id=run_id, now=now, max_bytes=max_bytes)
     ids = [a.article_id for a in result.articles]
+    files = incremental.file_states(result.files, ((a.source_path, a.article_id) for a in result.articles),
+                                    (r.source_path for r in result.rejects), root=ingest.input_root(input_dir),
+                                    run_id=run_id, now=now)
     stored = Warehouse(warehouse).existing("articles", "article_id", ids) if check_stored else set()
-    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), stored
+    return to_arrow(result.articles, Article), to_arrow(result.rejects, Reject), to_arrow(files, FileState), stored
 
 
 @cpu_task
 def extract_batch(articles: pa.Table, run_id: str) -> pa.Table:
-    return to_arrow(extract_mentions(from_arrow(articles, Article), run_id=run_id), Mention)
+    """The mentions of a batch's new articles, extracted in groups and pieces of bounded size."""
+    return to_arrow(extract_mentions_bounded(from_arrow(articles, Article), run_id=run_id, extract=extract_mentions),
+                    Mention)
 
 
 @io_task
@@ -160,7 +178,8 @@ def publish_report(run: Run, top: list[Mention]) -> str:
 
 
 def check_locations(input_dir: str, warehouse: str) -> None:
-    """Fail before any work when the input cannot be read or the warehouse cannot be written."""
+    """Fail before any work when the input cannot be read, the warehouse cannot be written, is not a
+    warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
     if storage.is_remote(input_dir):
         src = storage.location(input_dir)
         if src.fs.get_file_info(src.path).type == FileType.NotFound:
@@ -171,15 +190,20 @@ def check_locations(input_dir: str, warehouse: str) -> None:
             raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
         if not os.access(src_dir, os.R_OK | os.X_OK):
             raise FrontlineError(f"input directory {input_dir!r} is not readable")
+    overlap = incremental.nested(input_dir, warehouse)
+    if overlap:
+        raise FrontlineError(f"the warehouse {warehouse!r} and the input {input_dir!r} must not overlap: {overlap}")
     try:
+        Warehouse(warehouse).ensure()
         if storage.is_remote(warehouse):
             wh = storage.location(warehouse)
             probe = wh.join(f".write-check-{uuid.uuid4().hex[:8]}")
             storage.write_bytes(wh.fs, probe, b"")
             wh.fs.delete_file(probe)
             return
-        Path(warehouse).mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".write-check-"):
+        private = Path(warehouse) / TMP
+        private.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=private, prefix="write-check-"):
             pass
     except OSError as exc:
         raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None
@@ -233,7 +257,7 @@ def _share_api_with_workers() -> None:
 class Unit:
     """Batches extracted but not yet committed: one commit's worth."""
 
-    files: list[incremental.ScannedFile] = field(default_factory=list)
+    files: list[pa.Table] = field(default_factory=list)  # their files rows, as read
     before: dict[str, FileState] = field(default_factory=dict)  # stored states of those files
     articles: list[pa.Table] = field(default_factory=list)
     rejects: list[pa.Table] = field(default_factory=list)
@@ -290,10 +314,39 @@ def etl(
         started = datetime.now(timezone.utc)
         sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
-            return _run(input_dir, warehouse, full, run_id, started, sizes)
-        except Exception as exc:
-            _record_failure(wh, input_dir, full, run_id, started, exc)
+            with lifetime.stop_signals():
+                return _run(input_dir, warehouse, full, run_id, started, sizes)
+        except BaseException as exc:  # Ctrl-C and SIGTERM too: a stopped run says so in `runs`
+            stop = lifetime.stop_requested()
+            _record_failure(wh, input_dir, full, run_id, started, exc, stop)
+            if stop is not None and not isinstance(exc, KeyboardInterrupt):
+                raise lifetime.Stopped(stop) from exc  # e.g. DuckDB's "Query interrupted"
             raise
+
+
+SERVED_INPUT, SERVED_WAREHOUSE, SERVED_BATCH_SIZE = "FRONTLINE_INPUT", "FRONTLINE_WAREHOUSE", "FRONTLINE_BATCH_SIZE"
+
+
+def served_settings(env: dict[str, str]) -> tuple[str, str, int]:
+    """(input, warehouse, batch size) of the served flow, from the environment of the process that
+    serves it; FrontlineError when they are missing."""
+    try:
+        input_dir, warehouse = env[SERVED_INPUT], env[SERVED_WAREHOUSE]
+        batch_size = int(env.get(SERVED_BATCH_SIZE, DEFAULT_BATCH_SIZE))
+    except (KeyError, ValueError):
+        raise FrontlineError(f"the served flow reads {SERVED_INPUT}, {SERVED_WAREHOUSE} (and {SERVED_BATCH_SIZE}) "
+                             "from the environment of the process that serves it; `frontline serve` sets them") from None
+    return input_dir, warehouse, batch_size
+
+
+@flow(name="frontline-scheduled", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
+def scheduled_etl() -> dict:
+    """The flow `frontline serve` deploys. It takes no parameters: the Prefect API has no
+    authentication, and a deployment's parameters can be replaced by anyone who reaches it when
+    they ask for a run, so what is read and where it is written come from the serving process's
+    environment, which an API caller cannot set."""
+    input_dir, warehouse, batch_size = served_settings(dict(os.environ))
+    return etl.fn(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size)
 
 
 @dataclass(frozen=True)
@@ -323,6 +376,11 @@ def _batches(todo: list, batch_size: int, in_flight: int) -> Iterator[list]:
         start = end
 
 
+def _parts(n: int, size: int) -> list[tuple[int, int]]:
+    """(start, length) slices of ``n`` rows of at most ``size`` each; one empty slice for none."""
+    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+
+
 def _where(input_dir: str) -> str:
     return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
 
@@ -342,7 +400,10 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     chunk's file list and one commit's batches, never its whole input, and an interrupted run
     resumes from its last commit."""
     logger = get_run_logger()
+    if upgrade_warehouse(warehouse):
+        logger.info("the warehouse's stored rows were brought up to the current table declarations")
     n_input, names = incremental.listing(input_dir)  # the count is for progress
+    root = ingest.input_root(input_dir)  # files are keyed by their input folder and path
     files = Counter()  # seen, new, changed, unchanged, processed
     totals = Totals()
     # Article ids read in batches not committed yet. With the committed ones (looked up in the
@@ -379,9 +440,13 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         rejects = pa.concat_tables(unit.rejects) if unit.rejects else to_arrow([], Reject)
         new = pa.concat_tables(unit.mentions) if unit.mentions else to_arrow([], Mention)
         ids = articles["article_id"].to_pylist()
-        paths = [f.source_path for f in unit.files]
-        stale = incremental.stale_article_ids(unit.before.values(), window,
-                                              lambda old: read_listed_elsewhere(warehouse, old, paths))
+        files_rows = pa.concat_tables(unit.files) if unit.files else to_arrow([], FileState)
+        file_ids = files_rows["file_id"].to_pylist()
+        # What these files produce now: their rows list every article, also those committed earlier
+        # in parts of a large file; with the uncommitted window, what an edit did not remove.
+        current = set(window).union(*files_rows["article_ids"].to_pylist())
+        stale = incremental.stale_article_ids(unit.before.values(), current,
+                                              lambda old: read_listed_elsewhere(warehouse, old, file_ids))
         replaced = sorted(stale | (set(ids) if full else set()))
         clustered = None
         if new.num_rows or replaced:
@@ -392,15 +457,13 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
             "articles": articles,
             "event_mentions": to_arrow(mentions + changed, Mention),
             "rejects": rejects,
-            "files": to_arrow(incremental.file_states(
-                unit.files, zip(articles["source_path"].to_pylist(), ids), rejects["source_path"].to_pylist(),
-                run_id=run_id, now=started), FileState),
+            "files": files_rows,
         }
         replace = {
             "articles": ("article_id", replaced),
             "event_mentions": [("article_id", replaced), ("mention_id", [m.mention_id for m in changed])],
-            "rejects": ("source_path", paths),
-            "files": ("source_path", paths),
+            "rejects": ("file_id", file_ids),
+            "files": ("file_id", file_ids),
         }
         if clustered is not None:  # every event whose membership changed is rebuilt from its current mentions
             tables["events"] = to_arrow(clustered.events, Event)
@@ -422,8 +485,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
 
     def finish_oldest() -> None:
         nonlocal unit, finished
-        batch, before, articles, rejects, future = pending.popleft()
-        unit.files += batch
+        batch, before, articles, rejects, files_rows, future = pending.popleft()
+        unit.files.append(files_rows)
         unit.before.update(before)
         unit.articles.append(articles)
         unit.rejects.append(rejects)
@@ -441,7 +504,7 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     progress.report(0, n_input)
     for chunk, last_chunk in incremental.chunks(names, sizes.chunk_files):
         scanned = scan_input(input_dir, chunk).value
-        known = read_state(warehouse, [f.source_path for f in scanned]).value
+        known = read_state(warehouse, root, [f.source_path for f in scanned]).value
         plan = incremental.plan(scanned, known, full=full)
         todo = plan.to_process
         for key, group in (("new", plan.new), ("changed", plan.changed), ("unchanged", plan.unchanged)):
@@ -457,8 +520,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         examined += len(scanned) - len(todo)
         progress.report(examined, n_input)
         for batch in _batches(todo, sizes.batch, in_flight_tail):
-            articles, rejects, stored = ingest_batch([f.path for f in batch], input_dir, run_id, started,
-                                                     sizes.max_bytes, warehouse, not full)
+            articles, rejects, files_rows, stored = ingest_batch([f.path for f in batch], input_dir, run_id,
+                                                                 started, sizes.max_bytes, warehouse, not full)
             totals.read += articles.num_rows
             for row in rejects.to_pylist():
                 where = f" record {row['source_record']}" if row["source_record"] is not None else ""
@@ -467,12 +530,23 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
             for i in articles["article_id"].to_pylist():  # a copy of an article is extracted once
                 keep.append(i not in stored and i not in window)
                 window[i] += 1
-            fresh = articles.filter(pa.array(keep, type=pa.bool_()))
+            keep = pa.array(keep, type=pa.bool_())
             before = {f.source_path: known[f.source_path] for f in batch if f.source_path in known}
-            # Submitted, not called: the task runner extracts while this loop ingests the next batch.
-            pending.append((batch, before, articles, rejects, extract_batch.submit(fresh, run_id)))
-            while len(pending) > sizes.in_flight:
-                finish_oldest()
+            # A file of many records is extracted in parts, and commits may fall between them; its
+            # files row, rejects and former state travel with the last part, so the file counts as
+            # processed only once all its articles are committed.
+            parts = _parts(articles.num_rows, min(sizes.commit_every, ARTICLES_PER_TASK))
+            for start, length in parts:
+                last_part = start + length == articles.num_rows
+                part = articles.slice(start, length)
+                fresh = part.filter(keep.slice(start, length))
+                # Submitted, not called: the task runner extracts while this loop ingests the next batch.
+                pending.append((batch if last_part else [], before if last_part else {}, part,
+                                rejects if last_part else rejects.slice(0, 0),
+                                files_rows if last_part else files_rows.slice(0, 0),
+                                extract_batch.submit(fresh, run_id)))
+                while len(pending) > sizes.in_flight:
+                    finish_oldest()
             examined += len(batch)
             progress.report(examined, n_input)
     while pending:
@@ -495,13 +569,25 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     return summary | {"rejects_by_reason": totals.reasons, "added": totals.added, "removed": totals.removed}
 
 
-def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime, exc: Exception) -> None:
-    """Best effort: a failed run leaves a row saying why; what its earlier commits loaded stays."""
-    run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="failed",
+def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, started: datetime,
+                    exc: BaseException, stop: int | None = None) -> None:
+    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded
+    stays. ``stop``: the signal that asked the process to stop, whatever exception it became."""
+    if stop is None and isinstance(exc, (TerminationSignal, Stopped)):
+        stop = getattr(exc, "signum", signal.SIGTERM)
+    stopped = stop is not None or isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
+    if stop == signal.SIGINT or (stop is None and isinstance(exc, KeyboardInterrupt)):
+        message = "stopped by Ctrl-C (SIGINT)"
+    elif stop is not None:
+        message = f"stopped by {signal.Signals(stop).name}"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc),
+              status="interrupted" if stopped else "failed",
               input_dir=_where(input_dir), full=full, files_seen=0, files_new=0, files_changed=0,
               files_unchanged=0, articles_read=0, articles_new=0, articles_removed=0, rejects=0,
               rejects_by_reason="{}", mentions_new=0, mentions_removed=0, events=None,
-              message=f"{type(exc).__name__}: {exc}"[:2000])
+              message=message[:2000])
     try:
         wh.commit({"runs": to_arrow([run], Run)})
     except Exception:  # the original error matters more

@@ -47,11 +47,7 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
     Example: frontline run seeds --warehouse warehouse
     """
     from flows.etl import etl, task_runner  # imported here: Prefect settings must be in place first
-    from pipeline import progress
-
-    runner = task_runner(workers, dask_address)
-    if runner is not None:
-        etl = etl.with_options(task_runner=runner)
+    from pipeline import lifetime, progress
 
     console = Console(width=max(Console().width, 180))
     bar = Progress(
@@ -65,12 +61,30 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
         rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
         bar.update(task_id, completed=done, total=total, rate=rate)
 
+    import signal
+
     try:
-        with bar, progress.reporting(advance):
-            summary = etl(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
-                          full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+        # SIGTERM stops the run like Ctrl-C (it is recorded), and the temporary Prefect server dies
+        # with this process even when it is killed outright.
+        with lifetime.stop_signals():
+            try:
+                lifetime.start_temporary_prefect_api()
+                runner = task_runner(workers, dask_address)
+                flow = etl.with_options(task_runner=runner) if runner is not None else etl
+                with bar, progress.reporting(advance):
+                    summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
+                                   max_bytes=max_bytes, full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+            except Exception as exc:  # a stop signal can surface as another exception (DuckDB's "Query interrupted")
+                if lifetime.stop_requested() is None:
+                    raise
+                raise lifetime.Stopped(lifetime.stop_requested()) from exc
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifetime.Stopped)
+        signum = exc.signum if isinstance(exc, lifetime.Stopped) else signal.SIGINT
+        click.echo(f"stopped by {signal.Signals(signum).name}: the run is recorded as interrupted; the next run "
+                   "resumes after its last commit", err=True)
+        sys.exit(128 + signum)
     console.print(
         f"[bold]run {summary['run_id']}[/]: {summary['files_seen']} files "
         f"({summary['files_new']} new, {summary['files_changed']} changed, {summary['files_unchanged']} unchanged), "
@@ -114,7 +128,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         interval = 900
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import check_locations, etl
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, check_locations, scheduled_etl
     from flows.serve import api_is_up
 
     try:
@@ -123,9 +137,12 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         raise click.ClickException(str(exc)) from None
     if not api_is_up(api_url):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
-    etl.serve(name=name, cron=cron, interval=interval,
-              parameters={"input_dir": input_dir, "warehouse": warehouse, "batch_size": batch_size},
-              description="frontline ETL over new and changed articles", tags=["frontline"])
+    # The served runs read these from this process's environment: a run requested through the API
+    # cannot point them elsewhere (the deployment has no parameters to override).
+    os.environ.update({SERVED_INPUT: input_dir, SERVED_WAREHOUSE: warehouse, SERVED_BATCH_SIZE: str(batch_size)})
+    scheduled_etl.serve(name=name, cron=cron, interval=interval,
+                        description=f"frontline ETL over new and changed articles of {input_dir} into {warehouse}",
+                        tags=["frontline"])
 
 
 @main.command()
@@ -141,6 +158,11 @@ def server(host: str, port: int) -> None:
     import sys
     from pathlib import Path
 
+    from flows.serve import unprotected_exposure
+
+    problem = unprotected_exposure(host, dict(os.environ))
+    if problem:
+        raise click.UsageError(problem)
     os.environ["PREFECT_UI_ENABLED"] = "true"
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
@@ -181,6 +203,31 @@ def compact(warehouse: str) -> None:
         raise click.ClickException(str(exc)) from None
     for table, (before, after) in sorted(report.items()):
         click.echo(f"{table}: {before} files -> {after}")
+
+
+@main.command()
+@warehouse_option
+def repair(warehouse: str) -> None:
+    """Restore a lost or damaged manifest from the kept ones, quarantine Parquet files that cannot be read,
+    rebuild the catalog. Safe to run on a healthy warehouse (it then only checks it).
+
+    Example: frontline repair --warehouse warehouse
+    """
+    from pipeline.load import QUARANTINE, Warehouse
+
+    try:
+        report = Warehouse(warehouse).repair()
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    if report.restored is not None:
+        click.echo(f"{report.problem}\nrestored the manifest of snapshot {report.restored} from the kept copies")
+    for rel, why in sorted(report.quarantined.items()):
+        click.echo(f"quarantined {rel} ({why}) to {QUARANTINE}/")
+    if report.quarantined:
+        click.echo("the rows of those files are gone from the tables; `frontline run --full` reads the input "
+                   "again and restores them")
+    if report.restored is None and not report.quarantined:
+        click.echo(f"{warehouse}: the manifest and every Parquet file read back whole; the catalog was rebuilt")
 
 
 @main.command(name="eval")

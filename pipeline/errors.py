@@ -13,9 +13,10 @@ BAD_JSON = "bad_json"
 UNREADABLE = "unreadable"
 OUTSIDE_INPUT = "outside_input"
 NOT_A_FILE = "not_a_file"
+BAD_NAME = "bad_name"
 
 REASONS = (EMPTY_FILE, BINARY_FILE, UNDECODABLE, BAD_DATE, NO_BODY, TOO_LARGE, BAD_JSON, UNREADABLE, OUTSIDE_INPUT,
-           NOT_A_FILE)
+           NOT_A_FILE, BAD_NAME)
 
 
 class FrontlineError(Exception):

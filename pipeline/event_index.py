@@ -53,7 +53,7 @@ _KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
 # the UNION it estimates the stored side at about a fortieth of its size, so it built the table
 # over every stored mention: +130 MB for one lookup at 100,000 articles, against +25 MB with the
 # batch's new mentions, the small side by construction, kept on the build side as written.
-KEEP_WRITTEN_BUILD_SIDE = "SET disabled_optimizers = 'build_side_probe_side'"
+KEEP_WRITTEN_BUILD_SIDE = {"disabled_optimizers": "build_side_probe_side"}
 
 
 @dataclass
@@ -67,9 +67,8 @@ class Neighbourhood:
 
 def lookup_connection(wh: Warehouse, new: pa.Table, replaced_articles: list[str]) -> duckdb.DuckDBPyConnection:
     """A catalog connection with the batch registered, planned so that memory follows the batch."""
-    con = wh.connect()
+    con = wh.connect(settings=KEEP_WRITTEN_BUILD_SIDE, tables=["event_mentions"])
     try:
-        con.execute(KEEP_WRITTEN_BUILD_SIDE)
         con.register("new_mentions", new)
         con.register("replaced", pa.table({"id": pa.array(replaced_articles, type=pa.string())}))
     except BaseException:
@@ -102,7 +101,7 @@ def stored_mentions(wh: Warehouse, mention_ids: list[str]) -> tuple[list[Mention
     """Whole stored mention rows, and their articles' outlets: only for events that are rebuilt."""
     if not mention_ids:
         return [], {}
-    con = wh.connect()
+    con = wh.connect(tables=["event_mentions", "articles"])
     try:
         con.register("wanted", pa.table({"id": pa.array(mention_ids, type=pa.string())}))
         rows = con.sql("SELECT * FROM event_mentions WHERE mention_id IN (SELECT id FROM wanted)").to_arrow_table()

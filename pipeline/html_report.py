@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -32,26 +33,37 @@ ORDER BY day DESC NULLS LAST, e.event_id
 """
 
 
+# Characters that could end or re-enter a <script> element, or an HTML comment in it ("<!--", "</script",
+# "-->"), written as JSON escapes: the data then means the same and is inert in every HTML context.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+LINK_SCHEMES = ("http", "https")
+
+
 def _json(value: object) -> str:
-    """JSON safe to place inside a <script> element."""
-    return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
+    """JSON safe to place inside a <script> element, whatever the strings hold."""
+    return json.dumps(value, ensure_ascii=False, default=str).translate(_SCRIPT_SAFE)
 
 
-def _link(row: dict, input_dir: str | None) -> str | None:
-    if row.get("url"):
-        return row["url"]
-    if row.get("source_path") and input_dir:
-        return (Path(input_dir) / row["source_path"]).as_uri()
-    return None
+def _link(url: object) -> str | None:
+    """An article's URL if it is an http(s) link to a host; anything else (javascript:, data:, file:,
+    a relative path) is no link at all."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return parts.geturl() if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
 
 
-def render_report(events: list[dict], *, input_dir: str | None, warehouse: str, n_articles: int,
-                  n_mentions: int, generated: datetime) -> str:
+def render_report(events: list[dict], *, warehouse: str, n_articles: int, n_mentions: int,
+                  generated: datetime) -> str:
     """Events (rows of REPORT_SQL) -> the HTML document. Pure: no I/O beyond the packaged assets."""
     import plotly.offline
 
     for row in events:
-        row["link"] = _link(row, input_dir)
+        row["link"] = _link(row.get("url"))
         row["source"] = row.get("outlet") or row.get("source_path") or "source"
     types = sorted({e["event_type"] for e in events} | set(COLORS))
     colors = dict(COLORS)
@@ -72,12 +84,10 @@ def render_report(events: list[dict], *, input_dir: str | None, warehouse: str, 
 def write_report(warehouse: Warehouse, output: Path) -> int:
     """Query the warehouse and write the report; returns the number of events in it."""
     events = run_sql(warehouse, REPORT_SQL).to_pylist()
-    runs = run_sql(warehouse, "select input_dir from runs where status = 'completed' "
-                              "order by finished_at desc limit 1").to_pylist()
     counts = run_sql(warehouse, "select (select count(*) from articles) a, (select count(*) from event_mentions) m")
     a, m = counts["a"][0].as_py(), counts["m"][0].as_py()
-    html = render_report(events, input_dir=runs[0]["input_dir"] if runs else None, warehouse=warehouse.uri,
-                         n_articles=a, n_mentions=m, generated=datetime.now(timezone.utc))
+    html = render_report(events, warehouse=warehouse.uri, n_articles=a, n_mentions=m,
+                         generated=datetime.now(timezone.utc))
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(output)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +18,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import storage
-from pipeline.ingest import discover_relative
+from pipeline import confined, storage
+from pipeline.errors import BadArticle
+from pipeline.ingest import FileRead, discover_relative, file_id, printable
 from pipeline.load import Warehouse
 from pipeline.records import FileState, from_arrow
 
@@ -30,14 +30,15 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 @dataclass(frozen=True, slots=True)  # slots, one shared root and a raw digest: a run holds one per input file
 class ScannedFile:
     root: str  # the input folder or bucket prefix the file was found under
-    source_path: str  # relative to root, as stored
+    source_path: str  # relative to root, as stored (``ingest.printable``)
     digest: bytes | None  # SHA-256 of the content; None when the file could not be read
     size_bytes: int
+    name: str | None = None  # the path relative to root as the system spells it, when not valid UTF-8
 
     @property
     def path(self) -> str:
         """Where to read the file: a local path, or the object's path on its filesystem."""
-        return os.path.join(self.root, self.source_path)
+        return os.path.join(self.root, self.name or self.source_path)
 
     @property
     def content_sha256(self) -> str | None:
@@ -67,26 +68,19 @@ def stream_digest(fh) -> tuple[bytes, int]:
 
 
 def scan(input_dir: str | Path, relative: Iterable[str] | None = None) -> list[ScannedFile]:
-    """Every file under ``input_dir`` (or the ``relative`` paths given), hashed."""
+    """Every file under ``input_dir`` (or the ``relative`` paths given), hashed. Files are opened as
+    ingest opens them (``pipeline.confined``): what cannot be opened that way is not hashed."""
     root = os.fspath(input_dir)
     out = []
     for rel in discover_relative(root) if relative is None else relative:
         try:
-            with open(os.path.join(root, rel), "rb", opener=_regular_only) as fh:
+            with os.fdopen(confined.open_below(root, rel), "rb") as fh:
                 digest, size = stream_digest(fh)
-        except OSError:
+        except (OSError, BadArticle):
             size, digest = -1, None  # ingest will reject it with the reason
-        out.append(ScannedFile(root, rel, digest, size))
+        shown = printable(rel)
+        out.append(ScannedFile(root, shown, digest, size, None if shown == rel else rel))
     return out
-
-
-def _regular_only(path: str, flags: int) -> int:
-    """Open without following a symlink, and only a regular file: ingest decides about the rest."""
-    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(f"not hashed: {path} is not a regular file")
-    return fd
 
 
 def scan_objects(input_uri: str, relative: Iterable[str] | None = None) -> list[ScannedFile]:
@@ -109,6 +103,25 @@ def scan_input(input_uri: str, relative: Iterable[str] | None = None) -> list[Sc
     if storage.is_remote(input_uri):
         return scan_objects(input_uri, relative)
     return scan(input_uri, relative)
+
+
+def nested(input_uri: str, warehouse_uri: str) -> str | None:
+    """Why the warehouse and the input overlap, or None. A warehouse inside its input would be read as
+    input by the next run; an input inside a warehouse would be cleaned up as the warehouse's own."""
+    a, b = storage.location(input_uri), storage.location(warehouse_uri)
+    if a.remote != b.remote:
+        return None
+    if a.remote:
+        inp, wh = a.uri.rstrip("/") + "/", b.uri.rstrip("/") + "/"
+    else:
+        inp, wh = os.path.realpath(a.path) + os.sep, os.path.realpath(b.path) + os.sep
+    if inp == wh:
+        return "they are the same folder"
+    if wh.startswith(inp):
+        return "the warehouse is inside the input folder, so its own files would be read as articles"
+    if inp.startswith(wh):
+        return "the input folder is inside the warehouse"
+    return None
 
 
 def input_names(input_uri: str) -> Iterator[str]:
@@ -155,11 +168,11 @@ def plan(scanned: list[ScannedFile], known: dict[str, FileState], *, full: bool 
 
 
 def file_states(
-    processed: list[ScannedFile], article_sources: Iterable[tuple[str, str]], reject_paths: Iterable[str], *,
-    run_id: str, now: datetime
+    reads: Iterable[FileRead], article_sources: Iterable[tuple[str, str]], reject_paths: Iterable[str], *,
+    root: str, run_id: str, now: datetime
 ) -> list[FileState]:
-    """What each processed file produced, from (source_path, article_id) pairs and the source paths of
-    rejects: recorded so the next run can tell what changed."""
+    """What each file read produced, from (source_path, article_id) pairs and the source paths of
+    rejects, with the hash of the bytes that were read: recorded so the next run can tell what changed."""
     ids: dict[str, list[str]] = {}
     for path, article in article_sources:
         ids.setdefault(path, []).append(article)
@@ -168,15 +181,17 @@ def file_states(
         n_rejects[path] = n_rejects.get(path, 0) + 1
     return [
         FileState(
+            file_id=file_id(root, f.source_path),
+            input_root=root,
             source_path=f.source_path,
-            content_sha256=f.content_sha256 or "",
+            content_sha256=f.content_sha256 or "",  # nothing read: the next run processes the file again
             size_bytes=f.size_bytes,
             article_ids=tuple(ids.get(f.source_path, ())),
             n_rejects=n_rejects.get(f.source_path, 0),
             run_id=run_id,
             processed_at=now,
         )
-        for f in processed
+        for f in reads
     ]
 
 
@@ -189,21 +204,22 @@ def stale_article_ids(before: Iterable[FileState], current: Iterable[str],
     return old - listed_elsewhere(old) if old else set()
 
 
-def stored_states(wh: Warehouse, paths: list[str]) -> dict[str, FileState]:
-    """What earlier runs recorded for these input files."""
-    return {f.source_path: f for f in from_arrow(wh.rows("files", "source_path", paths), FileState)}
+def stored_states(wh: Warehouse, root: str, paths: list[str]) -> dict[str, FileState]:
+    """What earlier runs recorded for these input files of the input folder ``root``, by path."""
+    rows = wh.rows("files", "file_id", [file_id(root, p) for p in paths])
+    return {f.source_path: f for f in from_arrow(rows, FileState)}
 
 
-def listed_elsewhere(wh: Warehouse, ids: set[str], paths: list[str]) -> set[str]:
-    """Which of ``ids`` the stored state of a file other than ``paths`` lists."""
+def listed_elsewhere(wh: Warehouse, ids: set[str], file_ids: list[str]) -> set[str]:
+    """Which of ``ids`` the stored state of a file other than ``file_ids`` lists."""
     if not ids or not wh.manifest().files("files"):
         return set()
-    con = wh.connect()
+    con = wh.connect(tables=["files"])
     try:
         con.register("wanted", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
-        con.register("excluded", pa.table({"path": pa.array(paths, type=pa.string())}))
+        con.register("excluded", pa.table({"file_id": pa.array(file_ids, type=pa.string())}))
         return {i for (i,) in con.sql(
-            "SELECT DISTINCT id FROM (SELECT source_path, unnest(article_ids) AS id FROM files) "
-            "WHERE id IN (SELECT id FROM wanted) AND source_path NOT IN (SELECT path FROM excluded)").fetchall()}
+            "SELECT DISTINCT id FROM (SELECT file_id, unnest(article_ids) AS id FROM files) "
+            "WHERE id IN (SELECT id FROM wanted) AND file_id NOT IN (SELECT file_id FROM excluded)").fetchall()}
     finally:
         con.close()

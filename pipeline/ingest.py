@@ -9,6 +9,7 @@ of ``read_file`` and nothing is dropped silently.
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import hashlib
 import json
@@ -20,17 +21,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline import errors, storage
+from pipeline import confined, errors, storage
 from pipeline.errors import BadArticle
 from pipeline.records import Article, Reject
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BODY_CHARS = 1_000_000  # spaCy's default max_length: longer bodies are not news articles
+# Longest run of a body without a line break or sentence-ending punctuation. A line break always
+# ends a sentence for the NLP pipeline; longer runs are broken at a space, so that no sentence (and
+# no mention's evidence, which is its sentence) is longer. The corpora's longest run is 278.
+MAX_SENTENCE_CHARS = 2_000
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 
 _HEADER = re.compile(r"^[ \t]*date\b[ \t]*(?P<date>\S*)[ \t]*(?P<rest>.*)$")
 _MAX_TITLE_CHARS = 300
+# What may follow an ISO date that Python cannot parse whole: a time, a fraction, a zone. Not "garbage".
+_TIME_AFTER_DATE = re.compile(r"[T ]([01]?\d|2[0-3])(:[0-5]\d){0,2}([.,]\d+)?\s*(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?",
+                              re.IGNORECASE)
 
 # JSON field names we accept, in order of preference.
 _TITLE_KEYS = ("title", "headline")
@@ -41,14 +49,27 @@ _SECTION_KEYS = ("section", "category")
 _URL_KEYS = ("url", "link")
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """One input file as it was read: the hash of the bytes read and parsed (None when nothing could
+    be read). Recorded instead of the scan's hash, so that a file caught missing, empty or
+    half-written is seen as changed by the next run, not kept that way for good."""
+
+    source_path: str
+    content_sha256: str | None
+    size_bytes: int
+
+
 @dataclass
 class IngestResult:
     articles: list[Article] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    files: list[FileRead] = field(default_factory=list)
 
     def extend(self, other: IngestResult) -> None:
         self.articles.extend(other.articles)
         self.rejects.extend(other.rejects)
+        self.files.extend(other.files)
 
 
 @dataclass(frozen=True)
@@ -65,23 +86,41 @@ class Fields:
 
 
 def discover_relative(input_dir: str | Path) -> Iterator[str]:
-    """Every regular file under ``input_dir``, recursively, in a stable order, one at a time, as
-    its path relative to ``input_dir`` ('/'-separated): a scan of 100,000 files kept a Path
-    object per file and interned every name.
+    """Every file under ``input_dir``, recursively, in a stable order, one at a time, as its path
+    relative to ``input_dir`` ('/'-separated): a scan of 100,000 files kept a Path object per file
+    and interned every name.
 
-    Hidden files and folders (names starting with '.') are skipped: they are
-    editor, VCS and OS litter, not articles. Symlinked folders are listed but not
-    entered (``read_file`` rejects them), so loops and escapes cannot happen.
-    """
+    Hidden files and folders (names starting with '.') are skipped: they are editor, VCS and OS
+    litter, not articles. Symlinked folders are listed but not entered (``read_file`` rejects them),
+    so loops and escapes cannot happen. A folder that cannot be listed is yielded as its path with a
+    trailing '/', so that it becomes a reject instead of vanishing. Names that are not valid UTF-8
+    are yielded as the system gives them (see ``printable``)."""
     top = os.fspath(input_dir)
-    for root, dirs, files in os.walk(top, followlinks=False):
-        linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
-        below = os.path.relpath(root, top)
-        prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
-        for name in sorted(files + linked):
-            if not name.startswith("."):
-                yield prefix + name
+    stack = [""]  # folders still to list, the next on top
+    while stack:
+        prefix = stack.pop()
+        files: list[str] = []
+        folders: list[str] = []
+        try:
+            with os.scandir(os.path.join(top, prefix) if prefix else top) as it:
+                for entry in it:
+                    if not entry.name.startswith("."):
+                        (folders if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+        except OSError:
+            if prefix:
+                yield prefix
+                continue
+            raise
+        files.sort()
+        for name in files:
+            yield prefix + name
+        stack += [prefix + name + "/" for name in sorted(folders, reverse=True)]
+
+
+def printable(rel: str) -> str:
+    """A path as it can be stored: names that are not valid UTF-8 (undecodable bytes arrive as
+    surrogates) with those bytes written as \\xNN escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def discover_files(input_dir: Path) -> Iterator[Path]:
@@ -92,6 +131,16 @@ def discover_files(input_dir: Path) -> Iterator[Path]:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def input_root(uri: str | Path) -> str:
+    """How an input folder is recorded with its files: its real path, or the normalised s3:// URI."""
+    return storage.location(uri).uri if storage.is_remote(uri) else os.path.realpath(uri)
+
+
+def file_id(root: str, source_path: str) -> str:
+    """An input file's key: its folder and its path in it. The same name under two folders is two files."""
+    return content_hash(f"{root}\x1f{source_path}")[:32]
 
 
 def article_id(title: str | None, body: str) -> str:
@@ -122,6 +171,31 @@ def normalise_text(data: bytes, *, nfc: bool = True) -> str:
     return unicodedata.normalize("NFC", text) if nfc else text
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def bounded_sentences(body: str, limit: int = MAX_SENTENCE_CHARS) -> str:
+    """``body`` with every run longer than ``limit`` characters between line breaks and sentence ends
+    broken into lines at spaces (a space becomes a line break, so offsets and the article id stay
+    the same). BadArticle when such a run has no space to break it at: nothing in it reads as text."""
+    if len(body) <= limit:
+        return body
+    out: list[str] = []
+    start = 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(body)] + [len(body)]:
+        while end - start > limit:
+            cut = max(body.rfind(" ", start + 1, start + limit + 1), body.rfind("\t", start + 1, start + limit + 1))
+            if cut < 0:
+                raise BadArticle(errors.TOO_LARGE, f"a run of over {limit} characters with no space, line break or "
+                                                   f"sentence end at offset {start}")
+            out.append(body[start:cut])
+            out.append("\n")
+            start = cut + 1
+        out.append(body[start:end])
+        start = end
+    return "".join(out)
+
+
 def parse_date(value: object) -> date:
     """An ISO 8601 or RFC 2822 date/time -> date; BadArticle when missing or impossible."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -133,10 +207,11 @@ def parse_date(value: object) -> date:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except (ValueError, OverflowError):
         pass
-    try:
-        return date.fromisoformat(text[:10])
-    except (ValueError, OverflowError):
-        pass
+    if _TIME_AFTER_DATE.fullmatch(text[10:]):  # "2025-03-15 10:00 UTC": the date part, if the rest is a time
+        try:
+            return date.fromisoformat(text[:10])
+        except (ValueError, OverflowError):
+            pass
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -285,12 +360,12 @@ def parse_json_document(text: str) -> list[Fields | BadArticle]:
 
 
 def parse_document(
-    data: bytes, source_path: str, *, run_id: str, now: datetime
+    data: bytes, source_path: str, *, run_id: str, now: datetime, root: str = ""
 ) -> IngestResult:
-    """The bytes of one input file -> its articles and rejects. Pure: no I/O."""
+    """The bytes of one input file (under the input folder ``root``) -> its articles and rejects. Pure: no I/O."""
     suffix = Path(source_path).suffix.lower()
-    result = IngestResult()
     sha = hashlib.sha256(data).hexdigest()
+    result = IngestResult(files=[FileRead(source_path, sha, len(data))])
     try:
         text = normalise_text(data, nfc=suffix not in JSON_LINES_SUFFIXES | JSON_SUFFIXES)
         if suffix in JSON_LINES_SUFFIXES:
@@ -302,14 +377,19 @@ def parse_document(
         else:
             parsed, fmt = [parse_plain_text(text)], "text"
     except BadArticle as exc:
-        result.rejects.append(make_reject(source_path, exc, sha, len(data), run_id=run_id, now=now))
+        result.rejects.append(make_reject(source_path, exc, sha, len(data), run_id=run_id, now=now, root=root))
         return result
     for item in parsed:
         if not isinstance(item, BadArticle) and len(item.body) > MAX_BODY_CHARS:
             item = BadArticle(errors.TOO_LARGE, f"body has {len(item.body)} characters, over the "
                                                 f"{MAX_BODY_CHARS}-character limit", item.record)
+        if not isinstance(item, BadArticle):
+            try:
+                item = dataclasses.replace(item, body=bounded_sentences(item.body))
+            except BadArticle as exc:
+                item = BadArticle(exc.reason, exc.detail, item.record)
         if isinstance(item, BadArticle):
-            result.rejects.append(make_reject(source_path, item, sha, len(data), run_id=run_id, now=now))
+            result.rejects.append(make_reject(source_path, item, sha, len(data), run_id=run_id, now=now, root=root))
             continue
         flags = []
         if item.published_date is None:
@@ -344,10 +424,13 @@ def make_reject(
     *,
     run_id: str,
     now: datetime,
+    root: str = "",
 ) -> Reject:
-    key = f"{source_path}\x1f{exc.record}\x1f{exc.reason}\x1f{sha}"
+    fid = file_id(root, source_path)
+    key = f"{fid}\x1f{exc.record}\x1f{exc.reason}\x1f{sha}"
     return Reject(
         reject_id=content_hash(key)[:32],
+        file_id=fid,
         source_path=source_path,
         source_record=exc.record,
         reason=exc.reason,
@@ -359,58 +442,87 @@ def make_reject(
     )
 
 
-def relative_source_path(path: Path, input_dir: Path) -> str:
-    return path.relative_to(input_dir).as_posix()
-
-
-def _unsafe(path: Path, input_dir: Path) -> BadArticle | None:
-    """Symlinks may only point inside the input folder, and only at files."""
-    if not path.is_symlink():
-        return None if path.is_file() else BadArticle(errors.NOT_A_FILE, "not a regular file")
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:  # dangling link or a loop
-        return BadArticle(errors.UNREADABLE, f"symlink cannot be resolved: {exc}")
-    if not target.is_relative_to(input_dir.resolve()):
-        return BadArticle(errors.OUTSIDE_INPUT, "symlink points outside the input directory; not followed")
-    if not target.is_file():
-        return BadArticle(errors.NOT_A_FILE, "symlink to a folder; folders behind links are not followed")
-    return None
+def relative_source_path(path: Path | str, input_dir: Path | str) -> str:
+    """'/'-separated path under the input folder; a trailing '/' (a folder the scan could not list) is kept."""
+    rel = Path(path).relative_to(input_dir).as_posix()
+    return rel + "/" if os.fspath(path).endswith("/") else rel
 
 
 def read_file(
-    path: Path, input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path | str, input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES,
+    root: str | None = None,
 ) -> IngestResult:
-    """Read one input file; oversize and unreadable files become rejects, never exceptions."""
-    source_path = relative_source_path(path, input_dir)
-    problem = _unsafe(path, input_dir)
-    if problem is not None:
-        return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now)])
-    return _read_capped(source_path, lambda: path.stat().st_size, path.read_bytes,
-                        run_id=run_id, now=now, max_bytes=max_bytes)
+    """Read one input file; oversize and unreadable files become rejects, never exceptions.
+
+    The file is opened below the input folder one component at a time (``pipeline.confined``), so
+    a folder swapped for a link after the scan cannot lead the read outside the folder."""
+    root = input_root(input_dir) if root is None else root
+    rel = relative_source_path(path, input_dir)
+    source_path = printable(rel)
+
+    def reject(problem: BadArticle, sha: str | None = None, size: int = -1) -> IngestResult:
+        return IngestResult(rejects=[make_reject(source_path, problem, None, None, run_id=run_id, now=now, root=root)],
+                            files=[FileRead(source_path, sha, size)])
+
+    if rel.endswith("/"):  # a folder the scan could not list
+        try:
+            confined.list_folder(os.fspath(input_dir), rel)
+        except OSError as exc:
+            return reject(BadArticle(errors.UNREADABLE, f"the folder cannot be listed: {exc.strerror or exc}"))
+        except BadArticle as exc:
+            return reject(exc)
+        return reject(BadArticle(errors.UNREADABLE, "the folder could not be listed when the input was scanned"))
+    try:
+        fd = confined.open_below(os.fspath(input_dir), rel)
+    except BadArticle as exc:
+        return reject(exc)
+    except OSError as exc:
+        return reject(BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    with os.fdopen(fd, "rb") as fh:
+        if source_path != rel:
+            sha, size = _stream_sha(fh)
+            return reject(BadArticle(errors.BAD_NAME, "the file name is not valid UTF-8 (shown with \\x escapes); "
+                                                      "rename the file"), sha, size)
+        return _read_capped(source_path, lambda: os.fstat(fh.fileno()).st_size, fh.read, lambda: fh,
+                            root=root, run_id=run_id, now=now, max_bytes=max_bytes)
 
 
-def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes], *,
-                 run_id: str, now: datetime, max_bytes: int) -> IngestResult:
-    """Size check, then read and parse: an oversize or unreadable file becomes a reject."""
+def _stream_sha(fh) -> tuple[str, int]:
+    """(SHA-256 hex, size) of a stream read in chunks: a file over the cap costs time, not memory."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _read_capped(source_path: str, size_of: Callable[[], int | None], read: Callable[[], bytes],
+                 stream: Callable[[], object], *, root: str, run_id: str, now: datetime,
+                 max_bytes: int) -> IngestResult:
+    """Size check, then read and parse: an oversize or unreadable file becomes a reject. An oversize
+    file is hashed as a stream, so that it is not taken for changed by every run."""
     try:
         size = size_of()
         if size is not None and size > max_bytes:
             exc = BadArticle(errors.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte cap")
-            return IngestResult(rejects=[make_reject(source_path, exc, None, size, run_id=run_id, now=now)])
+            sha, size = _stream_sha(stream())
+            return IngestResult(rejects=[make_reject(source_path, exc, None, size, run_id=run_id, now=now, root=root)],
+                                files=[FileRead(source_path, sha, size)])
         data = read()
     except OSError as exc:
         bad = BadArticle(errors.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
-        return IngestResult(rejects=[make_reject(source_path, bad, None, None, run_id=run_id, now=now)])
-    return parse_document(data, source_path, run_id=run_id, now=now)
+        return IngestResult(rejects=[make_reject(source_path, bad, None, None, run_id=run_id, now=now, root=root)],
+                            files=[FileRead(source_path, None, -1)])
+    return parse_document(data, source_path, run_id=run_id, now=now, root=root)
 
 
 def read_files(
-    paths: Iterable[Path], input_dir: Path, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path | str], input_dir: Path | str, *, run_id: str, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     result = IngestResult()
+    root = input_root(input_dir)
     for path in paths:
-        result.extend(read_file(path, input_dir, run_id=run_id, now=now, max_bytes=max_bytes))
+        result.extend(read_file(path, input_dir, run_id=run_id, now=now, max_bytes=max_bytes, root=root))
     return result
 
 
@@ -422,8 +534,8 @@ def read_objects(
     result = IngestResult()
     for path in paths:
         result.extend(_read_capped(loc.relative(path), lambda: loc.fs.get_file_info(path).size,
-                                   lambda: storage.read_bytes(loc.fs, path), run_id=run_id, now=now,
-                                   max_bytes=max_bytes))
+                                   lambda: storage.read_bytes(loc.fs, path), lambda: loc.fs.open_input_stream(path),
+                                   root=loc.uri, run_id=run_id, now=now, max_bytes=max_bytes))
     return result
 
 
@@ -433,4 +545,4 @@ def read_input(
     """Read the listed files of a local input folder or an ``s3://`` prefix."""
     if storage.is_remote(input_uri):
         return read_objects(paths, input_uri, run_id=run_id, now=now, max_bytes=max_bytes)
-    return read_files([Path(p) for p in paths], Path(input_uri), run_id=run_id, now=now, max_bytes=max_bytes)
+    return read_files(paths, input_uri, run_id=run_id, now=now, max_bytes=max_bytes)

@@ -2,20 +2,27 @@
 
 The root is a local folder or ``s3://bucket/prefix`` (see ``pipeline.storage``). Layout under it::
 
+    _frontline_warehouse.json            marks the folder as a frontline warehouse
     _manifest.json                       the committed snapshot: live files per table
+    _history/manifest-<snapshot>.json    the last few manifests, so a lost one can be restored
     tables/<table>/<part>=<value>/*.parquet
-    frontline.duckdb                     one view per table over the live files
-    .lock                                held by the one process that writes
+    frontline.duckdb                     one view per table over the live files (paths relative to the root)
+    _tmp/                                temporary files of a commit in progress
+    _quarantine/                         Parquet files `frontline repair` found damaged
+    .lock, .run.lock                     held by the one process that writes
 
 A commit writes new Parquet files (invisible until listed), then replaces the
 manifest in one atomic rename, then swaps in a freshly built catalog file.
-A crash at any point leaves readers on the previous snapshot; files that no
-manifest lists are removed by the next commit. On object storage the manifest
-is replaced by one PUT, which is atomic for readers too; there is no catalog
-file there (DuckDB cannot read s3:// without the httpfs extension), so
-``connect`` gives an in-memory DuckDB whose views scan the same Parquet
-through pyarrow datasets. Rows whose key is already
-stored are skipped, so loading the same input twice changes nothing.
+A crash at any point leaves readers on the previous snapshot; Parquet files
+that no manifest lists are removed by the next commit, and only files this
+code names and writes are ever removed. A folder that is not empty and holds
+no marker is refused: frontline never adopts, or cleans up, somebody else's folder.
+On object storage the manifest is replaced by one PUT, which is atomic for
+readers too; there is no catalog file there (DuckDB cannot read s3:// without
+the httpfs extension). Readers never use the catalog file: ``connect`` gives an
+in-memory DuckDB whose views read the files the manifest lists, confined to the
+warehouse's tables. Rows whose key is already stored are skipped, so loading the
+same input twice changes nothing.
 """
 
 from __future__ import annotations
@@ -47,10 +54,20 @@ from schemas import TableSchema, table_schema, table_schemas
 log = logging.getLogger(__name__)
 
 MANIFEST = "_manifest.json"
+MARKER = "_frontline_warehouse.json"
+HISTORY = "_history"
+TMP = "_tmp"
+QUARANTINE = "_quarantine"
 CATALOG = "frontline.duckdb"
 LOCK = ".lock"
 RUN_LOCK = ".run.lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: `retired` maps each superseded file to the snapshot that retired it
+KEEP_SNAPSHOTS = 5  # manifests kept in _history, and how long a superseded file outlives its snapshot
+# The only names frontline writes: anything else in the folder is left alone.
+OUR_PARQUET = re.compile(r"part-\d{8}(-c\d{4})?-[0-9a-f]{8}\.parquet")
+OUR_OLD_TMP = re.compile(r"(_manifest\.json|frontline\.duckdb)\.[0-9a-f]{8}\.tmp(\.wal)?")  # before _tmp/
+HISTORY_NAME = re.compile(r"manifest-(\d{8})\.json")
+OWN_ENTRIES = {LOCK, RUN_LOCK, TMP}  # what a warehouse-to-be may hold before its marker is written
 UNKNOWN_PARTITION = "unknown"
 DEFAULT_LOCK_TIMEOUT = 600.0
 CATALOG_STORAGE_VERSION = "v1.0.0"
@@ -78,11 +95,23 @@ class CommitResult:
 
 
 @dataclass
+class RepairReport:
+    """What `Warehouse.repair` found and did."""
+
+    problem: str | None = None  # why the manifest could not be used
+    restored: int | None = None  # snapshot restored from _history
+    quarantined: dict[str, str] = field(default_factory=dict)  # file -> why it cannot be read
+    marker_written: bool = False
+
+
+@dataclass
 class Manifest:
     snapshot: int = 0
     committed_at: str | None = None
     tables: dict[str, dict] = field(default_factory=dict)
-    retired: list[str] = field(default_factory=list)  # live in the previous snapshot, deleted by the next commit
+    # Files live in an earlier snapshot, with the snapshot that retired them: kept while a manifest
+    # in _history still lists them (for readers still on it, and for `frontline repair`).
+    retired: dict[str, int] = field(default_factory=dict)
 
     def files(self, table: str) -> list[str]:
         return list(self.tables.get(table, {}).get("files", []))
@@ -92,7 +121,9 @@ class Manifest:
 
     def succeeded_by(self, tables: dict[str, dict]) -> Manifest:
         new = Manifest(self.snapshot + 1, datetime.now(timezone.utc).isoformat(), tables)
-        new.retired = sorted(self.live() - new.live())
+        live = new.live()
+        new.retired = {f: s for f, s in self.retired.items() if f not in live and s > oldest_kept(new.snapshot)}
+        new.retired |= {f: new.snapshot for f in self.live() - live}
         return new
 
     def to_json(self) -> str:
@@ -102,6 +133,39 @@ class Manifest:
             indent=1,
             sort_keys=True,
         )
+
+
+def oldest_kept(snapshot: int) -> int:
+    """The oldest snapshot whose manifest is kept in _history once ``snapshot`` is current."""
+    return snapshot - KEEP_SNAPSHOTS + 1
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    """A manifest's bytes -> Manifest; ValueError names what is wrong (``{}``, ``[]``, a torn file)."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("snapshot"), int) or isinstance(raw["snapshot"], bool):
+        raise ValueError("not a frontline manifest (no snapshot number)")
+    tables, retired = raw.get("tables", {}), raw.get("retired", {})
+    if not isinstance(tables, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("files", []), list)
+            and all(isinstance(f, str) and _inside_tables(f) for f in e.get("files", []))
+            for e in tables.values()):
+        raise ValueError("its tables are not lists of files under tables/")
+    if isinstance(retired, list):  # format 1: retired by the snapshot itself
+        retired = {f: raw["snapshot"] for f in retired}
+    if not isinstance(retired, dict) or not all(isinstance(f, str) and _inside_tables(f) for f in retired):
+        raise ValueError("its retired files are not files under tables/")
+    return Manifest(raw["snapshot"], raw.get("committed_at"), tables,
+                    {f: int(s) for f, s in retired.items()})
+
+
+def _inside_tables(rel: str) -> bool:
+    """A manifest entry must name a file under tables/: a doctored one cannot point a reader elsewhere."""
+    parts = rel.split("/")
+    return parts[0] == "tables" and len(parts) > 2 and not any(p in ("", ".", "..") for p in parts)
 
 
 def partition_values(table: pa.Table, schema: TableSchema) -> pa.Array:
@@ -141,6 +205,69 @@ class Warehouse:
     def _path(self, rel: str) -> str:
         return self.location.join(rel)
 
+    # -- what the folder is ------------------------------------------------------
+    def _exists(self, rel: str) -> bool:
+        return self.fs.get_file_info(self._path(rel)).type != pafs.FileType.NotFound
+
+    def _has_marker(self) -> bool:
+        return self._exists(MARKER)
+
+    def _is_legacy(self) -> bool:
+        """A warehouse written before the marker existed: its manifest says so."""
+        try:
+            parse_manifest(storage.read_bytes(self.fs, self._path(MANIFEST)))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _holds_data(self) -> bool:
+        """Whether Parquet tables or kept manifests are here: then a missing manifest is an accident."""
+        for rel in ("tables", HISTORY):
+            selector = pafs.FileSelector(self._path(rel), recursive=True, allow_not_found=True)
+            if any(i.type == pafs.FileType.File for i in self.fs.get_file_info(selector)):
+                return True
+        return False
+
+    def _is_empty(self) -> bool:
+        """Nothing here but what frontline itself leaves before writing its marker (locks, _tmp/)."""
+        if not self.remote:
+            try:
+                return set(os.listdir(self.root)) <= OWN_ENTRIES
+            except FileNotFoundError:
+                return True
+        selector = pafs.FileSelector(self.location.path, recursive=True, allow_not_found=True)
+        return not any(i.type == pafs.FileType.File for i in self.fs.get_file_info(selector))
+
+    def ensure(self) -> None:
+        """Make this location a warehouse, or check that it is one, before anything is written to it.
+
+        A new or empty folder gets the marker; a warehouse written before markers existed is
+        recognised by its manifest and gets one; any other folder is refused, so that
+        ``--warehouse ~`` can never end with frontline cleaning up the user's files."""
+        if self._has_marker():
+            return
+        if not self._is_legacy() and not self._is_empty():
+            raise WarehouseError(
+                f"{self.uri} is not empty and is not a frontline warehouse (it has no {MARKER}); "
+                f"point --warehouse at a new or empty folder, or at an existing warehouse")
+        if not self.remote:
+            self.root.mkdir(parents=True, exist_ok=True)
+        marker = json.dumps({"frontline_warehouse": FORMAT_VERSION,
+                             "created_at": datetime.now(timezone.utc).isoformat()}) + "\n"
+        self._write_small(MARKER, marker.encode("utf-8"))
+
+    def require(self) -> None:
+        """Readers: fail clearly on a mistyped location instead of answering with no rows."""
+        if self._has_marker() or self._is_legacy():
+            return
+        if not self.remote and not self.root.is_dir():
+            raise WarehouseError(f"no warehouse at {self.uri}: the folder does not exist (check --warehouse; "
+                                 "`frontline run` creates one)")
+        if self.remote and self._is_empty():
+            raise WarehouseError(f"no warehouse at {self.uri}: nothing is stored under that prefix (check "
+                                 "--warehouse; `frontline run` creates one)")
+        raise WarehouseError(f"{self.uri} is not a frontline warehouse (it has no {MARKER}); check --warehouse")
+
     # -- reading -----------------------------------------------------------------
     @property
     def manifest_path(self) -> Path:
@@ -151,13 +278,25 @@ class Warehouse:
         return self.root / CATALOG
 
     def manifest(self) -> Manifest:
+        """The committed snapshot. A warehouse whose manifest is gone while it holds data, or whose
+        manifest is not one, is an error that names the repair, never an empty snapshot: read
+        as empty, the next commit would have treated every file as garbage."""
         try:
-            raw = json.loads(storage.read_bytes(self.fs, self._path(MANIFEST)).decode("utf-8"))
+            data = storage.read_bytes(self.fs, self._path(MANIFEST))
         except FileNotFoundError:
+            if self._holds_data():
+                raise WarehouseError(
+                    f"{self._path(MANIFEST)} is missing but the warehouse holds data; run `frontline repair "
+                    f"--warehouse {self.uri}` to restore the last good manifest") from None
             return Manifest()
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise WarehouseError(f"cannot read {self._path(MANIFEST)}: {exc}") from exc
-        return Manifest(raw["snapshot"], raw.get("committed_at"), raw.get("tables", {}), raw.get("retired", []))
+        try:
+            return parse_manifest(data)
+        except ValueError as exc:
+            raise WarehouseError(
+                f"{self._path(MANIFEST)} is damaged: {exc}; run `frontline repair --warehouse {self.uri}` "
+                f"to restore the last good manifest") from None
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The committed rows of one table (partition column included) as Arrow."""
@@ -183,24 +322,46 @@ class Warehouse:
         schema = table_schema(table)
         if not values or not self.manifest().files(table):
             return schema.arrow_schema().empty_table()
-        con = self.connect()
+        con = self.connect(tables=[table])
         try:
             con.register("wanted", pa.table({"v": pa.array(values, type=schema.column(column).arrow_type)}))
             return con.sql(f'SELECT {select} FROM {table} WHERE "{column}" IN (SELECT v FROM wanted)').to_arrow_table()
         finally:
             con.close()
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to the catalog, rebuilt first if it is missing or stale.
+    def connect(self, settings: dict[str, str] | None = None,
+                tables: Iterable[str] | None = None) -> duckdb.DuckDBPyConnection:
+        """A new in-memory connection whose views read the current snapshot, and nothing else.
 
-        On object storage: an in-memory connection with the same views, over pyarrow datasets."""
-        if self.remote:
-            return self._memory_catalog(self.manifest())
-        if not self._catalog_current():
-            with self._lock():
-                if not self._catalog_current():
-                    self._publish_catalog(self.manifest())
-        return duckdb.connect(str(self.catalog_path), read_only=True)
+        It never writes (a read-only warehouse reads like any other) and shares nothing with other
+        connections (no DuckDB instance cached by path that could answer from an older snapshot).
+        File access is confined to the warehouse's tables and the configuration is locked after
+        ``settings`` are applied, so SQL run on it cannot read, write or reconfigure anything else.
+        ``tables``: only these tables' views (a lookup during a commit needs one or two; binding
+        every view and the ready-made ones costs tens of milliseconds)."""
+        self.require()
+        manifest = self.manifest()
+        con = duckdb.connect()
+        try:
+            wanted = table_schemas() if tables is None else {t: table_schema(t) for t in tables}
+            for schema in wanted.values():
+                con.execute(self._view_sql(schema, manifest, con))
+            for statement in derived_views() if tables is None else []:
+                con.execute(statement)
+            allowed = [] if self.remote else [str(self.root / "tables") + os.sep]
+            con.execute(f"SET allowed_directories = [{', '.join(repr_sql(d) for d in allowed)}]")
+            for name, value in (settings or {}).items():
+                con.execute(f"SET {name} = {repr_sql(value)}")
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        except (duckdb.Error, pa.ArrowException) as exc:
+            con.close()
+            raise WarehouseError(f"cannot read the warehouse {self.uri}: {str(exc).strip()}; if a Parquet file is "
+                                 f"damaged, `frontline repair` quarantines it") from None
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     # -- writing -----------------------------------------------------------------
     def commit(
@@ -224,10 +385,13 @@ class Warehouse:
                     f"cannot write to the warehouse {self.uri}: {exc.strerror or exc}; nothing was published, "
                     f"the previous snapshot is intact") from exc
             raise  # transient: the caller may retry
+        except (duckdb.Error, pa.ArrowException) as exc:
+            raise WarehouseError(
+                f"cannot read the warehouse {self.uri}: {str(exc).strip()}; nothing was published. If a Parquet "
+                f"file is damaged, `frontline repair` quarantines it") from exc
 
     def _commit(self, batches: dict[str, pa.Table], replace: dict, then) -> CommitResult:
-        if not self.remote:
-            self.root.mkdir(parents=True, exist_ok=True)
+        self.ensure()
         with self._lock():
             manifest = self.manifest()
             self._remove_orphans(manifest)
@@ -239,7 +403,7 @@ class Warehouse:
                 self._apply(tables, then(result), {}, snapshot, result)
             if not result.changed and (self.remote or self.catalog_path.exists()):
                 return result
-            self._publish(manifest.succeeded_by(tables))
+            self._publish(manifest.succeeded_by(tables), manifest)
             result.snapshot = snapshot
             return result
 
@@ -250,6 +414,8 @@ class Warehouse:
             schema = table_schema(name)
             entry = tables.setdefault(name, {"files": [], "rows": 0})
             entry.setdefault("files", [])
+            if self._pending(schema, entry):
+                self._migrate(schema, entry, tables, snapshot)
             specs = replace.get(name, [])
             for column, values in [specs] if isinstance(specs, tuple) else specs:
                 if not entry["files"]:
@@ -275,6 +441,53 @@ class Warehouse:
             entry["schema_version"] = schema.version
             result.rows[name] = entry.get("rows", 0)
 
+    def upgrade(self) -> bool:
+        """Rewrite the tables whose stored version a migration must bring up to date, in one commit of
+        their own, and rebuild the catalog file if it is stale; True when rows were rewritten. A run
+        calls this before planning, so that it reads every stored row in the current declaration."""
+        self.ensure()
+        with self._lock():
+            manifest = self.manifest()
+            tables = {k: dict(v) for k, v in manifest.tables.items()}
+            pending = [s for n, s in table_schemas().items() if n in tables and self._pending(s, tables[n])]
+            if pending:
+                self._remove_orphans(manifest)
+                for schema in pending:
+                    self._migrate(schema, tables[schema.name], tables, manifest.snapshot + 1)
+                self._publish(manifest.succeeded_by(tables), manifest)
+        self.refresh_catalog()
+        return bool(pending)
+
+    def _pending(self, schema: TableSchema, entry: dict) -> bool:
+        from pipeline.migrations import MIGRATIONS
+
+        stored = entry.get("schema_version", schema.version)
+        return bool(entry.get("files")) and any((schema.name, v) in MIGRATIONS for v in range(stored, schema.version))
+
+    def _migrate(self, schema: TableSchema, entry: dict, tables: dict[str, dict], snapshot: int) -> None:
+        """The table's rows rewritten by its migrations (``pipeline.migrations``) into new files of
+        the declared version; the old files are retired like any superseded file."""
+        from pipeline.migrations import MIGRATIONS
+
+        rows = self._read_files(schema, entry["files"])
+        runs_schema = table_schema("runs")
+        runs_files = tables.get("runs", {}).get("files", [])
+        runs = self._read_files(runs_schema, runs_files) if runs_files else runs_schema.arrow_schema().empty_table()
+        for version in range(entry.get("schema_version", schema.version), schema.version):
+            if (schema.name, version) in MIGRATIONS:
+                rows = MIGRATIONS[(schema.name, version)](rows, runs)
+        log.info("%s: rewriting %d rows from schema version %s to %d", schema.name, rows.num_rows,
+                 entry.get("schema_version"), schema.version)
+        entry["files"] = self._write_files(conform(rows.drop_columns(
+            [schema.partition.column] if schema.partition else []), schema), schema, snapshot)
+        entry["rows"] = rows.num_rows
+        entry["schema_version"] = schema.version
+
+    def _read_files(self, schema: TableSchema, files: list[str]) -> pa.Table:
+        """The rows of these files of a table, in its declared columns."""
+        with duckdb.connect() as con:
+            return con.sql(self._select_sql(schema, files, self._source(con, schema, files))).to_arrow_table()
+
     def _repartition(self, schema: TableSchema, files: list[str], snapshot: int) -> list[str]:
         """Files written before the table was partitioned, rewritten into its partition folders
         (events gained a month partition in schema version 2). Rows are unchanged."""
@@ -293,9 +506,10 @@ class Warehouse:
         when it has at least ``min_small_files`` files under half the target. Returns, per table,
         (files before, files after); rows are unchanged.
         """
+        self.require()
         with self._lock():
             manifest = self.manifest()
-            cleaned = False  # files the last commit retired are deleted only if this one commits
+            cleaned = False  # leftovers of a dead run are deleted only if this one commits
             snapshot = manifest.snapshot + 1
             tables = {k: dict(v) for k, v in manifest.tables.items()}
             report: dict[str, tuple[int, int]] = {}
@@ -323,7 +537,7 @@ class Warehouse:
                 entry["files"] = kept
             if all(before == after for before, after in report.values()):
                 return report
-            self._publish(manifest.succeeded_by(tables))
+            self._publish(manifest.succeeded_by(tables), manifest)
             return report
 
     def _merge(self, folder: str, files: list[str], target_rows: int, snapshot: int) -> list[str]:
@@ -455,39 +669,79 @@ class Warehouse:
         if not self.remote:
             _fsync(Path(path))
 
-    def _publish(self, manifest: Manifest) -> None:
-        """Make ``manifest`` the current snapshot: the manifest, then the catalog over it."""
+    def _publish(self, manifest: Manifest, previous: Manifest | None = None) -> None:
+        """Make ``manifest`` the current snapshot: a copy in _history, the manifest, then the catalog
+        over it; then delete what no kept manifest lists any more."""
+        text = manifest.to_json().encode("utf-8")
+        self._write_small(f"{HISTORY}/manifest-{manifest.snapshot:08d}.json", text)
         self._write_manifest(manifest)
         self._publish_catalog(manifest)
         _forget_schemas(self.fs, {self._path(f) for f in manifest.live()})
+        if previous is not None:
+            kept = manifest.live() | set(manifest.retired)
+            for rel in sorted((previous.live() | set(previous.retired)) - kept):
+                self._delete(rel)  # retired KEEP_SNAPSHOTS commits ago: no kept manifest lists it
+        self._prune_history(manifest.snapshot)
 
     def _write_manifest(self, manifest: Manifest) -> None:
+        self._write_small(MANIFEST, manifest.to_json().encode("utf-8"))
+
+    def _write_small(self, rel: str, data: bytes) -> None:
+        """Replace a small file whole: written under _tmp/, fsynced, renamed into place (one PUT on
+        object storage). Readers see the old file or the new one."""
         if self.remote:
-            storage.write_bytes(self.fs, self._path(MANIFEST), manifest.to_json().encode("utf-8"))
+            storage.write_bytes(self.fs, self._path(rel), data)
             return
-        tmp = self.root / f"{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
-        tmp.write_text(manifest.to_json(), encoding="utf-8")
+        tmp = self._tmp_path(Path(rel).name)
+        tmp.write_bytes(data)
         _fsync(tmp)
-        os.replace(tmp, self.manifest_path)
-        _fsync_dir(self.root)
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+
+    def _tmp_path(self, name: str) -> Path:
+        """A fresh path in the warehouse's private _tmp/ folder, on the same disk as the target."""
+        folder = self.root / TMP
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.{uuid.uuid4().hex[:8]}.tmp"
+
+    def _delete(self, rel: str) -> None:
+        try:
+            self.fs.delete_file(self._path(rel))
+        except FileNotFoundError:
+            pass
+
+    def _history(self) -> list[int]:
+        """Snapshots whose manifests are kept in _history, newest first."""
+        selector = pafs.FileSelector(self._path(HISTORY), allow_not_found=True)
+        found = [HISTORY_NAME.fullmatch(i.base_name) for i in self.fs.get_file_info(selector)]
+        return sorted((int(m[1]) for m in found if m), reverse=True)
+
+    def _prune_history(self, snapshot: int) -> None:
+        for old in self._history():
+            if old < oldest_kept(snapshot):
+                self._delete(f"{HISTORY}/manifest-{old:08d}.json")
 
     # -- the DuckDB catalog -----------------------------------------------------------
-    def _parquet_source(self, files: list[str], *, filename: bool = False) -> str:
-        """read_parquet() over the files. Matching columns by name across files of different
+    def _parquet_source(self, files: list[str], *, filename: bool = False, relative: bool = False) -> str:
+        """read_parquet() over the files (by their paths under the root when ``relative``, as the
+        catalog file lists them). Matching columns by name across files of different
         schema versions makes DuckDB open every file's footer before the scan and hold them all
         during it (80 MB for 800 files), so it is asked for only when the files differ."""
         paths = [self._path(f) for f in files]
-        listed = ", ".join(f"'{_sql_string(p)}'" for p in paths)
+        listed = ", ".join(f"'{_sql_string(f if relative else p)}'" for f, p in zip(files, paths))
         extra = ", filename = true" if filename else ""
         if not _same_schema(self.fs, paths):
             extra += ", union_by_name = true"
         return f"read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false{extra})"
 
-    def _source(self, con: duckdb.DuckDBPyConnection, schema: TableSchema, files: list[str]) -> str:
+    def _source(self, con: duckdb.DuckDBPyConnection, schema: TableSchema, files: list[str], *,
+                relative: bool = False) -> str:
         """What a query reads the files from: read_parquet() on a disk; on object storage a pyarrow
         dataset registered in ``con`` (DuckDB scans it with projection and filter pushdown)."""
         if not self.remote:
-            return self._parquet_source(files)
+            return self._parquet_source(files, relative=relative)
         import pyarrow.dataset as ds
 
         fields = [pa.field(n, t) for n, t in self._stored_columns(files).items()]
@@ -520,61 +774,42 @@ class Warehouse:
             cols.append(f'CAST({source} AS {c.duckdb_type}) AS "{c.name}"')
         return f"SELECT {', '.join(cols)} FROM {from_}"
 
-    def _view_sql(self, schema: TableSchema, manifest: Manifest, con: duckdb.DuckDBPyConnection) -> str:
+    def _view_sql(self, schema: TableSchema, manifest: Manifest, con: duckdb.DuckDBPyConnection, *,
+                  relative: bool = False) -> str:
         files = manifest.files(schema.name)
-        source = self._source(con, schema, files) if files else ""
+        source = self._source(con, schema, files, relative=relative) if files else ""
         return f"CREATE OR REPLACE VIEW {schema.name} AS {self._select_sql(schema, files, source)}"
 
-    def _memory_catalog(self, manifest: Manifest) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect()
-        try:
-            for schema in table_schemas().values():
-                con.execute(self._view_sql(schema, manifest, con))
-            for statement in derived_views():
-                con.execute(statement)
-        except Exception:
-            con.close()
-            raise
-        return con
-
     def _publish_catalog(self, manifest: Manifest) -> None:
-        """Build the catalog in a new file and rename it over the old one: readers never see it half-built."""
+        """Build the catalog in a new file and rename it over the old one: readers never see it half-built.
+
+        Its views name the files by their paths under the root, so a copied or moved warehouse
+        never reads the original's files; DuckDB resolves them against the current directory or
+        ``file_search_path`` (README: "Query it with other tools")."""
         if self.remote:
-            return  # views are built per connection instead (`_memory_catalog`)
-        tmp = self.root / f"{CATALOG}.{uuid.uuid4().hex[:8]}.tmp"
-        with duckdb.connect() as con:
+            return  # no catalog file on object storage: readers build their views per connection
+        tmp = self._tmp_path(CATALOG)
+        with duckdb.connect(config={"file_search_path": str(self.root)}) as con:
             # An older storage version so that DuckDB 1.x clients (e.g. the duckdb CLI) can open it too.
             con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
             con.execute("USE catalog")
             for schema in table_schemas().values():
-                con.execute(self._view_sql(schema, manifest, con))
+                con.execute(self._view_sql(schema, manifest, con, relative=True))
             for statement in derived_views():
                 con.execute(statement)
             con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR, declared VARCHAR)")
             con.execute("INSERT INTO _frontline_catalog VALUES (?, ?, ?)",
-                        [manifest.snapshot, str(self.root), _declarations_digest()])
+                        [manifest.snapshot, ".", _declarations_digest()])
             con.execute("USE memory")
             con.execute("DETACH catalog")
         os.replace(tmp, self.catalog_path)
         _fsync_dir(self.root)
 
-    def _catalog_current(self) -> bool:
-        """Opening the catalog to check it costs as much as the query it serves, so a check that
-        passed is remembered for that very file (inode, size, mtime) and manifest snapshot."""
-        try:
-            st = self.catalog_path.stat()
-        except FileNotFoundError:
-            return False
-        snapshot, declared = self.manifest().snapshot, _declarations_digest()
-        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, snapshot, declared)
-        if _VERIFIED_CATALOGS.get(self.catalog_path) == stamp:
+    def catalog_is_current(self) -> bool:
+        """Whether the catalog file shows the current snapshot with this code's declarations (for
+        other DuckDB clients: frontline's own readers never use it)."""
+        if self.remote:
             return True
-        if not self._check_catalog(snapshot, declared):
-            return False
-        _VERIFIED_CATALOGS[self.catalog_path] = stamp
-        return True
-
-    def _check_catalog(self, snapshot: int, declared: str) -> bool:
         try:
             with duckdb.connect(str(self.catalog_path), read_only=True) as con:
                 rows = con.execute("SELECT snapshot, root, declared FROM _frontline_catalog").fetchall()
@@ -583,7 +818,92 @@ class Warehouse:
         except duckdb.Error:
             return False
         wanted = set(table_schemas()) | {re.search(r"VIEW\s+(\w+)", v)[1] for v in derived_views()}
-        return rows == [(snapshot, str(self.root), declared)] and wanted <= views
+        return rows == [(self.manifest().snapshot, ".", _declarations_digest())] and wanted <= views
+
+    def refresh_catalog(self) -> bool:
+        """Rebuild the catalog file if it is missing or stale (a crash between manifest and catalog,
+        or catalogs built by other code); True when it was rebuilt."""
+        if self.catalog_is_current():
+            return False
+        with self._lock():
+            self._publish_catalog(self.manifest())
+        return True
+
+    # -- repair ------------------------------------------------------------------
+    def repair(self) -> RepairReport:
+        """Bring a damaged warehouse back to its last good state, under the write lock.
+
+        A missing or damaged manifest is restored from the newest manifest in _history whose files
+        are all present; every live Parquet file is read through, and one that cannot be is moved to
+        _quarantine/ and dropped from the snapshot (its rows are lost until `frontline run --full`
+        reads the input again); the catalog file is rebuilt and the marker written."""
+        if not (self._has_marker() or self._is_legacy() or self._history()):
+            self.require()
+        report = RepairReport()
+        with self._lock():
+            try:
+                manifest = self.manifest()
+            except WarehouseError as exc:
+                report.problem = str(exc)
+                manifest = self._restorable()
+                report.restored = manifest.snapshot
+                self._write_manifest(manifest)
+            tables = {k: dict(v) for k, v in manifest.tables.items()}
+            for name, entry in tables.items():
+                good = []
+                for rel in entry.get("files", []):
+                    problem = self._unreadable(rel)
+                    if problem is None:
+                        good.append(rel)
+                        continue
+                    report.quarantined[rel] = problem
+                    self._quarantine(rel)
+                if len(good) != len(entry.get("files", [])):
+                    entry["files"] = good
+                    entry["rows"] = sum(pq.read_metadata(self._path(f), filesystem=self.fs).num_rows for f in good)
+            if report.quarantined:
+                self._publish(manifest.succeeded_by(tables), manifest)
+            else:
+                self._publish_catalog(manifest)
+            report.marker_written = not self._has_marker()
+            if report.marker_written:
+                self._write_small(MARKER, json.dumps({"frontline_warehouse": FORMAT_VERSION}).encode("utf-8"))
+        return report
+
+    def _restorable(self) -> Manifest:
+        """The newest kept manifest whose files all exist."""
+        for snapshot in self._history():
+            try:
+                candidate = parse_manifest(storage.read_bytes(self.fs, self._path(f"{HISTORY}/manifest-{snapshot:08d}.json")))
+            except (OSError, ValueError):
+                continue
+            if all(self._exists(f) for f in candidate.live()):
+                return candidate
+        if not self._holds_data():
+            return Manifest()
+        raise WarehouseError(f"{self.uri}: no manifest in {HISTORY}/ lists files that all exist; nothing was changed")
+
+    def _unreadable(self, rel: str) -> str | None:
+        """Why a Parquet file cannot be read through, or None: each row group is decoded, one at a time."""
+        try:
+            with self.fs.open_input_file(self._path(rel)) as fh:
+                reader = pq.ParquetFile(fh)
+                for i in range(reader.num_row_groups):
+                    reader.read_row_group(i)
+        except FileNotFoundError:
+            return "missing"
+        except (OSError, pa.ArrowException) as exc:
+            return f"{type(exc).__name__}: {str(exc).strip()[:200]}"
+        return None
+
+    def _quarantine(self, rel: str) -> None:
+        target = self._path(f"{QUARANTINE}/{rel}")
+        if not self._exists(rel):
+            return
+        if not self.remote:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        self.fs.move(self._path(rel), target)
+        log.warning("quarantined %s: it cannot be read", rel)
 
     # -- housekeeping -----------------------------------------------------------
     @contextmanager
@@ -591,7 +911,8 @@ class Warehouse:
         """One holder at a time; another waits up to ``timeout`` seconds, then stops with a clear message."""
         timeout = self.lock_timeout if timeout is None else timeout
         path = self._lock_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.remote:  # a local warehouse exists by now (`ensure`): a lock never creates one
+            path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(path, timeout=timeout)
         try:
             lock.acquire()
@@ -621,25 +942,23 @@ class Warehouse:
         return self._lock(RUN_LOCK, timeout, what="running on")
 
     def _remove_orphans(self, manifest: Manifest) -> None:
-        """Files the current manifest does not list: retired by the previous commit (kept until now for
-        readers still on the snapshot before it), or left by a run that died before committing."""
-        live, retired = manifest.live(), set(manifest.retired)
+        """Delete what a run that died before committing left: Parquet files of frontline's own naming
+        that no kept manifest lists, and the private _tmp/ folder. Nothing else is touched."""
+        kept = manifest.live() | set(manifest.retired)
         selector = pafs.FileSelector(self._path("tables"), recursive=True, allow_not_found=True)
         for info in self.fs.get_file_info(selector):
             rel = self.location.relative(info.path)
-            if info.type == pafs.FileType.File and rel.endswith(".parquet") and rel not in live:
-                if rel not in retired:
-                    log.warning("removing %s: written by a run that did not commit", rel)
+            if info.type == pafs.FileType.File and OUR_PARQUET.fullmatch(info.base_name) and rel not in kept:
+                log.warning("removing %s: written by a run that did not commit", rel)
                 self.fs.delete_file(info.path)
         if self.remote:
             return
-        for tmp in self.root.glob("*.tmp"):
-            log.warning("removing %s: left by a run that did not finish", tmp.name)
+        leftovers = list((self.root / TMP).glob("*")) if (self.root / TMP).is_dir() else []
+        leftovers += [p for p in self.root.glob("*.tmp*") if OUR_OLD_TMP.fullmatch(p.name)]
+        for tmp in leftovers:
+            log.warning("removing %s: left by a run that did not finish", tmp.relative_to(self.root))
             tmp.unlink(missing_ok=True)
 
-
-# Catalog path -> the stamp of the file and manifest that last passed the check.
-_VERIFIED_CATALOGS: dict[Path, tuple] = {}
 
 # Stored type -> declared types it may be read as when a declaration changes.
 _WIDENINGS = {
@@ -707,8 +1026,9 @@ def _forget_schemas(fs: pafs.FileSystem, live: set[str]) -> None:
 def stored_columns(fs: pafs.FileSystem, paths: list[str]) -> dict[str, pa.DataType]:
     """Columns present in any of the files, with their stored types."""
     found: dict[str, pa.DataType] = {}
-    for path in paths:
-        for column in _file_schema(fs, path):
+    distinct = {id(schema): schema for schema in (_file_schema(fs, path) for path in paths)}  # interned: a few
+    for schema in distinct.values():
+        for column in schema:
             found.setdefault(column.name, column.type)
     return found
 
@@ -749,6 +1069,11 @@ def derived_views() -> list[str]:
 def _sql_string(value: str | Path) -> str:
     """Escape a value for a single-quoted SQL literal (paths in view definitions)."""
     return str(value).replace("'", "''")
+
+
+def repr_sql(value: str | Path) -> str:
+    """A value as a single-quoted SQL literal."""
+    return f"'{_sql_string(value)}'"
 
 
 def _fsync(path: Path) -> None:

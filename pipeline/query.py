@@ -23,14 +23,34 @@ ORDER BY source_path, sentence_start, trigger_start
 """
 
 
+def read_only_statement(sql: str) -> str:
+    """``sql`` if it is exactly one SELECT statement (WITH, DESCRIBE, SUMMARIZE, SHOW and VALUES are
+    SELECTs to DuckDB), else QueryError. Decided by DuckDB's own parser, not by looking at words."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip()) from None
+    if len(statements) != 1:
+        raise QueryError(f"frontline sql is read-only and runs exactly one statement; this has {len(statements)}")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise QueryError(f"frontline sql is read-only: it runs one SELECT (or WITH, DESCRIBE, SUMMARIZE, SHOW) "
+                         f"statement, and this is a {kind.name} statement")
+    return sql
+
+
 def run_sql(warehouse: Warehouse, sql: str, params: list | None = None) -> pa.Table:
-    """Run one query on a read-only connection; a statement that returns nothing gives an empty table."""
+    """Run one read-only statement on a connection confined to the warehouse's tables."""
+    sql = read_only_statement(sql)
     con = warehouse.connect()
     try:
         rel = con.sql(sql, params=params)
         return pa.table({}) if rel is None else rel.to_arrow_table()
     except duckdb.Error as exc:
-        raise QueryError(str(exc).strip()) from None
+        message = str(exc).strip()
+        if warehouse.location.join("tables") in message:  # a stored file could not be read
+            message += "; if that Parquet file is damaged, `frontline repair` quarantines it"
+        raise QueryError(message) from None
     finally:
         con.close()
 
@@ -61,6 +81,11 @@ class EventFilter:
     limit: int = 100
 
 
+def contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally (with ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def events_query(f: EventFilter) -> tuple[str, list]:
     """SQL over `events` for the filters, with every user value a bound parameter, never pasted in."""
     where, params = [], []
@@ -69,8 +94,8 @@ def events_query(f: EventFilter) -> tuple[str, list]:
         params.append(f.event_type.upper())
     if f.actor:
         where.append("(lower(agent_id) = lower(?) OR lower(target_id) = lower(?) "
-                     "OR agent_name ILIKE ? OR target_name ILIKE ?)")
-        params += [f.actor, f.actor, f"%{f.actor}%", f"%{f.actor}%"]
+                     "OR agent_name ILIKE ? ESCAPE '\\' OR target_name ILIKE ? ESCAPE '\\')")
+        params += [f.actor, f.actor, contains(f.actor), contains(f.actor)]
     if f.since:
         where.append("coalesce(event_date_end, event_date, last_reported) >= ?")
         params.append(f.since)
@@ -78,8 +103,8 @@ def events_query(f: EventFilter) -> tuple[str, list]:
         where.append("coalesce(event_date, first_reported) <= ?")
         params.append(f.until)
     if f.place:
-        where.append("(place_name ILIKE ? OR place_admin1 ILIKE ? OR place_country = upper(?))")
-        params += [f"%{f.place}%", f"%{f.place}%", f.place]
+        where.append("(place_name ILIKE ? ESCAPE '\\' OR place_admin1 ILIKE ? ESCAPE '\\' OR place_country = upper(?))")
+        params += [contains(f.place), contains(f.place), f.place]
     sql = f"SELECT {EVENT_COLUMNS} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)

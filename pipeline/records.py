@@ -104,6 +104,7 @@ class Reject:
     table: ClassVar[str] = "rejects"
 
     reject_id: str
+    file_id: str
     source_path: str
     source_record: int | None
     reason: str
@@ -143,6 +144,8 @@ class Run:
 class FileState:
     table: ClassVar[str] = "files"
 
+    file_id: str
+    input_root: str
     source_path: str
     content_sha256: str
     size_bytes: int

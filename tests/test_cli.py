@@ -64,6 +64,18 @@ def test_events_command_filters_and_survives_injection(warehouse):
     assert run_sql(warehouse, "select count(*) n from events")["n"][0].as_py() == before
 
 
+def test_like_wildcards_in_filters_are_taken_literally(warehouse):
+    """--actor % or --place _ match a name holding that character, not every name."""
+    runner = CliRunner()
+    args = ["events", "--warehouse", str(warehouse.root), "--format", "jsonl"]
+    assert runner.invoke(main, args).output.count("\n") > 2
+    for option, value in (("--actor", "%"), ("--actor", "_"), ("--place", "%"), ("--place", "K_rsk"),
+                          ("--actor", "\\")):
+        result = runner.invoke(main, args + [option, value])
+        assert result.exit_code == 0 and result.output == "", (option, value)
+    assert runner.invoke(main, args + ["--place", "Kurs"]).output.count("\n") >= 1
+
+
 def test_bad_dates_and_bad_sql_get_clear_errors(warehouse):
     runner = CliRunner()
     result = runner.invoke(main, ["events", "--warehouse", str(warehouse.root), "--since", "2025-02-30"])

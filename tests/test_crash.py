@@ -42,7 +42,7 @@ CHILD = textwrap.dedent("""
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
     setattr(holder, attr, dying)
-    rejects = to_arrow([Reject("r" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     load.Warehouse({root!r}).commit({{"articles": articles_table(4, 5), "rejects": rejects}})
 """)
 
@@ -64,21 +64,21 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
     old, new = (3, 0), (5, 1)
     # A DuckDB client reading the catalog file directly, and frontline's own reader:
     import duckdb
-    with duckdb.connect(str(wh.catalog_path), read_only=True) as con:
+    with duckdb.connect(str(wh.catalog_path), read_only=True, config={"file_search_path": str(wh.root)}) as con:
         direct = con.execute("select (select count(*) from articles), (select count(*) from rejects)").fetchone()
     assert tuple(direct) in (old, new)
     assert counts(wh) in (old, new)
 
     # The next load completes the work, cleans up after the dead one, and duplicates nothing.
     from pipeline.records import Reject, to_arrow
-    rejects = to_arrow([Reject("r" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     with caplog.at_level(logging.WARNING, logger="pipeline.load"):
         wh.commit({"articles": articles_table(4, 5), "rejects": rejects})
     assert counts(wh) == new
     live = set(wh.manifest().files("articles") + wh.manifest().files("rejects"))
     on_disk = {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")}
     assert on_disk == live
-    assert not list(wh.root.glob("*.tmp"))
+    assert not list(wh.root.glob("*.tmp")) and not list((wh.root / "_tmp").glob("*"))
     if point in ("between two files", "after files, before the manifest"):
         assert "did not commit" in caplog.text  # the leftovers were found and said so
 

@@ -84,6 +84,7 @@ def test_cli_run_then_sql(tmp_path):
 
 def test_cli_reports_bad_sql_and_missing_input(tmp_path):
     runner = CliRunner()
+    Warehouse(tmp_path / "wh").ensure()
     result = runner.invoke(main, ["sql", "select nope from event_mentions", "--warehouse", str(tmp_path / "wh")])
     assert result.exit_code == 1
     assert "nope" in result.output and "Traceback" not in result.output
@@ -136,8 +137,37 @@ def test_the_file_listing_is_not_tracked_item_by_item_by_prefect(tmp_path):
     @flow
     def listing() -> tuple[int, int]:
         files = scan_input(str(tmp_path)).value
-        read_state(str(tmp_path / "wh"), [f.source_path for f in files])
+        read_state(str(tmp_path / "wh"), str(tmp_path), [f.source_path for f in files])
         return len(files), len(FlowRunContext.get().run_results)
 
     files, tracked = listing()
     assert files == 300 and tracked < 10
+
+
+def test_a_name_that_is_not_utf8_and_a_folder_that_cannot_be_listed_are_rejects_and_the_run_goes_on(
+        tmp_path, monkeypatch):
+    import os
+
+    from flows.etl import etl
+
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    with open(os.path.join(os.fsencode(src), b"r\xe9sum\xe9.txt"), "wb") as fh:
+        fh.write(b" date 2025-03-15 Wire / world\n\nHeadline\n\nTroops attacked the town on Friday.\n")
+    (src / "locked" / "inside.txt").write_text("Headline\n\nTroops shelled the city.\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).rstrip("/").endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = etl(input_dir=str(src), warehouse=str(tmp_path / "wh"))
+    wh = Warehouse(tmp_path / "wh")
+    assert summary["files_seen"] == 3 and summary["articles_new"] == 1
+    assert run_sql(wh, "select source_path from articles")["source_path"].to_pylist() == [SEED_ARTICLE.name]
+    rejects = run_sql(wh, "select source_path, reason from rejects order by 1").to_pylist()
+    assert rejects == [{"source_path": "locked/", "reason": "unreadable"},
+                       {"source_path": "r\\xe9sum\\xe9.txt", "reason": "bad_name"}]

@@ -1,5 +1,6 @@
 """Scheduled-run behaviour: only new and changed files are processed; edits replace, never add."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ Russian forces launched a fresh assault on the outskirts of Sumy on Sunday, regi
 
 
 def state(path, sha, ids):
-    return FileState(path, sha, 10, tuple(ids), 0, "r0", NOW)
+    return FileState(f"id-{path}", "/x", path, sha, 10, tuple(ids), 0, "r0", NOW)
 
 
 def test_plan_classifies_by_content_hash_not_by_path_alone():
@@ -139,13 +140,14 @@ def test_prefect_yaml_points_at_the_flow_and_its_parameters():
 
     import yaml
 
-    from flows.etl import etl
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     [deployment] = spec["deployments"]
     path, name = deployment["entrypoint"].split(":")
-    assert (ROOT / path).exists() and name == etl.fn.__name__
-    assert set(deployment["parameters"]) <= set(inspect.signature(etl.fn).parameters)
+    assert (ROOT / path).exists() and name == scheduled_etl.fn.__name__
+    assert "parameters" not in deployment and not inspect.signature(scheduled_etl.fn).parameters
+    assert set(deployment["job_variables"]["env"]) == {SERVED_INPUT, SERVED_WAREHOUSE, SERVED_BATCH_SIZE}
     assert deployment["schedules"][0]["cron"]
 
 
@@ -276,3 +278,153 @@ def test_copies_and_moves_keep_an_article_once_whichever_chunk_or_commit_reads_i
     mentions, files = state()
     assert mentions[y_id] == y_mentions > 0 and len(mentions) == 4  # Z, W, V, Y
     assert files == {"a.txt": 1, "b.txt": 1, "c.txt": 1, "e.txt": 1}
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_same_file_name_in_two_input_folders_is_two_files(tmp_path):
+    """Files are keyed by input folder and path: dirB/report.txt is not an edit of dirA/report.txt."""
+    from flows.etl import etl
+
+    a, b, wh = tmp_path / "dirA", tmp_path / "dirB", Warehouse(tmp_path / "wh")
+    for folder, extra in ((a, "Envoys met in Doha on Tuesday."), (b, "Qatar proposed a 30-day truce on Monday.")):
+        folder.mkdir()
+        (folder / "report.txt").write_text(ARTICLE.format(extra=extra))
+        (folder / "empty.txt").write_text("")
+    etl(input_dir=str(a), warehouse=str(wh.root))
+    second = etl(input_dir=str(b), warehouse=str(wh.root))
+    assert (second["files_new"], second["files_changed"], second["articles_removed"]) == (2, 0, 0)
+    assert run_sql(wh, "select count(*) n from articles")["n"][0].as_py() == 2
+    files = run_sql(wh, "select input_root, source_path from files order by 1, 2").to_pylist()
+    assert files == [{"input_root": str(a), "source_path": "empty.txt"}, {"input_root": str(a), "source_path": "report.txt"},
+                     {"input_root": str(b), "source_path": "empty.txt"}, {"input_root": str(b), "source_path": "report.txt"}]
+    assert run_sql(wh, "select count(*) n from rejects")["n"][0].as_py() == 2
+    again = etl(input_dir=str(a), warehouse=str(wh.root))
+    assert (again["files_unchanged"], again["articles_read"]) == (2, 0)
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("moment", ["missing", "empty", "half-written"])
+def test_a_file_caught_missing_empty_or_half_written_is_read_again_by_the_next_run(tmp_path, monkeypatch, moment):
+    """The files row records the hash of the bytes that were parsed, not the scan's."""
+    from flows.etl import etl
+    from pipeline import ingest
+
+    src, wh = tmp_path / "in", Warehouse(tmp_path / "wh")
+    src.mkdir()
+    target = src / "sumy.txt"
+    target.write_text(ARTICLE.format(extra="The governor called for a ceasefire to evacuate civilians."))
+    full = target.read_bytes()
+    real = ingest.read_input
+
+    def caught(paths, input_uri, **kwargs):  # between the scan and the read, the file is caught mid-change
+        if moment == "missing":
+            target.unlink()
+        else:
+            target.write_bytes(b"" if moment == "empty" else full[:len(full) // 2])
+        try:
+            return real(paths, input_uri, **kwargs)
+        finally:
+            target.write_bytes(full)
+
+    monkeypatch.setattr(ingest, "read_input", caught)
+    etl(input_dir=str(src), warehouse=str(wh.root))
+    monkeypatch.setattr(ingest, "read_input", real)
+    second = etl(input_dir=str(src), warehouse=str(wh.root))
+    assert (second["files_changed"], second["files_unchanged"]) == (1, 0)
+    [article] = run_sql(wh, "select body from articles where source_path = 'sumy.txt'").to_pylist()
+    assert article["body"].endswith("evacuate civilians.")
+    assert run_sql(wh, "select count(*) n from rejects")["n"][0].as_py() == 0
+    [state] = run_sql(wh, "select content_sha256 from files").to_pylist()
+    import hashlib
+
+    assert state["content_sha256"] == hashlib.sha256(full).hexdigest()
+
+
+def test_files_and_rejects_of_schema_version_1_get_their_input_folder_from_the_runs_that_wrote_them(
+        tmp_path, monkeypatch):
+    import dataclasses
+
+    import pyarrow as pa
+
+    import pipeline.load as load
+    from pipeline.ingest import file_id
+    from pipeline.records import Run, to_arrow
+    from schemas import table_schemas
+
+    src = tmp_path / "in"
+    src.mkdir()
+    declared = table_schemas()
+    v1 = {name: dataclasses.replace(declared[name], version=1, key=key, columns=tuple(
+          c for c in declared[name].columns if c.name not in ("file_id", "input_root")))
+          for name, key in (("files", "source_path"), ("rejects", "reject_id"))}
+    run = Run("r1", NOW, NOW, "completed", str(src), False, 2, 2, 0, 0, 1, 1, 0, 1, "{}", 0, 0, None, None)
+    wh = Warehouse(tmp_path / "wh")
+    with monkeypatch.context() as m:
+        current = dict(declared) | v1
+        m.setattr(load, "table_schemas", lambda: current)
+        m.setattr(load, "table_schema", lambda name: current[name])
+        files = pa.table({"source_path": ["a.txt", "b.txt"], "content_sha256": ["x", "y"], "size_bytes": [1, 2],
+                          "article_ids": [["A"], []], "n_rejects": [0, 1], "run_id": ["r1", "r1"],
+                          "processed_at": [NOW, NOW]}, schema=v1["files"].arrow_schema())
+        rejects = pa.table({"reject_id": ["j"], "source_path": ["b.txt"], "source_record": [None],
+                            "reason": ["empty_file"], "detail": ["empty"], "content_sha256": [None],
+                            "size_bytes": [0], "rejected_at": [NOW], "run_id": ["r1"]},
+                           schema=v1["rejects"].arrow_schema())
+        wh.commit({"files": files, "rejects": rejects, "runs": to_arrow([run], Run)})
+    assert wh.manifest().tables["files"]["schema_version"] == 1
+    assert wh.upgrade()
+    rows = run_sql(wh, "select file_id, input_root, source_path, article_ids from files order by source_path").to_pylist()
+    root = str(src.resolve())
+    assert rows == [{"file_id": file_id(root, "a.txt"), "input_root": root, "source_path": "a.txt", "article_ids": ["A"]},
+                    {"file_id": file_id(root, "b.txt"), "input_root": root, "source_path": "b.txt", "article_ids": []}]
+    assert run_sql(wh, "select file_id from rejects")["file_id"].to_pylist() == [file_id(root, "b.txt")]
+    assert wh.manifest().tables["files"]["schema_version"] == 2 and not wh.upgrade()
+
+
+def feed(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "feed.jsonl").open("w") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"title": f"Report {i}", "published": f"2025-03-{1 + i % 28:02d}",
+                                 "text": f"Russian forces shelled the village of Zorya-{i} on Monday."}) + "\n")
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_file_of_many_records_is_committed_in_several_commits_and_resumes_after_a_failure(tmp_path, monkeypatch):
+    """148,721 records in one file were one commit (2 GB); now a file is extracted and committed in
+    parts, and its files row is written with its last part, so a run stopped inside it resumes."""
+    import flows.etl as etl_module
+    from pipeline.extract import extract_mentions
+
+    src = tmp_path / "in"
+    feed(src, 40)
+    clean, broken = Warehouse(tmp_path / "clean"), Warehouse(tmp_path / "broken")
+    summary = etl_module.etl(input_dir=str(src), warehouse=str(clean.root), commit_every=10)
+    assert summary["articles_new"] == 40 and clean.manifest().snapshot >= 4
+    calls = []
+
+    def failing(articles, run_id):
+        calls.append(len(articles))
+        if len(calls) == 3:
+            raise RuntimeError("worker lost")
+        return extract_mentions(articles, run_id=run_id)
+
+    monkeypatch.setattr(etl_module, "extract_mentions", failing)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        etl_module.etl(input_dir=str(src), warehouse=str(broken.root), commit_every=10, in_flight=1)
+    partial = run_sql(broken, "select count(*) n from articles")["n"][0].as_py()
+    assert 0 < partial < 40
+    assert run_sql(broken, "select count(*) n from files")["n"][0].as_py() == 0  # the file is not done
+    monkeypatch.setattr(etl_module, "extract_mentions", extract_mentions)
+    again = etl_module.etl(input_dir=str(broken.root.parent / "in"), warehouse=str(broken.root), commit_every=10)
+    assert again["files_new"] == 1
+
+    def rows(wh, sql):
+        return sorted(tuple(r.values()) for r in run_sql(wh, sql).to_pylist())
+
+    for sql in ("select article_id from articles", "select mention_id, event_id, event_type from event_mentions",
+                "select event_id, n_mentions from events", "select source_path, len(article_ids) from files"):
+        assert rows(broken, sql) == rows(clean, sql), sql

@@ -151,3 +151,99 @@ def test_odd_file_names_are_stored_faithfully(tmp_path):
         (tmp_path / name).write_text("Headline\n\nBody text.\n")
     result = read_files(discover_files(tmp_path), tmp_path, run_id="r", now=NOW)
     assert sorted(a.source_path for a in result.articles) == sorted(names)
+
+
+def test_a_folder_swapped_for_a_link_after_the_scan_is_not_followed(tmp_path):
+    """The scan sees a real folder; before the read it becomes a link to a folder outside the input."""
+    import os
+
+    from pipeline import incremental
+    from pipeline.ingest import read_input
+
+    src, outside = tmp_path / "in", tmp_path / "private"
+    (src / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (src / "sub" / "a.txt").write_text("Headline\n\nTroops attacked the town on Friday.\n")
+    (outside / "a.txt").write_text("Private notes\n\nThe password is swordfish.\n")
+    scanned = incremental.scan(src)
+    assert [f.source_path for f in scanned] == ["sub/a.txt"] and scanned[0].digest
+    os.rename(src / "sub", tmp_path / "moved")
+    (src / "sub").symlink_to(outside)
+    result = read_input([f.path for f in scanned], str(src), run_id="r", now=NOW)
+    assert result.articles == []
+    [reject] = result.rejects
+    assert (reject.source_path, reject.reason) == ("sub/a.txt", "outside_input")
+    # The same with the link made relative; a folder linked inside the input is not entered either.
+    (src / "sub").unlink()
+    (src / "sub").symlink_to("../private")
+    assert [r.reason for r in read_input([f.path for f in scanned], str(src), run_id="r", now=NOW).rejects] == [
+        "outside_input"]
+    (src / "sub").unlink()
+    (src / "elsewhere").mkdir()
+    (src / "elsewhere" / "a.txt").write_text("Headline\n\nTroops attacked the town on Friday.\n")
+    (src / "sub").symlink_to("elsewhere")
+    assert [r.reason for r in read_input([f.path for f in scanned], str(src), run_id="r", now=NOW).rejects] == [
+        "not_a_file"]
+    (src / "sub").unlink()
+    (src / "sub").mkdir()
+    (src / "sub" / "a.txt").symlink_to(outside / "a.txt")
+    [reject] = read_input([f.path for f in scanned], str(src), run_id="r", now=NOW).rejects
+    assert reject.reason == "outside_input"
+    (src / "sub" / "a.txt").unlink()
+    (src / "sub" / "a.txt").symlink_to("../../private/a.txt")
+    [reject] = read_input([f.path for f in scanned], str(src), run_id="r", now=NOW).rejects
+    assert reject.reason == "outside_input"
+
+
+def test_a_link_inside_the_input_is_read_through_links_of_links(tmp_path):
+    from pipeline.ingest import read_files
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "real.txt").write_text("Headline\n\nTroops attacked the town on Friday.\n")
+    (tmp_path / "first.txt").symlink_to("docs/real.txt")
+    (tmp_path / "docs" / "second.txt").symlink_to("../first.txt")
+    result = read_files(discover_files(tmp_path), tmp_path, run_id="r", now=NOW)
+    assert result.rejects == []
+    assert sorted(a.source_path for a in result.articles) == ["docs/real.txt", "docs/second.txt", "first.txt"]
+
+
+def test_names_that_are_not_utf8_and_folders_that_cannot_be_listed_become_rejects(tmp_path, monkeypatch):
+    import os
+
+    from pipeline import incremental
+    from pipeline.ingest import read_input
+
+    (tmp_path / "good.txt").write_text("Headline\n\nTroops attacked the town on Friday.\n")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"Headline\n\nEnvoys met in Doha.\n")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "inside.txt").write_text("Headline\n\nTroops shelled the city.\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).rstrip("/").endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    scanned = incremental.scan(tmp_path)
+    assert sorted(f.source_path for f in scanned) == ["caf\\xe9.txt", "good.txt", "locked/"]
+    pa_safe = [f.source_path.encode("utf-8") for f in scanned]  # storable: no surrogates left
+    assert len(pa_safe) == 3
+    result = read_input([f.path for f in scanned], str(tmp_path), run_id="r", now=NOW)
+    assert [a.source_path for a in result.articles] == ["good.txt"]
+    reasons = {r.source_path: (r.reason, r.detail) for r in result.rejects}
+    assert reasons["caf\\xe9.txt"][0] == "bad_name"
+    assert reasons["locked/"][0] == "unreadable" and "listed" in reasons["locked/"][1]
+
+
+@pytest.mark.parametrize("value", ["2025-03-01garbage", "2025-03-01 garbage", "2025-03-01T25:99", "2025-03-01x"])
+def test_a_date_followed_by_anything_but_a_time_is_a_bad_date(value):
+    with pytest.raises(BadArticle):
+        parse_date(value)
+    if " " not in value:  # in a header line, what follows a space is the outlet
+        [reject] = parse(f" date {value} Wire / world\n\nTitle\n\nBody.\n".encode()).rejects
+        assert reject.reason == "bad_date"
+    [reject] = parse(json.dumps({"text": "Body.", "published": value}).encode(), "feed.jsonl").rejects
+    assert reject.reason == "bad_date"
+    assert parse_date("2025-03-01 10:00 UTC") == parse_date("2025-03-01T10:00:00.123456789Z") == date(2025, 3, 1)

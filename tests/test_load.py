@@ -30,6 +30,7 @@ def count(wh: Warehouse, table: str) -> int:
 
 def test_empty_warehouse_has_typed_empty_views(tmp_path):
     wh = Warehouse(tmp_path / "wh")
+    wh.ensure()  # a new warehouse, as `frontline run` makes it before its first commit
     for table in ["articles", "event_mentions", "rejects", "runs"]:
         assert count(wh, table) == 0
     columns = run_sql(wh, "select column_name, data_type from information_schema.columns "
@@ -60,11 +61,30 @@ def test_unknown_publication_dates_get_their_own_partition(tmp_path):
     assert rows == [{"published_month": "unknown", "published_date": None}]
 
 
+def plain_duckdb_count(root, table: str = "articles") -> int:
+    """What another DuckDB client reads through the catalog file, resolving its paths against the root."""
+    with duckdb.connect(str(root / "frontline.duckdb"), read_only=True, config={"file_search_path": str(root)}) as con:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
 def test_catalog_opens_with_plain_duckdb(tmp_path):
     wh = Warehouse(tmp_path / "wh")
     wh.commit({"articles": articles_table(1, 2)})
-    with duckdb.connect(str(wh.catalog_path), read_only=True) as con:
-        assert con.execute("select count(*) from articles").fetchall() == [(2,)]
+    assert plain_duckdb_count(wh.root) == 2
+
+
+def test_a_copied_warehouse_reads_its_own_files_not_the_originals(tmp_path):
+    """The catalog names files by their paths under the warehouse, never by absolute paths."""
+    import shutil
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit({"articles": articles_table(1, 2)})
+    copy = tmp_path / "copy"
+    shutil.copytree(wh.root, copy)
+    wh.commit({"articles": articles_table(3)})
+    shutil.rmtree(wh.root)  # the original is gone: the copy must not have depended on it
+    assert plain_duckdb_count(copy) == 2
+    assert count(Warehouse(copy), "articles") == 2
 
 
 def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
@@ -79,7 +99,7 @@ def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
 
     real_write = load.Warehouse._write_manifest
     monkeypatch.setattr(load.Warehouse, "_write_manifest", explode)
-    rejects = to_arrow([Reject("r" * 32, "x.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
+    rejects = to_arrow([Reject("r" * 32, "f" * 32, "x.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
     with pytest.raises(WarehouseError, match="No space left on device"):
         wh.commit({"articles": articles_table(2, 3), "rejects": rejects})
     # Files were written but not published: readers still see exactly the old snapshot.
@@ -134,7 +154,8 @@ def test_a_second_writer_waits_then_reports_the_lock(tmp_path):
 
 
 def test_the_duckdb_command_line_client_reads_the_catalog(tmp_path):
-    """`duckdb warehouse/frontline.duckdb -c ...` works, with the CLI the environment installs."""
+    """`cd warehouse && duckdb frontline.duckdb -c ...` works, with the CLI the environment installs, and so
+    does naming the warehouse as DuckDB's file_search_path from elsewhere."""
     import subprocess
     import sys
     from pathlib import Path
@@ -142,7 +163,11 @@ def test_the_duckdb_command_line_client_reads_the_catalog(tmp_path):
     cli = Path(sys.executable).parent / "duckdb"
     wh = Warehouse(tmp_path / "wh")
     wh.commit({"articles": articles_table(1, 2, 3)})
-    out = subprocess.run([str(cli), "-csv", str(wh.catalog_path), "-c", "select count(*) as n from articles"],
+    out = subprocess.run([str(cli), "-csv", "frontline.duckdb", "-c", "select count(*) as n from articles"],
+                         capture_output=True, text=True, timeout=60, check=True, cwd=wh.root).stdout
+    assert out.split() == ["n", "3"]
+    out = subprocess.run([str(cli), "-csv", "-cmd", f"SET file_search_path = '{wh.root}'", str(wh.catalog_path),
+                          "-c", "select count(*) as n from articles"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.split() == ["n", "3"]
 
@@ -175,8 +200,11 @@ def test_compaction_merges_small_files_atomically_and_keeps_every_row(tmp_path):
     after = sorted(run_sql(wh, "select * exclude (ingested_at) from articles").to_pylist(), key=str)
     assert after == before
     on_disk = {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")}
-    assert len(on_disk) == 7 + 1  # the old files stay until the next load, for readers still on them
-    wh.commit({"articles": articles_table(8)})
+    assert len(on_disk) == 7 + 1  # the old files stay while a kept manifest lists them, for readers still on it
+    from pipeline.load import KEEP_SNAPSHOTS
+
+    for n in range(8, 8 + KEEP_SNAPSHOTS - 1):
+        wh.commit({"articles": articles_table(n)})
     assert {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")} == set(
         wh.manifest().files("articles"))
 

@@ -1,7 +1,9 @@
 """The HTML report opened in a real headless Chromium: charts and map render, filters work, nothing
 is fetched from the network, no console errors, and a screenshot is kept."""
 
+import json
 import os
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +33,11 @@ def report(tmp_path_factory):
     for name in ("000_etv_bharat_2025-03-15_kursk.txt", "003_levant_live_2024-05-07_rafah.txt",
                  "004_gulf_evening_post_2024-05-07_rafah.txt", "006_great_lakes_dispatch_2025-01-27_goma.txt"):
         shutil.copy(dev / name, src / name)
+    # An article whose data tries to break out of the page: a title that opens a comment and a
+    # script inside the embedded data, and a javascript: link.
+    (src / "hostile.jsonl").write_text(json.dumps({
+        "title": "<!--<script>", "url": "javascript:alert(document.domain)", "outlet": "<img src=x onerror=alert(1)>",
+        "published": "2025-06-01", "text": "Sudanese army troops shelled the city of El Obeid on Sunday."}) + "\n")
     read = read_files(discover_files(src), src, run_id="r", now=datetime.now(timezone.utc))
     mentions, events = dedup.assign_events(extract_mentions(read.articles, run_id="r"),
                                            {a.article_id: a.outlet for a in read.articles})
@@ -39,6 +46,8 @@ def report(tmp_path_factory):
                "events": to_arrow(events, Event)})
     out = tmp_path_factory.mktemp("report") / "report.html"
     n = write_report(wh, out)
+    data = json.loads(re.search(r"const EVENTS = (.*);\nconst COLORS", out.read_text())[1])
+    assert "<!--<script>" in {e["title"] for e in data}  # the hostile article is in the page's data
     assert n == len(events) > 5
     return out, events
 
@@ -83,6 +92,8 @@ def test_report_renders_in_headless_chromium(report):
             rows = page.locator("#latest tbody tr").count()
             located = sum(1 for e in events if e.latitude is not None)
             assert bars > 0 and countries > 10_000 and 0 < markers <= located and rows == min(len(events), 100)
+            assert page.locator("a[href]").count() == page.locator("a[href^='http']").count()
+            assert page.evaluate("typeof alert === 'function' && document.querySelectorAll('img').length") == 0
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
 

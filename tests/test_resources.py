@@ -93,3 +93,50 @@ def test_the_flow_entry_point_makes_arrow_allocate_through_glibc_unless_told_oth
     chosen = subprocess.run([sys.executable, "-c", probe], env=env | {"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
                             capture_output=True, text=True, check=True)
     assert (default.stdout.strip(), chosen.stdout.strip()) == ("system", "mimalloc")
+
+
+def test_a_body_without_punctuation_is_kept_to_bounded_sentences():
+    """A 990 KB body with no sentence end made one 990 KB sentence, and every mention carried it."""
+    from pipeline.ingest import MAX_SENTENCE_CHARS, article_id
+
+    words = ("troops attacked the town army shelled village near border forces advanced " * 20_000)[:300_000]
+    text = " date 2025-03-15 Wire / world\n\nHeadline\n\n" + words + "\n"
+    [article] = ingest.parse_document(text.encode(), "long.txt", run_id="r", now=NOW).articles
+    lines = article.body.split("\n")
+    assert len(lines) > 150 and max(map(len, lines)) <= MAX_SENTENCE_CHARS
+    assert article.body.replace("\n", " ") == words.strip()  # spaces became line breaks, nothing else
+    assert article.article_id == article_id("Headline", words)
+    # A run with no space to break it at cannot be bounded: the article is rejected, not read whole.
+    [reject] = ingest.parse_document(("x" * 5_000).encode(), "blob.txt", run_id="r", now=NOW).rejects
+    assert reject.reason == "too_large" and "no space" in reject.detail
+
+
+def test_a_long_body_is_extracted_in_pieces_with_offsets_into_the_whole_body():
+    from pipeline.extract import extract_mentions, mention_id
+    from pipeline.extract_bounded import extract_mentions_bounded
+    from pipeline.records import Article
+
+    dev = Path(__file__).parent / "data" / "dev" / "articles"
+    bodies = [ingest.read_file(p, dev, run_id="r", now=NOW).articles[0].body for p in sorted(dev.glob("0[0-3]*.txt"))]
+    body = "\n\n".join(bodies)
+    article = Article("a" * 32, "long.txt", None, "text", None, None, None, None, None, body, (), NOW, "r")
+    given: list[int] = []
+
+    def recording(articles, *, run_id):
+        given.append(sum(len(a.body) for a in articles))
+        return extract_mentions(articles, run_id=run_id)
+
+    mentions = extract_mentions_bounded([article], run_id="r", piece_chars=4_000, extract=recording)
+    assert len(given) > len(body) // 4_000 and max(given) <= 4_000
+    assert len(mentions) > 50
+    for m in mentions:
+        assert body[m.trigger_start:m.trigger_end] == m.trigger
+        assert body[m.sentence_start:m.sentence_end] == m.sentence
+        assert m.mention_id == mention_id(article.article_id, m.event_type, m.trigger_start, m.trigger_end)
+    assert len({m.mention_id for m in mentions}) == len(mentions)
+    # Whole articles are grouped up to a character budget per call.
+    given.clear()
+    short = [Article(f"{i:032d}", f"{i}.txt", None, "text", None, None, None, None, None, b, (), NOW, "r")
+             for i, b in enumerate(bodies)]
+    extract_mentions_bounded(short, run_id="r", group_chars=10_000, extract=recording)
+    assert max(given) <= max(10_000, max(map(len, bodies))) and len(given) > 1

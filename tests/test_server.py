@@ -73,6 +73,9 @@ def test_served_deployment_completes_a_run_on_a_local_server(tmp_path):
     src, wh_dir = tmp_path / "in", tmp_path / "wh"
     src.mkdir()
     shutil.copy(SEED_ARTICLE, src / SEED_ARTICLE.name)
+    private, stolen = tmp_path / "private", tmp_path / "stolen"
+    private.mkdir()
+    (private / "diary.txt").write_text("Dear diary\n\nThe army attacked the town of Secretville on Monday.\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                PREFECT_UI_ENABLED="false", FRONTLINE_STATE_DIR=str(tmp_path / "state"))
@@ -93,9 +96,9 @@ def test_served_deployment_completes_a_run_on_a_local_server(tmp_path):
                 env={**env, "PREFECT_API_URL": api}, cwd=ROOT, stdout=(logs / "serve.log").open("w"),
                 stderr=subprocess.STDOUT, start_new_session=True)
             deployment = wait_for(
-                lambda: get_json(client, "GET", f"{api}/deployments/name/frontline-etl/frontline-etl"),
+                lambda: get_json(client, "GET", f"{api}/deployments/name/frontline-scheduled/frontline-etl"),
                 STARTUP_TIMEOUT, "the deployment to be registered", serve)
-            assert deployment["parameters"]["input_dir"] == str(src)
+            assert deployment["parameters"] == {} and str(src) in deployment["description"]
             assert deployment["schedules"], "the deployment has its interval schedule"
             # Retried only while the API refuses (a busy machine can answer 5xx right after registration).
             run = wait_for(lambda: get_json(client, "POST", f"{api}/deployments/{deployment['id']}/create_flow_run",
@@ -108,12 +111,33 @@ def test_served_deployment_completes_a_run_on_a_local_server(tmp_path):
             artifacts = get_json(client, "POST", f"{api}/artifacts/filter",
                                  json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, must=True)
             assert any(a["key"] == "frontline-run-summary" and "Top new events" in a["data"] for a in artifacts)
+            # Anyone who reaches the API can ask for a run; they cannot choose what it reads or writes.
+            attack = client.post(f"{api}/deployments/{deployment['id']}/create_flow_run",
+                                 json={"parameters": {"input_dir": str(private), "warehouse": str(stolen)}})
+            if attack.status_code in (200, 201):
+                ended = wait_for(
+                    lambda: (lambda fr: fr if fr and fr["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED")
+                             else None)(get_json(client, "GET", f"{api}/flow_runs/{attack.json()['id']}")),
+                    RUN_TIMEOUT, "the overriding flow run to end", serve)
+                assert ended["state"]["type"] != "COMPLETED"
     finally:
         for proc in (serve, server):
             if proc is not None:
                 stop(proc)
+    assert not stolen.exists()
     wh = Warehouse(wh_dir)
     runs = run_sql(wh, "select status, files_new, articles_new from runs").to_pylist()
     assert runs == [{"status": "completed", "files_new": 1, "articles_new": 1}]
+    assert run_sql(wh, "select count(*) n from articles where body like '%Secretville%'")["n"][0].as_py() == 0
     n = run_sql(wh, "select count(*) n from event_mentions where event_type = 'SURRENDER_DEMAND'")["n"][0].as_py()
     assert n >= 1
+
+
+def test_the_server_refuses_to_listen_beyond_loopback_without_authentication(monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    monkeypatch.delenv("PREFECT_SERVER_API_AUTH_STRING", raising=False)
+    result = CliRunner().invoke(main, ["server", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "no authentication" in result.output

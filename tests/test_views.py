@@ -100,7 +100,7 @@ def test_views_work_in_the_duckdb_cli_too(wh):
 
     cli = Path(sys.executable).parent / "duckdb"
     for view in ("timeline", "actor_activity", "ceasefire_tracker", "talks"):
-        out = subprocess.run([str(cli), "-csv", str(wh.catalog_path), "-c", f"select count(*) n from {view}"],
-                             capture_output=True, text=True, timeout=60)
+        out = subprocess.run([str(cli), "-csv", "frontline.duckdb", "-c", f"select count(*) n from {view}"],
+                             capture_output=True, text=True, timeout=60, cwd=wh.root)
         assert out.returncode == 0, out.stderr
         assert int(out.stdout.split()[1]) >= 1
