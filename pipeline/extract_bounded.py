@@ -67,7 +67,10 @@ def extract_mentions_bounded(articles: list[Article], *, run_id: str, piece_char
             continue
         for offset, text in pieces(article.body, piece_chars):
             found = extract([dataclasses.replace(article, body=text)], run_id=run_id)
-            out += [_moved(m, offset) for m in found]
+            moved = [_moved(m, offset) for m in found]
+            new_id = {m.mention_id: n.mention_id for m, n in zip(found, moved)}  # a reference's antecedent moves too
+            out += [dataclasses.replace(n, antecedent_id=new_id.get(n.antecedent_id, n.antecedent_id))
+                    if n.antecedent_id else n for n in moved]
     if group:
         out += extract(group, run_id=run_id)
     return out

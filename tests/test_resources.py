@@ -134,6 +134,8 @@ def test_a_long_body_is_extracted_in_pieces_with_offsets_into_the_whole_body():
         assert body[m.sentence_start:m.sentence_end] == m.sentence
         assert m.mention_id == mention_id(article.article_id, m.event_type, m.trigger_start, m.trigger_end)
     assert len({m.mention_id for m in mentions}) == len(mentions)
+    ids = {m.mention_id for m in mentions}  # references point at mentions of the whole body
+    assert any(m.antecedent_id for m in mentions) and all(m.antecedent_id in ids for m in mentions if m.antecedent_id)
     # Whole articles are grouped up to a character budget per call.
     given.clear()
     short = [Article(f"{i:032d}", f"{i}.txt", None, "text", None, None, None, None, None, b, (), NOW, "r")
