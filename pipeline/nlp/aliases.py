@@ -1,5 +1,6 @@
 """Names an article defines for itself: 'the Rapid Support Forces (RSF)', 'Yemen's Ansar Allah movement,
-also known as Houthis', 'the Front for the Liberation of Azawet (FLA)'.
+also known as Houthis', 'the Front for the Liberation of Azawet (FLA)', or uses without defining: the
+initials of a name it used before ('the Sri Lanka Army ... the SLA offensive').
 
 News introduces an actor once by its full name and uses a short one afterwards. The short name may be
 in no dictionary; once the article has defined it, every later use of it is that actor: it gets the
@@ -17,16 +18,18 @@ from pipeline.nlp.sentence import Role
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,9}$")
 KNOWN_AS = ("also known as", "known as", "better known as", "which calls itself", "dubbed")
 NAME_LABELS = {"ORG", "GPE", "NORP", "PERSON", "PER", "LOC"}
+INITIALS = "INITIALS"  # the label of an alias read from a name's initials
 
 
-def _initials_match(name: str, acronym: str) -> bool:
-    """'Rapid Support Forces' ~ 'RSF'; articles and 'of', 'the', 'for' may be skipped or not."""
+def _initials_match(name: str, acronym: str, exact: bool = False) -> bool:
+    """'Rapid Support Forces' ~ 'RSF'; articles and 'of', 'the', 'for' may be skipped or not. A name the
+    text did not define the short one for must spell it exactly."""
     words = [w for w in re.split(r"[\s\-]+", name) if w]
     letters = "".join(w[0] for w in words if w[0].isalpha()).upper()
     content = "".join(w[0] for w in words if w[0].isalpha() and w.lower() not in {"of", "the", "for", "and", "de",
                                                                                     "du", "la", "al"}).upper()
     target = acronym.replace("-", "").upper()
-    return target in (letters, content) or (len(target) >= 2 and content.startswith(target))
+    return target in (letters, content) or (not exact and len(target) >= 2 and content.startswith(target))
 
 
 def _name_before(doc: Doc, paren: int) -> Span | None:
@@ -68,7 +71,27 @@ def article_aliases(doc: Doc) -> dict[str, Role]:
                 if name is not None and end > k:
                     aliases.setdefault(doc[k:end].text, Role(name.text, name.ent_id_ or None, name.start,
                                                              name.end, "ORG"))
+    aliases.update(_initialisms(doc, aliases))
     return aliases
+
+
+def _initialisms(doc: Doc, defined: dict[str, Role]) -> dict[str, Role]:
+    """'the Sri Lanka Army ... the SLA offensive': an unknown all-capital word spelling the initials of
+    a name the article used before it is that name, defined or not."""
+    names = [e for e in doc.ents if len(e) >= 2 and e.label_ in NAME_LABELS]
+    found: dict[str, Role] = {}
+    for tok in doc:
+        short = tok.text
+        if not (2 <= len(short) <= 6 and short.isalpha() and short.isupper()) or short in defined or short in found:
+            continue
+        for name in names:
+            if name.end > tok.i:
+                break
+            if _initials_match(name.text, short, exact=True):
+                # the article's own name wins over a namesake's acronym ('SLA': not Sudan's but Sri Lanka's)
+                found[short] = Role(name.text, name.ent_id_ or None, name.start, name.end, INITIALS)
+                break
+    return found
 
 
 def alias_roles(doc: Doc, aliases: dict[str, Role], taken: set[int]) -> list[Role]:

@@ -1,7 +1,8 @@
 """Where an event happened: the place mention for a trigger, and how to read it (region? near?).
 
 Candidates are the place entities of the sentence plus proper names after a
-locative word ("in Sake", "the town of Walikale") that the gazetteer knows.
+locative word ("in Sake") that the gazetteer knows, and any name a settlement
+word introduces ("the town of Walikale"), known or not.
 A place that is the object of an attack verb ("captured Goma", "Lashio was
 bombed") is where the event happened; otherwise the nearest place in a
 locative phrase wins.
@@ -103,8 +104,9 @@ def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
         text = doc[run[0]:run[1]].text
         settlement = run[0] - 1 >= s.span.start and doc[run[0] - 1].lower_ == "of" and run[0] - 2 >= s.span.start \
             and doc[run[0] - 2].lower_ in SETTLEMENT_WORDS
-        # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians").
-        if gaz.named(text) or (settlement and gaz.knows(text)):
+        # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians");
+        # "the village of Karto" names a place even when no gazetteer knows it.
+        if gaz.named(text) or settlement:
             found.append(Role(text, None, run[0], run[1], "LOC"))
             taken.update(range(*run))
         elif (site := _facility(doc, run, s.span.end, gaz)) is not None:

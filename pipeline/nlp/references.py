@@ -121,16 +121,40 @@ def _salient(s: SentenceView, candidates: list[Role]) -> Role:
     return subjects[0] if subjects else candidates[-1]
 
 
+def _qualified(s: SentenceView, role: Role, kind: str) -> bool:
+    """'the Colombian government', 'Syrian forces': a state's adjective before a word of the kind names
+    that state's government or force, which a later 'the government' or 'the army' can refer to."""
+    if role.label != "NORP" or role.id is None or kind not in ("government", "force"):
+        return False
+    doc = s.span.doc
+    words = word_list(f"{kind}_descriptions")
+    return doc[role.end - 1].lower_ in words or (role.end < s.span.end and doc[role.end].lower_ in words)
+
+
+PLACE_PREPS = {"in", "at", "to", "from", "near", "into", "inside", "across"}
+
+
+def _named_as_place(s: SentenceView, role: Role) -> bool:
+    """'talks in Oslo': a state or capital in a locative phrase is where, not who."""
+    doc = s.span.doc
+    return role.label == "GPE" and role.start > s.span.start and doc[role.start - 1].lower_ in PLACE_PREPS
+
+
+def _candidates(s: SentenceView, kind: str, before: int | None = None) -> list[Role]:
+    return [r for r in s.actors if (before is None or r.end <= before) and not _named_as_place(s, r)
+            and (_fits(r, kind) or _qualified(s, r, kind))]
+
+
 def antecedent(sentences: list[SentenceView], index: int, token: int, kind: str) -> Role | None:
     """The most salient actor of this kind named before token ``token`` of sentence ``index``."""
     s = sentences[index]
-    same = [r for r in s.actors if r.end <= token and _fits(r, kind)]
+    same = _candidates(s, kind, token)
     if same:
         return _salient(s, same)
     if kind != "person" and (ahead := _forward(s, token, kind)) is not None:
         return ahead
     for back in range(index - 1, max(-1, index - 1 - REACH), -1):
-        found = [r for r in sentences[back].actors if _fits(r, kind)]
+        found = _candidates(sentences[back], kind)
         if found:
             return _salient(sentences[back], found)
     return None

@@ -247,6 +247,8 @@ def is_reference(doc: Doc, s: SentenceView, trig: Span, spec: EventType | None =
     root = trig.root
     if root.pos_ not in ("NOUN", "PROPN") and not root.tag_.startswith("NN"):
         return False
+    if any(t.lower_ in word_list("earlier_ones") for t in doc[max(s.span.start, trig.start - 3):trig.start]):
+        return False  # "the last talks ... collapsed in 2002", "the previous truce": another, earlier event
     before = doc[trig.start - 1].lower_ if trig.start > s.span.start else ""
     if before in DEFINITE or before in POSSESSIVE:
         return True

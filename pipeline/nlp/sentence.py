@@ -186,7 +186,7 @@ def _with_article_aliases(doc: Doc, actors: list[Role]) -> list[Role]:
     out = []
     for r in actors:
         full = aliases.get(r.text)
-        if full is not None and r.start >= full.end and (r.id is None or r.id == full.id):
+        if full is not None and r.start >= full.end and (r.id is None or r.id == full.id or full.label == "INITIALS"):
             r = Role(r.text, full.id, r.start, r.end, r.label, refers_to=full.text)
         out.append(r)
     taken = {i for r in out for i in range(r.start, r.end)}
