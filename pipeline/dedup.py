@@ -356,8 +356,10 @@ MODALITY_RANK = {"asserted": 0, "claimed": 1, "proposed": 2, "denied": 3, "hypot
 
 def key_of(m) -> MentionKey:
     """A Mention record -> the fields clustering reads."""
+    # A date only the reporting verb or the publication implies says nothing about which event this is.
+    start, end = (m.event_date, m.event_date_end) if _stated(m) else (None, None)
     return MentionKey(m.mention_id, m.article_id, m.event_type, m.modality, m.agent_id, m.agent_name,
-                      m.agent_country, m.place_name, m.place_admin1, m.event_date, m.event_date_end,
+                      m.agent_country, m.place_name, m.place_admin1, start, end,
                       m.published_date, m.antecedent_id, m.agent_sector, m.target_id, m.target_name,
                       m.target_country, m.target_sector, m.place_country, m.latitude, m.longitude, m.geo_precision)
 
@@ -383,6 +385,17 @@ def _vote(mentions: list, key, tiebreak=lambda m: 0):
     return min((m for m in mentions if key(m) == best), key=lambda m: (tiebreak(m), -m.confidence, m.mention_id))
 
 
+def _stated(m) -> bool:
+    """A date the text gives the event itself, not one implied by the reporting verb or the
+    publication (rows written before ``date_basis`` existed only had stated dates)."""
+    return m.event_date is not None and m.date_basis in (None, "text")
+
+
+def _stated_first(mentions: list) -> list:
+    """The mentions whose date votes: those with a stated date when there are any."""
+    return [m for m in mentions if _stated(m)] or mentions
+
+
 def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
     """Aggregate one cluster of Mention records into an Event record, each field by a vote of its mentions."""
     from pipeline.records import Event
@@ -393,7 +406,7 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
     target = _vote(mentions, lambda m: actor_key(m.target_id, m.target_name, m.target_country, m.target_sector)
                    or (m.target_name or "").lower() or None, tiebreak=lambda m: m.target_id is None)
     place = _vote(mentions, lambda m: m.place_name, tiebreak=lambda m: m.geo_precision or 9)
-    when = _vote(mentions, lambda m: (m.event_date, m.event_date_end) if m.event_date else None,
+    when = _vote(_stated_first(mentions), lambda m: (m.event_date, m.event_date_end) if m.event_date else None,
                  tiebreak=lambda m: PRECISION_ORDER.get(m.date_precision, 9))
     modality = _vote(mentions, lambda m: m.modality, tiebreak=lambda m: MODALITY_RANK.get(m.modality, 9))
     best = ranked[0]
@@ -420,6 +433,7 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
         event_date=when.event_date if when else None,
         event_date_end=when.event_date_end if when else None,
         date_precision=when.date_precision if when else "unknown",
+        date_basis=when.date_basis if when else None,
         duration_days=_first(ranked, "duration_days"),
         n_mentions=len(mentions),
         n_articles=len(articles),
@@ -480,7 +494,7 @@ SHARED_FIELDS = {
     "target": ("target", "target_id", "target_name", "target_country", "target_sector", "target_type"),
     "place": ("location", "place_name", "place_country", "place_admin1", "place_admin1_code", "place_admin2",
               "latitude", "longitude", "geo_precision", "geonameid"),
-    "date": ("event_date", "event_date_end", "date_precision", "date_text"),
+    "date": ("event_date", "event_date_end", "date_precision", "date_text", "date_basis"),
 }
 
 
@@ -512,6 +526,11 @@ def share_within_articles(mentions: list) -> list:
                 if field == "place" and m.place_name is not None:
                     # "southern Afghanistan" in one sentence, "Musa Qala" in the next: the most specific place
                     own = [d for d in own if _inside(d, m)]
+                    if not own:
+                        continue
+                elif field == "date" and m.event_date is not None and not _stated(m):
+                    # "said on Tuesday" dates a mention only until another mention states the event's day
+                    own = [d for d in own if _stated(d)]
                     if not own:
                         continue
                 elif getattr(m, columns[0]) is not None:

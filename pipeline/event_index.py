@@ -20,14 +20,18 @@ from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW, MentionKey
 from pipeline.load import Warehouse
 from pipeline.records import Mention, from_arrow
 
+# Dates clustering reads: only those the text states (see dedup.key_of).
+_STATED = "(date_basis IS NULL OR date_basis = 'text')"
+_START = f"CASE WHEN {_STATED} THEN event_date END"
+_END = f"CASE WHEN {_STATED} THEN coalesce(event_date_end, event_date) END"
 _GROUP = f"CASE WHEN modality IN ({', '.join(repr(m) for m in sorted(REAL))}) THEN 'real' ELSE modality END"
 _KEYS = f"""
-SELECT mention_id, event_id, event_type, {_GROUP} AS mgroup, event_date,
-       coalesce(event_date_end, event_date) AS date_end, published_date, 'agent' AS kind,
+SELECT mention_id, event_id, event_type, {_GROUP} AS mgroup, {_START} AS event_date,
+       {_END} AS date_end, published_date, 'agent' AS kind,
        coalesce(nullif(agent_country, ''), nullif(agent_id, ''), nullif(lower(agent_name), '')) AS key
 FROM {{src}} WHERE {{where}}
 UNION ALL
-SELECT mention_id, event_id, event_type, {_GROUP}, event_date, coalesce(event_date_end, event_date),
+SELECT mention_id, event_id, event_type, {_GROUP}, {_START}, {_END},
        published_date, 'place', coalesce(nullif(place_admin1, ''), place_name)
 FROM {{src}} WHERE nullif(place_name, '') IS NOT NULL AND {{where}}
 """
@@ -47,7 +51,9 @@ _SHRUNK_EVENTS = ("SELECT DISTINCT event_id FROM event_mentions "
                   "WHERE article_id IN (SELECT id FROM replaced) AND event_id IS NOT NULL")
 
 
-_KEY_COLUMNS = ", ".join(f.name for f in fields(MentionKey))
+_KEY_COLUMNS = ", ".join({"event_date": f"{_START} AS event_date",
+                          "event_date_end": f"CASE WHEN {_STATED} THEN event_date_end END AS event_date_end"}
+                         .get(f.name, f.name) for f in fields(MentionKey))
 
 # DuckDB builds a hash join's table on the side it estimates smaller. Through the filters and
 # the UNION it estimates the stored side at about a fortieth of its size, so it built the table

@@ -56,6 +56,7 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         event_date_end=period.end if period else None,
         date_precision=draft.date_precision,
         date_text=draft.date_text,
+        date_basis=draft.date_basis,
         duration_days=draft.duration_days,
         **_columns(draft.count, count_value="value", count_unit="unit", count_approximate="approximate",
                    count_text="text"),

@@ -78,6 +78,7 @@ class Mention:
     event_date_end: date | None
     date_precision: str
     date_text: str | None
+    date_basis: str | None
     duration_days: int | None
     count_value: int | None
     count_unit: str | None
@@ -177,6 +178,7 @@ class Event:
     event_date: date | None
     event_date_end: date | None
     date_precision: str
+    date_basis: str | None
     duration_days: int | None
     n_mentions: int
     n_articles: int

@@ -190,3 +190,111 @@ def test_modality_follows_the_conventions(body, event_type, modality):
 def test_claims_carry_who_made_them():
     m = only(mentions_of("The Kessa Front said its fighters ambushed an army patrol near Tarvo."), "OFFENSIVE")
     assert m.modality == "claimed" and m.attribution == "The Kessa Front"
+
+
+# -- dates the report implies ------------------------------------------------------------------
+
+def test_an_undated_event_takes_the_day_of_the_verb_that_reports_it():
+    m = only(mentions_of("Rebel fighters have seized the town of Orsk, officials said on Monday."), "OFFENSIVE")
+    assert (m.event_date, m.date_basis) == (date(2031, 4, 7), "report")
+
+
+def test_an_event_told_in_the_present_perfect_is_dated_by_publication():
+    m = only(mentions_of("Government troops are shelling rebel positions outside Orsk, residents say."), "OFFENSIVE")
+    assert (m.event_date, m.date_basis) == (date(2031, 4, 9), "publication")
+
+
+def test_a_stated_day_is_the_events_own():
+    m = only(mentions_of("Officials said on Tuesday that the militia had shelled the village late on Sunday."),
+             "OFFENSIVE")
+    assert m.date_basis == "text"
+
+
+def test_an_agreed_truce_is_dated_by_the_agreement_not_by_when_it_starts():
+    m = only(mentions_of("The two sides agreed on Monday to a truce that will take effect on Friday."),
+             "CEASEFIRE_PROPOSAL")
+    assert m.event_date == date(2031, 4, 7)
+
+
+def test_a_stated_date_outvotes_one_the_report_implied():
+    from pipeline import dedup
+
+    mentions, events = dedup.assign_events(mentions_of(
+        "Rebel fighters have seized the town of Orsk, officials said on Wednesday. "
+        "The rebels captured Orsk on Sunday after a week of fighting, the governor added."), {})
+    [event] = events
+    assert (event.event_date, event.date_basis) == (date(2031, 4, 6), "text")
+    assert all(m.event_date == date(2031, 4, 6) for m in mentions), [(m.trigger, m.event_date) for m in mentions]
+
+
+# -- names the article implies --------------------------------------------------------------------
+
+def test_a_short_form_spelling_the_initials_of_a_name_just_used_is_that_name():
+    mentions = mentions_of("The Sri Lanka Army said it was ready for a long campaign. "
+                           "On Monday the SLA shelled rebel positions near Orsk.")
+    m = next(m for m in mentions if m.trigger == "shelled")
+    assert m.agent == "SLA" and m.agent_id == "LKA_ARMY", (m.agent, m.agent_id)
+
+
+def test_the_government_is_the_state_an_adjective_named_before():
+    mentions = mentions_of("The Colombian government said it would not bargain with the rebels. "
+                           "The government launched an offensive against the rebels on Monday.")
+    m = next(m for m in mentions if "offensive" in m.trigger)
+    assert m.agent_country == "COL" and m.target == "the rebels", (m.agent, m.agent_country, m.target)
+
+
+def test_talks_between_two_parties_have_the_second_as_target():
+    m = only(mentions_of("Talks between the government and the ELN broke down on Monday."), "TALKS")
+    assert m.agent == "the government" and m.target_id == "COL_ELN", (m.agent, m.target, m.target_id)
+
+
+def test_a_complementizer_is_not_part_of_the_agent():
+    m = only(mentions_of("Officials said on Monday that rebel forces have seized the town of Orsk."), "OFFENSIVE")
+    assert m.agent == "rebel forces"
+
+
+def test_a_second_report_verb_does_not_lend_its_subject_to_the_reported_attack():
+    mentions = mentions_of("The army said it had retaken the village and warned that rebels attacked a convoy "
+                           "near Orsk on Monday.")
+    m = next(m for m in mentions if m.trigger == "attacked")
+    assert m.agent == "rebels" and m.target == "a convoy", (m.agent, m.target)
+
+
+def test_a_settlement_word_names_a_place_no_gazetteer_knows():
+    m = only(mentions_of("Rebels captured the village of Qartelli on Monday."), "OFFENSIVE")
+    assert m.location == "Qartelli"
+
+
+def test_an_earlier_truce_is_not_a_reference_to_the_one_just_agreed():
+    mentions = mentions_of("The two sides agreed to a truce on Monday. "
+                           "The previous truce, agreed in 2029, collapsed within weeks.")
+    earlier = [m for m in mentions if m.event_type == "CEASEFIRE_PROPOSAL" and m.event_date
+               and m.event_date.year == 2029]
+    assert earlier and all(m.antecedent_id is None for m in earlier)
+
+
+def test_one_who_surrenders_is_the_target_of_the_demand_not_its_agent():
+    m = only(mentions_of("The army called on the rebels to surrender before the deadline on Friday."),
+             "SURRENDER_DEMAND")
+    assert m.agent == "The army" and m.target == "the rebels"
+
+
+def test_a_government_asking_its_own_countrys_rebels_to_surrender_keeps_them_as_target():
+    m = only(mentions_of("President Rajapaksa called on the LTTE to lay down their arms and surrender."),
+             "SURRENDER_DEMAND")
+    assert m.target == "LTTE", (m.agent, m.target)
+
+
+def test_a_target_is_not_read_from_another_clause():
+    m = only(mentions_of("The army said it had gained control of the town as the rebels fled towards the coast "
+                         "of Sri Lanka."), "OFFENSIVE")
+    assert m.target_id != "LKA" and m.target_country != "LKA", (m.target, m.target_id)
+
+
+@pytest.mark.parametrize("body", [
+    "The offensive is the largest combat operation in the region, officials say.",
+    "Rebel units have been attacking the outskirts of Orsk for months, residents say.",
+])
+def test_speaking_about_an_event_does_not_date_it(body):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.event_date is None, (m.event_date, m.date_basis)

@@ -23,7 +23,7 @@ from pipeline.normalize.places import Place
 SLACK = timedelta(days=1)
 # What a mention can take from the others of its chain: (the name in ``inherited``, the draft's fields)
 SHARED = (("agent", ("agent", "agent_ref")), ("target", ("target", "target_ref")),
-          ("place", ("location", "place")), ("date", ("period", "date_text")))
+          ("place", ("location", "place")), ("date", ("period", "date_text", "date_basis")))
 
 
 def _actor_key(draft, which: str) -> tuple[str | None, str | None, str | None]:

@@ -18,7 +18,7 @@ from pipeline.nlp import references, roles
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
-from pipeline.nlp.opponents import add_opponents
+from pipeline.nlp.opponents import add_opponents, side_of
 from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
@@ -71,6 +71,8 @@ class EventDraft:
     reference: bool = False  # "the offensive", "in the shelling": refers back to a reported event
     antecedent: int | None = None  # index, among the article's drafts, of the mention it refers back to
     inherited: tuple[str, ...] = ()  # fields taken from the other mentions of its event
+    date_basis: str | None = None  # text | report | publication: how the date was decided (see roles.reported_date)
+    implied_date: tuple | None = None  # (period, text, basis) to use if no mention of its chain states a date
 
     @property
     def date_precision(self) -> str:
@@ -108,8 +110,14 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
                             official=speaker is not None and _official(speaker), presupposed=reference)
+    implied = None
+    if period is None and not reference and _dated_by_report(spec, modality):
+        implied = roles.reported_date(doc, s, [trig, anchor], published)
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
+    if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
+            and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
+        target = None  # nobody asks their own side to surrender: 'they' was resolved to the wrong party
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
     target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
@@ -131,6 +139,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         place=place,
         period=period,
         date_text=date_text,
+        date_basis="text" if period else None,
+        implied_date=implied if implied and implied[0] else None,
         duration_days=roles.duration_days(doc, s, trig),
         count=stated_count(doc, s, trig),
         agent_ref=agent_ref,
@@ -146,6 +156,22 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         reference=reference,
     )
     return draft
+
+
+def _date_implied(d: EventDraft) -> EventDraft:
+    """An event no mention of its chain dates takes the date its report implies (roles.reported_date)."""
+    if d.period is not None or d.implied_date is None:
+        return d
+    period, text, basis = d.implied_date
+    return replace(d, period=period, date_text=text, date_basis=basis)
+
+
+def _dated_by_report(spec: EventType, modality: str) -> bool:
+    """Only what has happened (or, for a proposal, the call being made) takes the report's or the
+    publication's date: not an intended attack, nor talks still to come."""
+    if modality in ("hypothetical", "denied"):
+        return False  # what did not happen has no day
+    return modality != "proposed" or spec.dated_by_act
 
 
 OFFICIAL_SECTORS = {"government", "military", "international", "diplomat", "police"}
@@ -196,6 +222,8 @@ def _merge(first: EventDraft, other: EventDraft) -> EventDraft:
         place=first.place if first.location else other.place,
         period=first.period or other.period,
         date_text=first.date_text if first.period else other.date_text,
+        date_basis=first.date_basis if first.period else other.date_basis,
+        implied_date=first.implied_date or other.implied_date,
         duration_days=first.duration_days if first.duration_days is not None else other.duration_days,
         count=first.count or other.count,
         response=first.response or other.response,
@@ -276,4 +304,5 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
     drafts = add_opponents(link_references(drafts, published), sentences, published)
+    drafts = [_date_implied(d) for d in drafts]
     return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]

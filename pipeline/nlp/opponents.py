@@ -24,7 +24,7 @@ from pipeline.normalize.actors import normalise
 STATE_SECTORS = {"government", "military", "police", "diplomat"}
 
 
-def _side(actor_id: str | None) -> str | None:
+def side_of(actor_id: str | None) -> str | None:
     """A state's organs are one side (its country); a group is its own."""
     if not actor_id:
         return None
@@ -42,7 +42,7 @@ def _armed_named(sentences: list[SentenceView]) -> Counter:
     for s in sentences:
         for r in s.actors:
             if armed_actor(r.id):
-                counts[_side(r.id)] += 1
+                counts[side_of(r.id)] += 1
     return counts
 
 
@@ -50,7 +50,7 @@ def _last_mention(sentences: list[SentenceView], side: str, before: int) -> Role
     found = None
     for k, s in enumerate(sentences):
         for r in s.actors:
-            if armed_actor(r.id) and _side(r.id) == side and (found is None or k <= before):
+            if armed_actor(r.id) and side_of(r.id) == side and (found is None or k <= before):
                 found = r
         if k >= before and found is not None:
             break
@@ -60,9 +60,9 @@ def _last_mention(sentences: list[SentenceView], side: str, before: int) -> Role
 def _attacker_sides(draft) -> set[str]:
     sides = set()
     if draft.agent_ref is not None and draft.agent_ref.id:
-        sides.add(_side(draft.agent_ref.id))
+        sides.add(side_of(draft.agent_ref.id))
     if draft.agent is not None and draft.agent.id:
-        sides.add(_side(draft.agent.id))
+        sides.add(side_of(draft.agent.id))
     return {s for s in sides if s}
 
 
@@ -113,4 +113,4 @@ def _coalition_sides(d, sentences: list[SentenceView]) -> set[str]:
         return set()
     s = sentences[d.sentence_index]
     return {side for r in s.actors if d.agent.start <= r.start and r.end <= d.agent.end
-            if (side := _side(r.id)) is not None}
+            if (side := side_of(r.id)) is not None}

@@ -73,6 +73,7 @@ class EventType:
     speaker_is_agent: bool
     location_in_sentence: bool
     symmetric: bool  # both sides act alike ("Russia and Ukraine held talks"): the second named is the target
+    dated_by_act: bool = False  # dated by the proposal or declaration, not by when the truce starts
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -176,6 +177,7 @@ def _load_event_types(folder: Path) -> dict[str, EventType]:
                                            or spec.get("default_modality") == "proposed")),
             location_in_sentence=bool(spec.get("location_in_sentence", False)),
             symmetric=bool(spec.get("symmetric", False)),
+            dated_by_act=bool(spec.get("dated_by_act", False)),
         )
         for name, spec in raw.items()
     }

@@ -113,7 +113,8 @@ def first_actor_after(s: SentenceView, token: int, limit: int | None = None) -> 
     return None
 
 
-def between_roles(doc: Doc, s: SentenceView, trig: Span) -> Roles:
+def between_roles(doc: Doc, s: SentenceView, trig: Span, sentences: list[SentenceView] | None = None,
+                  index: int = 0) -> Roles:
     """'talks between X and Y' -> (X, Y); X and Y may be named or described ('rebel leaders and
     representatives of the government')."""
     b = _find_word(doc, trig.start, min(trig.end + 6, s.span.end), {"between"})
@@ -122,16 +123,25 @@ def between_roles(doc: Doc, s: SentenceView, trig: Span) -> Roles:
     first = first_actor_after(s, b + 1)
     if doc.has_annotation("DEP") and (first is None or first.start > b + 3):
         head = doc[b].head
-        x = participant(doc, s, _spokesmen_of(head), strict=True)
+        x = participant(doc, s, _spokesmen_of(head), sentences, index, strict=True)
         if x is not None:
             other = next((c for c in head.children if c.dep_ == "conj"), None)
-            return Roles(x, participant(doc, s, _spokesmen_of(other), strict=True) if other is not None else None)
+            y = participant(doc, s, _spokesmen_of(other), sentences, index, strict=True) if other is not None else None
+            return Roles(x, y or _after_and(doc, s, x.end))
     if first is None:
         return Roles()
     for role in s.actors:
         if role.start > first.end and _find_word(doc, first.end, role.start, {"and", "&"}) is not None:
             return Roles(first, role)
     return Roles(first, None)
+
+
+def _after_and(doc: Doc, s: SentenceView, end: int) -> Role | None:
+    """'between the government and the FARC collapsed': the second party, read from the words when the
+    parse hung it elsewhere."""
+    if end >= s.span.end or doc[end].lower_ not in ("and", "&"):
+        return None
+    return first_actor_after(s, end + 1, limit=end + 4)
 
 
 def passive_agent(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
@@ -171,8 +181,9 @@ def proposal_owner(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
     return None
 
 
-def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None) -> Roles:
-    between = between_roles(doc, s, trig)
+def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
+                  sentences: list[SentenceView] | None = None, index: int = 0) -> Roles:
+    between = between_roles(doc, s, trig, sentences, index)
     if between:
         return between
     if (agent := passive_agent(doc, s, trig)) is not None:
@@ -185,19 +196,54 @@ def surface_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand
     target = None
     # "Russia and Ukraine held talks": the first named is the agent, the other the target.
     if agent is not None and spec.symmetric:
+        for role in s.actors:  # "Revolutionary Armed Forces of Colombia [FARC]": the name and its short form
+            if role.end <= agent.start and role.id and role.id == agent.id and all(
+                    t.is_punct for t in doc[role.end:agent.start]):
+                agent = Role(doc[role.start:agent.end].text, agent.id, role.start, agent.end, agent.label)
         for role in s.actors:
-            if role.end <= agent.start and doc[role.end:agent.start].text.strip() in ("and", "&"):
+            if role.end <= agent.start and [t.lower_ for t in doc[role.end:agent.start]
+                                            if t.lower_ not in ("the", "a", "an")] in (["and"], ["&"]):
                 agent, target = role, agent
     preps = TARGET_PREPS if spec.symmetric or spec.default_modality == "proposed" else ATTACK_PREPS
     if target is None:
         for role in s.actors:
-            if role.start >= trig.end and preceding_word(doc, role.start, s.span.start) in preps:
+            if role.start < trig.end:
+                continue
+            if any(t.lower_ in CLAUSE_BREAKS for t in doc[trig.end:role.start]):
+                break  # "gained control of the town as the rebels moved towards ... Sri Lanka": another clause
+            if preceding_word(doc, role.start, s.span.start) in preps:
                 if not (role.label in PLACE_LABELS and doc[role.start - 1].lower_ in {"in", "near", "at"}):
                     target = role
                     break
     if target is None and spec.name == "OFFENSIVE" and trig.root.tag_.startswith("VB"):
         target = _phrase_after(doc, s, trig)
     return Roles(agent, target)
+
+
+REPORTED_SUBJECT_REACH = 5
+
+
+def reported_subject(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
+    """'an official said troops overpowered the militants and regained control of X': the subject of
+    what was said, read from the words right after the reporting verb (the parse often takes the
+    first verb for an adjective and hangs the second from 'said')."""
+    if not trig.root.tag_.startswith("VB"):
+        return None
+    cues = [c for c in s.cues_of("REPORT") if c.end <= trig.start]
+    if not cues:
+        return None
+    i = cues[-1].end
+    while i < trig.start and (doc[i].lower_ in {"that", "on", ","} or any(d.start <= i < d.end for d in s.dates)):
+        i += 1
+    if (role := first_actor_after(s, i, limit=trig.start)) is not None and role.start == i:
+        return None if references.is_place(role) else role
+    for j in range(i, min(trig.start, i + REPORTED_SUBJECT_REACH)):
+        word = doc[j]
+        if not word.is_alpha:
+            return None
+        if word.lower_ in FORCE_WORDS or word.lower_ in PARTY_NOUNS:
+            return Role(doc[i:j + 1].text, None, i, j + 1, "NP")
+    return None
 
 
 def _phrase_before(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
@@ -210,7 +256,7 @@ def _phrase_before(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
         end -= 1
     start = end
     while start > s.span.start and (doc[start - 1].is_alpha and not doc[start - 1].tag_.startswith("VB")
-                                    and doc[start - 1].lower_ not in CLAUSE_BREAKS | PREPOSITIONS):
+                                    and doc[start - 1].lower_ not in CLAUSE_BREAKS | PREPOSITIONS | {"that"}):
         start -= 1
     head = doc[end - 1] if end > start else None
     if head is None or (head.lower_ not in PARTY_NOUNS and head.lower_ not in FORCE_LIKE):
@@ -263,6 +309,15 @@ def _actor(s: SentenceView, token: Token | None) -> Role | None:
     return None
 
 
+def _complementizer(that: Token, head: Token) -> bool:
+    """'that' opening a clause, not pointing at a thing: the parser may call it a determiner, but a
+    plural head ('that rebel forces') or a verb or date right before it ('said on Monday that') gives it away."""
+    if that.tag_ == "IN" or head.tag_ in ("NNS", "NNPS"):
+        return True
+    before = that.doc[that.i - 1] if that.i > 0 else None
+    return before is not None and (before.pos_ == "VERB" or before.ent_type_ == "DATE" or before.dep_.startswith("obl"))
+
+
 def noun_phrase(doc: Doc, token: Token) -> Role:
     """'Israeli tanks', 'the two sides', 'junta aircraft': the head noun with its left modifiers."""
     start = token.i
@@ -273,8 +328,8 @@ def noun_phrase(doc: Doc, token: Token) -> Role:
     for child in token.rights:
         if child.dep_ in {"flat", "compound"}:
             end = max(end, child.right_edge.i + 1)
-    while start < token.i and doc[start].dep_ == "case":
-        start += 1
+    while start < token.i and (doc[start].dep_ == "case" or (doc[start].lower_ == "that" and _complementizer(doc[start], token))):
+        start += 1  # 'said that government troops': the conjunction is not part of the phrase
     return Role(doc[start:end].text, None, start, end, "NP")
 
 
@@ -419,6 +474,8 @@ def _subject(token: Token) -> Token | None:
         participle = token.dep_ == "advcl" and token.tag_ == "VBG" and not any(c.dep_ == "mark" for c in token.children)
         if token.dep_ in {"acl", "acl:relcl"} and token.tag_ == "VBG" and token.head.pos_ in ("NOUN", "PROPN"):
             return token.head  # "insurgents threatening to take over the dam": the insurgents
+        if token.dep_ == "conj" and in_list(token.head, "report_verbs"):
+            return None  # 'an official said troops retook the town', parsed as 'said ... and retook'
         if token.dep_ in {"xcomp", "conj"} or purpose or participle:
             token = token.head
             if token.dep_ in {"obj", "obl"} and token.pos_ == "NOUN" and purpose:
@@ -564,11 +621,12 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     return Roles(None, target)
 
 
-def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType) -> Roles:
+def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType,
+                    sentences: list[SentenceView] | None = None, index: int = 0) -> Roles:
     """'the Israeli strikes', 'the talks between X and Y': what a reference says of its own parties. It
     takes nobody from around it ('militants killed in the airstrikes', 'mediators for the talks'): its
     parties are those of the event it refers back to."""
-    between = between_roles(doc, s, trig)
+    between = between_roles(doc, s, trig, sentences, index)
     if between:
         return between
     root = trig.root
@@ -587,8 +645,18 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
     syntax ("a meeting Thursday between ...") often misleads the parser there.
     """
     if reference and doc.has_annotation("DEP"):
-        return reference_roles(doc, s, trig, spec)
-    surface = surface_roles(doc, s, trig, spec, demand)
+        return reference_roles(doc, s, trig, spec, sentences, index)
+    if spec.requires_cue == "DEMAND" and demand is None:
+        # "If they lay down their arms, they will be spared": who would surrender is the target; the
+        # one making the offer is the speaker, if anyone
+        found = _find_roles(doc, s, trig, spec, demand, sentences, index)
+        return Roles(None, found.target or found.agent, decided=True)
+    return _find_roles(doc, s, trig, spec, demand, sentences, index)
+
+
+def _find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
+                sentences: list[SentenceView] | None, index: int) -> Roles:
+    surface = surface_roles(doc, s, trig, spec, demand, sentences, index)
     surface = Roles(_agent_or_none(doc, surface.agent), surface.target)
     if not doc.has_annotation("DEP") or (demand is None and between_roles(doc, s, trig).agent is not None):
         return surface
@@ -596,7 +664,7 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
         return surface  # "X and Y held talks": coordination read from the words; long subjects trip the parser
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
     parsed = Roles(_agent_or_none(doc, parsed.agent), parsed.target, parsed.decided)
-    agent = parsed.agent if parsed.decided else (parsed.agent or surface.agent)
+    agent = parsed.agent if parsed.decided else (parsed.agent or reported_subject(doc, s, trig) or surface.agent)
     target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)
     if target is not None and agent is not None and (target.start, target.end) == (agent.start, agent.end):
         target = None
@@ -653,7 +721,8 @@ def _event_heads(anchor: Span, reports: set[int], speech_dates: bool) -> set[Tok
     root = anchor.root
     heads = {root} | {c for c in root.children if c.dep_ in ("acl", "acl:relcl") and c.i not in reports}
     verb = root if _clause_verb(root) else _clause_head(root)
-    spoken = verb.i in reports or verb.lemma_.lower() in word_list("speech_verbs")
+    spoken = verb.i in reports or (verb.lemma_.lower() in word_list("speech_verbs")
+                                   and verb.lemma_.lower() not in word_list("outcome_verbs"))
     if speech_dates or not spoken:
         heads.add(verb)
         heads |= {c for c in verb.children if c.dep_ == "xcomp"}  # "is due to take effect on January 19"
@@ -743,10 +812,99 @@ def event_date(doc: Doc, s: SentenceView, anchors: list[Span], published: date |
         period = resolve_date(d.text, published, future=_future(doc, s, anchors, d))
         if period is None or not _attached(doc, d, anchors, reports, speech_dates=announced):
             continue
+        if spec is not None and spec.dated_by_act and published is not None and period.start > published:
+            continue  # 'will stop military action on Thursday': when the truce starts, not when it was offered
         dist = min(distance(a, d.start, d.end) for a in anchors)
         if best is None or dist < best[0]:
             best = (dist, period, d.text)
     return (best[1], best[2]) if best else (None, None)
+
+
+PRESENT_TAGS = {"VBZ", "VBP"}
+PERFECT_AUX = {"has", "have", "'ve", "'s"}
+
+
+def _tense_now(verb: Token) -> bool:
+    """Is this clause about now: present ('launch', 'are shelling', 'says') or present perfect ('have seized')?"""
+    aux = [c for c in verb.children if c.dep_ in ("aux", "aux:pass")]
+    if any(a.lower_ in ("will", "would", "could", "might", "may", "should", "to", "had", "'d") for a in aux):
+        return False
+    if verb.tag_ in PRESENT_TAGS:
+        return True
+    if verb.tag_ == "VB" and not aux and any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return True  # 'Iraqi forces launch an offensive', tagged as a bare verb
+    if verb.tag_ == "VBN" and any(a.lower_ in PERFECT_AUX for a in aux):
+        return True
+    return verb.tag_ == "VBG" and any(a.tag_ in PRESENT_TAGS for a in aux)
+
+
+def _event_clause(anchor: Span) -> Token:
+    root = anchor.root
+    return root if _clause_verb(root) else _clause_head(root)
+
+
+def _reporting_verbs(s: SentenceView, clause: Token) -> list[Token]:
+    """The verbs reporting this clause ('officials said Wednesday [forces have seized ...]'), nearest first."""
+    reports = {c.root.i for c in s.cues_of("REPORT")}
+    out, token, hops = ([clause] if clause.i in reports else []), clause, 0
+    while token.head != token and hops < MAX_HOPS:
+        token = token.head
+        hops += 1
+        if token.i in reports:
+            out.append(token)
+    return out
+
+
+def _date_of(doc: Doc, s: SentenceView, verb: Token, published: date | None) -> tuple[Period, str] | None:
+    for d in s.dates:
+        token, hops = d.root, 0
+        while token != verb and token.head != token and hops < MAX_HOPS and not (
+                token != d.root and _clause_verb(token)):
+            token = token.head
+            hops += 1
+        if token == verb and (period := resolve_date(d.text, published)) is not None:
+            return period, d.text
+    return None
+
+
+def _tells_the_event(root: Token, clause: Token) -> bool:
+    """Does the clause report the event happening? 'forces have seized', 'they have agreed to a truce'
+    do; 'there is no threat of an assault', 'the offensive is the largest' and 'those talks have
+    produced a declaration' speak about an event, and say nothing of its day. Nor does 'have been
+    attacking for months'."""
+    if root.i != clause.i:
+        if root.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS or clause.lemma_ == "be":
+            return False
+        if any(c.dep_ == "expl" for c in clause.children):
+            return False
+    if clause.tag_ == "VBG" and any(c.lower_ == "been" for c in clause.children):
+        return False
+    return True
+
+
+def reported_date(doc: Doc, s: SentenceView, anchors: list[Span], published: date | None,
+                  ) -> tuple[Period | None, str | None, str | None]:
+    """A date for an event its sentence gives none of its own, as news implies it.
+
+    'Officials said Wednesday that forces have seized el-Bur': the report's date dates what it reports
+    when nothing else does. 'Forces have seized el-Bur', 'rebels say they have agreed to a truce',
+    'Iraqi forces launch an offensive': the article's present is its publication day. Returns
+    (period, date text, basis), basis 'report' or 'publication'; nothing for a past event told in the
+    past tense ('militants seized the town'), whose day the text does not give."""
+    if not doc.has_annotation("DEP"):
+        return None, None, None
+    clause = _event_clause(anchors[0])
+    if not _tells_the_event(anchors[0].root, clause):
+        return None, None, None
+    reporting = _reporting_verbs(s, clause)
+    for verb in reporting:
+        if (found := _date_of(doc, s, verb, published)) is not None:
+            return found[0], found[1], "report"
+    if published is None:
+        return None, None, None
+    if _tense_now(clause) or (clause.tag_ == "VBD" and reporting and _tense_now(reporting[0])):
+        return Period(published, published, "day"), None, "publication"
+    return None, None, None
 
 
 _DURATION = re.compile(r"(\d+)\s*-?\s*(hour|day|week|month)s?\b", re.IGNORECASE)
