@@ -298,3 +298,36 @@ def test_a_target_is_not_read_from_another_clause():
 def test_speaking_about_an_event_does_not_date_it(body):
     m = only(mentions_of(body), "OFFENSIVE")
     assert m.event_date is None, (m.event_date, m.date_basis)
+
+
+# -- who, when the sentence only implies it ----------------------------------------------------
+
+def test_a_gerund_after_a_temporal_word_shares_the_subject_of_its_clause():
+    mentions = mentions_of("The rebels say they will push on toward the capital, after gaining control of two "
+                           "villages on Monday.")
+    m = next(m for m in mentions if "control" in m.trigger)
+    assert m.agent_name and "rebel" in m.agent_name.lower(), (m.agent, m.agent_name)
+
+
+def test_government_forces_are_the_forces_of_the_state_the_article_names():
+    mentions = mentions_of("The Syrian government rejected the envoy's plan on Monday. "
+                           "Government forces shelled the town of Rastan the same day.")
+    m = next(m for m in mentions if m.trigger == "shelled")
+    assert m.agent == "Government forces" and m.agent_country == "SYR", (m.agent, m.agent_country)
+
+
+@pytest.mark.parametrize("body, broker", [
+    ("Both sides accepted the Egyptian-brokered truce on Monday.", "EGY"),
+    ("The rebels and the army agreed on Monday to a truce brokered by Qatar.", "QAT"),
+])
+def test_a_brokered_truce_has_the_broker_as_agent(body, broker):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert broker in (m.agent_id, m.agent_country), (m.agent, m.agent_id, m.agent_country)
+
+
+def test_a_target_taken_from_elsewhere_in_the_article_is_named_as_briefly_as_the_article_names_it():
+    mentions = mentions_of("The Liberation Tigers of Tamil Eelam have held the north for a decade. "
+                           "The LTTE said it would defend its positions. "
+                           "On Monday the Sri Lankan army recaptured Kilinochchi.")
+    m = next(m for m in mentions if m.trigger == "recaptured")
+    assert m.target == "LTTE" and "target" in m.inherited, (m.target, m.inherited)

@@ -57,6 +57,15 @@ def _last_mention(sentences: list[SentenceView], side: str, before: int) -> Role
     return found
 
 
+def _short_form(sentences: list[SentenceView], role: Role) -> Role:
+    """The shortest name the article gives this actor ('LTTE' for 'Liberation Tigers of Tamil Eelam'):
+    a target taken from elsewhere in the article is named as briefly as the article names it."""
+    if not role.id:
+        return role
+    same = [r for s in sentences for r in s.actors if r.id == role.id and r.text.strip()]
+    return min(same, key=lambda r: (len(r.text), r.start), default=role)
+
+
 def _attacker_sides(draft) -> set[str]:
     sides = set()
     if draft.agent_ref is not None and draft.agent_ref.id:
@@ -92,6 +101,7 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
         if role is None:
             out.append(d)
             continue
+        role = _short_form(sentences, role)
         out.append(replace(d, target=role, target_ref=normalise(role.text, role.id, published=published),
                            inherited=tuple(d.inherited) + ("target",)))
     return out

@@ -74,6 +74,7 @@ class EventType:
     location_in_sentence: bool
     symmetric: bool  # both sides act alike ("Russia and Ukraine held talks"): the second named is the target
     dated_by_act: bool = False  # dated by the proposal or declaration, not by when the truce starts
+    broker_is_agent: bool = False  # "the French-brokered truce": France is the agent
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -178,6 +179,7 @@ def _load_event_types(folder: Path) -> dict[str, EventType]:
             location_in_sentence=bool(spec.get("location_in_sentence", False)),
             symmetric=bool(spec.get("symmetric", False)),
             dated_by_act=bool(spec.get("dated_by_act", False)),
+            broker_is_agent=bool(spec.get("broker_is_agent", False)),
         )
         for name, spec in raw.items()
     }

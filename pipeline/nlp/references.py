@@ -73,6 +73,8 @@ def _fits(role: Role, kind: str) -> bool:
         return sector in ARMED_SECTORS or (sector is None and role.label == "ORG")
     if kind == "government":
         return sector in ("government", "diplomat", "police") or (role.label == "GPE" and role.id is not None)
+    if kind == "state_force":
+        return sector in ("government", "military") or (role.label == "GPE" and role.id is not None)
     return False
 
 
@@ -81,6 +83,10 @@ def description_kind(doc: Doc, start: int, end: int) -> str | None:
     phrase that says more than its kind ('the Sudanese army', 'the joint forces'), is no description;
     adjectives that only restate the kind ('the militant group', 'the rebel coalition') are allowed."""
     words = [t for t in doc[start:end] if not t.is_punct]
+    bare_words = [t.lower_ for t in words if t.lower_ not in DETERMINERS]
+    if len(bare_words) == 2 and bare_words[0] in ("government", "regime", "state") \
+            and bare_words[1] in word_list("force_descriptions"):
+        return "state_force"  # 'government forces', 'regime troops': the state's, whoever it is
     if not words or words[0].lower_ not in DETERMINERS and not (len(words) == 1 and words[0].tag_ == "NNS"):
         return None
     if any(t.ent_type_ or t.pos_ == "PROPN" for t in words):
@@ -124,10 +130,11 @@ def _salient(s: SentenceView, candidates: list[Role]) -> Role:
 def _qualified(s: SentenceView, role: Role, kind: str) -> bool:
     """'the Colombian government', 'Syrian forces': a state's adjective before a word of the kind names
     that state's government or force, which a later 'the government' or 'the army' can refer to."""
-    if role.label != "NORP" or role.id is None or kind not in ("government", "force"):
+    if role.label != "NORP" or role.id is None or kind not in ("government", "force", "state_force"):
         return False
     doc = s.span.doc
-    words = word_list(f"{kind}_descriptions")
+    kinds = ("government", "force") if kind == "state_force" else (kind,)
+    words = set().union(*(word_list(f"{k}_descriptions") for k in kinds))
     return doc[role.end - 1].lower_ in words or (role.end < s.span.end and doc[role.end].lower_ in words)
 
 

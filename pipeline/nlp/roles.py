@@ -455,6 +455,9 @@ def _spokesmen_of(token: Token | None) -> Token | None:
     return token
 
 
+GERUND_MARKS = {"after", "before", "while", "since", "upon", "by", "when"}
+
+
 def _subject(token: Token) -> Token | None:
     """The subject of a verb, or of the verb it shares one with ('sought to attack', 'attacked and seized',
     'broke off a trip to travel to Cairo to meet ...': an infinitive of purpose shares the main subject).
@@ -471,7 +474,9 @@ def _subject(token: Token) -> Token | None:
         purpose = token.dep_ in {"advcl", "acl"} and any(c.dep_ == "mark" and c.lower_ == "to" for c in token.children)
         # "X widened its campaign, launching four airstrikes": a participle with no subject or
         # conjunction of its own shares the main clause's subject
-        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and not any(c.dep_ == "mark" for c in token.children)
+        # as does one after a temporal word ("..., after gaining control of two towns": the rebels gained it)
+        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and all(
+            c.lower_ in GERUND_MARKS for c in token.children if c.dep_ == "mark")
         if token.dep_ in {"acl", "acl:relcl"} and token.tag_ == "VBG" and token.head.pos_ in ("NOUN", "PROPN"):
             return token.head  # "insurgents threatening to take over the dam": the insurgents
         if token.dep_ == "conj" and in_list(token.head, "report_verbs"):
@@ -637,6 +642,24 @@ def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType,
     return Roles(_noun_owner(s, root), target, decided=True)
 
 
+BROKER_REACH = 6
+
+
+def broker_of(doc: Doc, s: SentenceView, trig: Span) -> Role | None:
+    """'the French-brokered peace plan calling for a ceasefire', 'a truce brokered by Qatar': the
+    named party that arranged it, within a few words of the trigger."""
+    lo, hi = max(s.span.start, trig.start - BROKER_REACH), min(s.span.end, trig.end + BROKER_REACH)
+    for i in range(lo, hi):
+        if doc[i].lower_ not in word_list("broker_words"):
+            continue
+        if i >= 2 and doc[i - 1].text in ("-", "\u2013") and (owner := s.actor_at(doc[i - 2])) is not None:
+            return owner  # 'Egyptian-brokered', 'Cairo-brokered'
+        if i + 2 < s.span.end and doc[i + 1].lower_ == "by" and i > trig.start \
+                and (owner := s.actor_at(doc[i + 2])) is not None:
+            return owner  # 'a truce brokered by Qatar'
+    return None
+
+
 def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
                sentences: list[SentenceView] | None = None, index: int = 0, reference: bool = False) -> Roles:
     """Dependency roles first; surface rules fill what the parse leaves open.
@@ -644,6 +667,8 @@ def find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: S
     "between X and Y" right after the trigger is read from the words: it is reliable, and news
     syntax ("a meeting Thursday between ...") often misleads the parser there.
     """
+    if spec.broker_is_agent and (broker := broker_of(doc, s, trig)) is not None:
+        return Roles(broker, None, decided=True)
     if reference and doc.has_annotation("DEP"):
         return reference_roles(doc, s, trig, spec, sentences, index)
     if spec.requires_cue == "DEMAND" and demand is None:
