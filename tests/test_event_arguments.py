@@ -331,3 +331,24 @@ def test_a_target_taken_from_elsewhere_in_the_article_is_named_as_briefly_as_the
                            "On Monday the Sri Lankan army recaptured Kilinochchi.")
     m = next(m for m in mentions if m.trigger == "recaptured")
     assert m.target == "LTTE" and "target" in m.inherited, (m.target, m.inherited)
+
+
+# -- where, for talks and truces -------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "Rebels in the Central African Republic say they have agreed to a truce with the government.",
+    "A spokesman for the separatists in eastern Ukraine said on Monday they would respect the truce.",
+])
+def test_where_the_parties_are_is_not_where_a_truce_was_agreed(body):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.location is None, m.location
+
+
+def test_a_venue_after_the_trigger_stays_the_venue():
+    m = only(mentions_of("Envoys of both sides held talks with officials in Jeddah on Monday."), "TALKS")
+    assert m.place_name == "Jeddah"
+
+
+@pytest.mark.parametrize("abbreviation", ["CAR", "DRC", "UK"])
+def test_an_abbreviation_is_never_a_village_that_has_it_among_its_names(abbreviation):
+    assert gazetteer().resolve(abbreviation) is None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.patterns import EventType
+from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import Role, SentenceView, dateline_end, distance, preceding_word
 from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
 
@@ -132,6 +133,31 @@ def _modifies_settlement(doc: Doc, s: SentenceView, p: Role) -> bool:
         doc[p.end + 1].is_title or doc[p.end + 1].lower_ in SETTLEMENT_WORDS)
 
 
+def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
+    """'Rebels in the Central African Republic say ...', 'separatists in eastern Ukraine said': the
+    place says where the subject is, not where the event happened. After the trigger ('a meeting of
+    officials in Paris', 'talks with officials in Jeddah') the place is the venue, whatever the parse
+    attached it to."""
+    if p.end > trig.start:
+        return False
+    if not doc.has_annotation("DEP"):
+        return False
+    root = next((t for t in doc[p.start:p.end] if not (p.start <= t.head.i < p.end)), None)
+    if root is None or root.dep_ != "nmod" or not any(c.dep_ == "case" and c.lower_ in ("in", "from")
+                                                      for c in root.children):
+        return False
+    head = root.head
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    subject = head  # 'a leader of the separatists in eastern Ukraine says': inside the subject phrase
+    while subject.dep_ == "nmod" and subject.head.i != subject.i:
+        subject = subject.head
+    if not subject.dep_.startswith("nsubj"):
+        return False
+    return s.actor_at(head) is not None or any(head.lower_ in word_list(name) or head.lemma_ in word_list(name)
+                                               for name in ("party_nouns", "group_descriptions", "force_descriptions"))
+
+
 def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
     before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
     after = doc[place.end].lower_ if place.end < s.span.end else ""
@@ -160,7 +186,8 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
     also where the event happened."""
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
-                  if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)]
+                  if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
+                  and not (spec.place_is_venue and _locates_a_party(doc, s, p, trig))]
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:

@@ -75,6 +75,7 @@ class EventType:
     symmetric: bool  # both sides act alike ("Russia and Ukraine held talks"): the second named is the target
     dated_by_act: bool = False  # dated by the proposal or declaration, not by when the truce starts
     broker_is_agent: bool = False  # "the French-brokered truce": France is the agent
+    place_is_venue: bool = False  # a place that locates a party ("rebels in the north") is not the venue
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -180,6 +181,7 @@ def _load_event_types(folder: Path) -> dict[str, EventType]:
             symmetric=bool(spec.get("symmetric", False)),
             dated_by_act=bool(spec.get("dated_by_act", False)),
             broker_is_agent=bool(spec.get("broker_is_agent", False)),
+            place_is_venue=bool(spec.get("place_is_venue", False)),
         )
         for name, spec in raw.items()
     }

@@ -312,6 +312,8 @@ class Gazetteer:
             return None
         if not own and _PEOPLE.search(key):
             return None  # "Christians", "Syrians": people, whatever town lists them among its names
+        if text.strip().isupper() and len(key) <= 5:
+            return None  # "CAR", "DRC", "UK": an abbreviation, never the village that has it as a name
         best = max(towns, key=lambda t: (self._score(t, key, context), t.population))
         if context.countries and self.iso3.get(best.cc) not in context.countries and best.population < FOREIGN_NAMESAKE:
             return None  # a village of that name abroad is likelier a place our data lacks ("Marjah")
