@@ -352,3 +352,9 @@ def test_a_venue_after_the_trigger_stays_the_venue():
 @pytest.mark.parametrize("abbreviation", ["CAR", "DRC", "UK"])
 def test_an_abbreviation_is_never_a_village_that_has_it_among_its_names(abbreviation):
     assert gazetteer().resolve(abbreviation) is None
+
+
+def test_a_state_named_where_the_speakers_are_is_not_the_speaker():
+    m = only(mentions_of("Separatists in eastern Ukraine said on Monday that government troops shelled their "
+                         "positions."), "OFFENSIVE")
+    assert m.attribution == "Separatists" and m.modality == "claimed", (m.attribution, m.modality)

@@ -32,7 +32,8 @@ def _subject_role(s: SentenceView, verb: Token) -> Role | None:
                 end = max(np.end, inner.end if inner else np.end)
                 return Role(s.span.doc[np.start:end].text, inner.id if inner else None, np.start, end, "NP")
             for grandchild in child.subtree:
-                if (role := s.actor_at(grandchild)) is not None and not references.is_place(role):
+                if (role := s.actor_at(grandchild)) is not None and not references.is_place(role) \
+                        and not _in_place_phrase(s, role):
                     if role.label == "NORP" and child.pos_ == "NOUN":  # "the Ukrainian air force"
                         np = noun_phrase(s.span.doc, child)
                         return Role(np.text, role.id, np.start, np.end, "NP")
@@ -40,6 +41,16 @@ def _subject_role(s: SentenceView, verb: Token) -> Role | None:
             if child.pos_ in ("NOUN", "PROPN"):
                 return noun_phrase(s.span.doc, child)
     return None
+
+
+PLACE_CASES = {"in", "at", "near", "inside", "across", "around", "throughout"}
+
+
+def _in_place_phrase(s: SentenceView, role: Role) -> bool:
+    """'separatists in eastern Ukraine said': a state named where the speakers are is not the speaker."""
+    doc = s.span.doc
+    root = next((t for t in doc[role.start:role.end] if not (role.start <= t.head.i < role.end)), None)
+    return root is not None and any(c.dep_ == "case" and c.lower_ in PLACE_CASES for c in root.children)
 
 
 def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView], index: int) -> Role | None:
