@@ -358,3 +358,20 @@ def test_a_state_named_where_the_speakers_are_is_not_the_speaker():
     m = only(mentions_of("Separatists in eastern Ukraine said on Monday that government troops shelled their "
                          "positions."), "OFFENSIVE")
     assert m.attribution == "Separatists" and m.modality == "claimed", (m.attribution, m.modality)
+
+
+def test_parties_who_sign_or_reach_a_truce_are_its_agents():
+    m = only(mentions_of("The rebels signed a truce with the army on Monday."), "CEASEFIRE_PROPOSAL")
+    assert (m.agent, m.target) == ("The rebels", "the army")
+
+
+def test_fighting_with_a_named_party_is_against_it_and_with_weapons_is_not():
+    m = only(mentions_of("Hamas fighters are threatening to resume fighting with Israel if the talks fail."),
+             "OFFENSIVE")
+    assert m.target_id == "ISR", (m.target, m.target_id)
+
+
+def test_a_truce_deal_with_the_government_of_the_country_the_article_is_in():
+    m = only(mentions_of("Rebels in Mali say they have agreed to a ceasefire deal with the government."),
+             "CEASEFIRE_PROPOSAL")
+    assert m.target == "the government" and m.target_country == "MLI", (m.target, m.target_country)

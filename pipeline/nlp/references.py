@@ -147,8 +147,8 @@ def _named_as_place(s: SentenceView, role: Role) -> bool:
     return role.label == "GPE" and role.start > s.span.start and doc[role.start - 1].lower_ in PLACE_PREPS
 
 
-def _candidates(s: SentenceView, kind: str, before: int | None = None) -> list[Role]:
-    return [r for r in s.actors if (before is None or r.end <= before) and not _named_as_place(s, r)
+def _candidates(s: SentenceView, kind: str, before: int | None = None, places_too: bool = False) -> list[Role]:
+    return [r for r in s.actors if (before is None or r.end <= before) and (places_too or not _named_as_place(s, r))
             and (_fits(r, kind) or _qualified(s, r, kind))]
 
 
@@ -164,6 +164,13 @@ def antecedent(sentences: list[SentenceView], index: int, token: int, kind: str)
         found = _candidates(sentences[back], kind)
         if found:
             return _salient(sentences[back], found)
+    if kind == "government":
+        # "rebels in the Central African Republic ... a deal with the government": with no other
+        # candidate, the state named as where things happen is the one whose government it is
+        for back in range(index, max(-1, index - 1 - REACH), -1):
+            found = _candidates(sentences[back], kind, token if back == index else None, places_too=True)
+            if found:
+                return _salient(sentences[back], found)
     return None
 
 

@@ -57,8 +57,6 @@ PARTY_NOUNS = {"army", "armies", "military", "troops", "forces", "force", "units
                "garrison", "brigade", "battalion", "defenders", "attackers", "enemy", "resistance", "opposition",
                "administration", "authorities", "police", "navy", "commanders", "commander"}
 # Verbs whose subject proposes what they govern: "Qatar proposed a truce", "leaders called for a ceasefire".
-PROPOSER_VERBS = {"propose", "offer", "call", "demand", "seek", "urge", "push", "declare", "announce", "agree",
-                  "accept", "back", "support", "suggest", "put", "present", "table", "broker", "want", "ready"}
 # Nouns that carry a proposal whose owner is the ceasefire's agent: "Qatar's proposal for a truce".
 PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "push", "demand", "appeal", "deal"}
 
@@ -517,7 +515,7 @@ def _governing_verb(root: Token, s: SentenceView | None = None, symmetric: bool 
             act = s is not None and any(t.start <= head.i < t.end for t in s.triggers)
             # "agreed to a truce after talks in Minsk": who agrees at talks took part in them
             present = symmetric and _case(root) in {"after", "during", "at", "in", "following"}
-            agreeing = head.lemma_.lower() in PROPOSER_VERBS  # "agreed to a truce", "called for a ceasefire"
+            agreeing = head.lemma_.lower() in word_list("proposer_verbs")  # "agreed to a truce", "called for a ceasefire"
             return head if not through_phrase or light or act or present or agreeing else None
     return None
 
@@ -531,6 +529,18 @@ def _involving(s: SentenceView, root: Token, sentences: list[SentenceView], inde
                     found = participant(s.span.doc, s, grand, sentences, index)
                     if found is not None:
                         return found
+    return None
+
+
+def _named_opponent(s: SentenceView, heads: list[Token]) -> Role | None:
+    """'restart fighting with Israel', 'clashed with the RSF': 'with' a named party is whom the fighting
+    is against; 'with drones', 'with artillery' is the means, and names no party."""
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in {"obl", "nmod"} and _case(child) == "with":
+                role = s.actor_at(child)
+                if role is not None and role.id and not references.is_place(role) and role.label != "PERSON":
+                    return role
     return None
 
 
@@ -571,6 +581,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                 if child.dep_ == "obl" and _case(child) in preps and (role := party(child)):
                     target = role
                     break
+        if target is None:
+            target = _named_opponent(s, [root, *(t for t in trig if t.i != root.i)])
         agent = part(subject)
         if target is None and spec.symmetric and subject is not None:  # "Russia and Ukraine exchanged ..."
             target = next((part(c) for c in subject.children if c.dep_ == "conj"), None)
@@ -586,10 +598,17 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                 return Roles(first, second, decided=True)
     agent = _noun_owner(s, root) or _involving(s, root, sentences, index)
     target = None
-    for child in root.children:
-        if child.dep_ in {"nmod", "obl"} and _case(child) in preps and (role := party(child)):
-            target = role
+    # "a ceasefire deal with the government": the phrase may hang on the noun the trigger qualifies
+    nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lower_ in PROPOSAL_NOUNS else [])
+    for noun in nouns:
+        for child in noun.children:
+            if child.dep_ in {"nmod", "obl"} and _case(child) in preps and (role := party(child)):
+                target = role
+                break
+        if target is not None:
             break
+    if target is None:
+        target = _named_opponent(s, [root, *(t for t in trig if t.i != root.i)])
     head = root
     # "Qatar's proposal for a truce", "a call for a ceasefire": the proposal noun's owner proposes.
     while agent is None and head.dep_ in {"nmod", "compound", "obl"} and head.head != head:
@@ -601,7 +620,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         return Roles(_compound_owner(doc, s, agent), target, decided=True)
     verb = _governing_verb(root, s, spec.symmetric)
     proposal = spec.default_modality == "proposed"
-    if verb is not None and proposal and verb.lemma_ not in PROPOSER_VERBS:
+    if verb is not None and proposal and verb.lemma_.lower() not in word_list("proposer_verbs"):
         verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
     if verb is not None and not proposal and _claims_responsibility(verb, root):
         return Roles(part(_subject(verb)), target, decided=True)  # "the Taliban claimed responsibility for a bombing"
