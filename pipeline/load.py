@@ -6,7 +6,7 @@ The root is a local folder or ``s3://bucket/prefix`` (see ``pipeline.storage``).
     _manifest.json                       the committed snapshot: live files per table
     _history/manifest-<snapshot>.json    the last few manifests, so a lost one can be restored
     tables/<table>/<part>=<value>/*.parquet
-    frontline.duckdb                     one view per table over the live files (paths relative to the root)
+    frontline.duckdb                     one view per table over the live files (absolute paths; rebuilt when the root moves)
     _tmp/                                temporary files of a commit in progress
     _quarantine/                         Parquet files `frontline repair` found damaged
     .lock, .run.lock                     held by the one process that writes
@@ -783,9 +783,9 @@ class Warehouse:
     def _publish_catalog(self, manifest: Manifest) -> None:
         """Build the catalog in a new file and rename it over the old one: readers never see it half-built.
 
-        Its views name the files by their paths under the root, so a copied or moved warehouse
-        never reads the original's files; DuckDB resolves them against the current directory or
-        ``file_search_path`` (README: "Query it with other tools")."""
+        Its views name the files by absolute paths, so any DuckDB client opens it from any folder
+        (README: "Query it with other tools"); it records the root it points into, and a copied or
+        moved warehouse's catalog is rebuilt by the next run or ``frontline repair``."""
         if self.remote:
             return  # no catalog file on object storage: readers build their views per connection
         tmp = self._tmp_path(CATALOG)
@@ -794,12 +794,12 @@ class Warehouse:
             con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
             con.execute("USE catalog")
             for schema in table_schemas().values():
-                con.execute(self._view_sql(schema, manifest, con, relative=True))
+                con.execute(self._view_sql(schema, manifest, con))
             for statement in derived_views():
                 con.execute(statement)
             con.execute("CREATE TABLE _frontline_catalog (snapshot BIGINT, root VARCHAR, declared VARCHAR)")
             con.execute("INSERT INTO _frontline_catalog VALUES (?, ?, ?)",
-                        [manifest.snapshot, ".", _declarations_digest()])
+                        [manifest.snapshot, self._catalog_root(), _declarations_digest()])
             con.execute("USE memory")
             con.execute("DETACH catalog")
         os.replace(tmp, self.catalog_path)
@@ -818,7 +818,12 @@ class Warehouse:
         except duckdb.Error:
             return False
         wanted = set(table_schemas()) | {re.search(r"VIEW\s+(\w+)", v)[1] for v in derived_views()}
-        return rows == [(self.manifest().snapshot, ".", _declarations_digest())] and wanted <= views
+        return rows == [(self.manifest().snapshot, self._catalog_root(), _declarations_digest())] and wanted <= views
+
+    def _catalog_root(self) -> str:
+        """The folder the catalog's views point into: a copied or moved warehouse's catalog names
+        another folder, so it is stale until rebuilt (by the next run, or ``frontline repair``)."""
+        return str(Path(self.root).resolve())
 
     def refresh_catalog(self) -> bool:
         """Rebuild the catalog file if it is missing or stale (a crash between manifest and catalog,

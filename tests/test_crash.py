@@ -64,7 +64,7 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
     old, new = (3, 0), (5, 1)
     # A DuckDB client reading the catalog file directly, and frontline's own reader:
     import duckdb
-    with duckdb.connect(str(wh.catalog_path), read_only=True, config={"file_search_path": str(wh.root)}) as con:
+    with duckdb.connect(str(wh.catalog_path), read_only=True) as con:
         direct = con.execute("select (select count(*) from articles), (select count(*) from rejects)").fetchone()
     assert tuple(direct) in (old, new)
     assert counts(wh) in (old, new)
