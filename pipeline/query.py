@@ -113,34 +113,106 @@ def events_query(f: EventFilter) -> tuple[str, list]:
 
 
 FORMATS = ("table", "csv", "jsonl", "parquet")
+LIST_SEPARATOR = "; "  # a list in a CSV cell: its elements joined, as ACLED joins its sources
 
 
-def write_result(table: pa.Table, fmt: str, output: str | None) -> None:
-    """Write a query result as CSV, JSON Lines or Parquet to a file (or CSV/JSON Lines to stdout)."""
+def flat_for_csv(table: pa.Table) -> pa.Table:
+    """``table`` with every column CSV can hold: a list of plain values becomes its elements joined by
+    LIST_SEPARATOR (an empty list an empty string, a missing one an empty cell), and anything else
+    nested (a struct, a map, a list of structs) its JSON text."""
     import json
-    import sys
+
+    import pyarrow.compute as pc
+
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        kind = field.type
+        if _is_list(kind) and not _is_nested(kind.value_type):
+            if not pa.types.is_string(kind.value_type):
+                column = pc.cast(column, pa.list_(pa.string()))
+            columns.append(pc.binary_join(column, LIST_SEPARATOR))
+        elif _is_nested(kind):
+            rows = [None if v is None else json.dumps(v, default=str, ensure_ascii=False) for v in column.to_pylist()]
+            columns.append(pa.array(rows, pa.string()))
+        elif not _csv_plain(kind):  # an interval, a duration, bytes: as text
+            rows = [None if v is None else _text(v) for v in column.to_pylist()]
+            columns.append(pa.array(rows, pa.string()))
+        else:
+            columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def _text(value: object) -> str:
+    """A value CSV has no type for, as text: an interval in ISO 8601 ('P1M3DT0S')."""
+    if all(hasattr(value, a) for a in ("months", "days", "nanoseconds")):
+        return f"P{value.months}M{value.days}DT{value.nanoseconds / 1e9:g}S"
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+def _csv_plain(kind: pa.DataType) -> bool:
+    """A type Arrow's CSV writer writes as it is."""
+    t = pa.types
+    return any(test(kind) for test in (t.is_null, t.is_boolean, t.is_integer, t.is_floating, t.is_decimal,
+                                       t.is_date, t.is_timestamp, t.is_time, t.is_string, t.is_large_string))
+
+
+def _is_list(kind: pa.DataType) -> bool:
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+
+
+def _is_nested(kind: pa.DataType) -> bool:
+    return pa.types.is_nested(kind) or pa.types.is_dictionary(kind) and _is_nested(kind.value_type)
+
+
+def result_bytes(table: pa.Table, fmt: str) -> bytes:
+    """A query result as the bytes of a CSV, JSON Lines or Parquet file."""
+    import io
+    import json
 
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    if fmt == "parquet":
-        if not output:
-            raise QueryError("--format parquet needs --output FILE")
-        pq.write_table(table, output)
-        return
-    sink = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        if fmt == "csv":
-            import io
+    buf = io.BytesIO()
+    if fmt == "csv":
+        pacsv.write_csv(flat_for_csv(table), buf)
+    elif fmt == "jsonl":
+        for row in table.to_pylist():
+            buf.write((json.dumps(row, default=str, ensure_ascii=False) + "\n").encode("utf-8"))
+    elif fmt == "parquet":
+        pq.write_table(table, buf)
+    else:
+        raise QueryError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS[1:])}")
+    return buf.getvalue()
 
-            buf = io.BytesIO()
-            pacsv.write_csv(table, buf)
-            sink.write(buf.getvalue().decode("utf-8"))
-        elif fmt == "jsonl":
-            for row in table.to_pylist():
-                sink.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-        else:
-            raise QueryError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+def write_result(table: pa.Table, fmt: str, output: str | None) -> None:
+    """Write a query result as CSV, JSON Lines or Parquet to a file (or CSV/JSON Lines to stdout).
+    The file is written whole or not at all: a result that cannot be written leaves no file behind."""
+    import os
+    import sys
+    import tempfile
+
+    if fmt == "parquet" and not output:
+        raise QueryError("--format parquet needs --output FILE")
+    data = result_bytes(table, fmt)
+    if not output:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    target = os.path.abspath(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                   dir=os.path.dirname(target))
+    except OSError as exc:
+        raise QueryError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise QueryError(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
-        if output:
-            sink.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
