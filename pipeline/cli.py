@@ -328,23 +328,27 @@ def _date_option(value: str | None, name: str):
 @warehouse_option
 @click.option("--type", "event_type", help="OFFENSIVE, TALKS, CEASEFIRE_PROPOSAL, SURRENDER_DEMAND ...")
 @click.option("--actor", help="Actor id (RUS_PUTIN) or part of a name, as agent or target.")
-@click.option("--since", help="Events on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Events on or before this date (YYYY-MM-DD).")
+@click.option("--since", help="Events whose own date period ends on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Events whose own date period starts on or before this date (YYYY-MM-DD).")
+@click.option("--undated", is_flag=True, help="Also list events with no date of their own (listed last).")
 @click.option("--place", help="Part of a place or region name, or an ISO3 country code.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def events(warehouse: str, event_type: str | None, actor: str | None, since: str | None, until: str | None,
-           place: str | None, limit: int, fmt: str, output: str | None) -> None:
-    """List events (one row per real-world event) with filters, no SQL needed.
+           undated: bool, place: str | None, limit: int, fmt: str, output: str | None) -> None:
+    """List events (one row per real-world event) with filters, no SQL needed. An event matches
+    --since/--until when its own date period overlaps them; events with no date are listed only with
+    --undated, never at their publication date.
 
     Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Kursk
     """
     from pipeline.load import Warehouse
     from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
 
-    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit)
+    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
+                    undated)
     query, params = events_query(f)
     try:
         table = run_sql(Warehouse(warehouse), query, params)

@@ -1,4 +1,5 @@
-"""One self-contained HTML file for analysts: a timeline by type, a map, the latest events, filters.
+"""One self-contained HTML file for analysts: a timeline by type, a map, the latest events, the
+undated events apart, filters. An event is drawn at its own date period, never its publication date.
 
 Plotly draws the charts; plotly.js and the map's country shapes are inlined, so the file opens
 with no network at all.
@@ -23,13 +24,14 @@ LATEST = 100
 
 REPORT_SQL = """
 SELECT e.event_id, e.event_type, e.modality, e.agent_name, e.target_name, e.place_name, e.place_country,
-       e.latitude, e.longitude, e.geo_precision, CAST(coalesce(e.event_date, e.first_reported) AS VARCHAR) AS day,
-       e.date_precision, e.n_mentions, e.n_articles, e.n_sources, e.confidence, e.evidence,
+       e.latitude, e.longitude, e.geo_precision, CAST(e.event_date AS VARCHAR) AS day,
+       CAST(coalesce(e.event_date_end, e.event_date) AS VARCHAR) AS day_end, e.date_precision,
+       CAST(e.first_reported AS VARCHAR) AS first_reported, e.n_mentions, e.n_articles, e.n_sources, e.confidence, e.evidence,
        a.title, a.outlet, a.url, a.source_path
 FROM events e
 LEFT JOIN event_mentions m ON m.mention_id = e.evidence_mention_id
 LEFT JOIN articles a ON a.article_id = m.article_id
-ORDER BY day DESC NULLS LAST, e.event_id
+ORDER BY e.event_date DESC NULLS LAST, e.first_reported DESC, e.event_id
 """
 
 
@@ -69,7 +71,7 @@ def render_report(events: list[dict], *, warehouse: str, n_articles: int, n_ment
     colors = dict(COLORS)
     for i, t in enumerate(t for t in types if t not in colors):
         colors[t] = OTHER_COLORS[i % len(OTHER_COLORS)]
-    days = sorted(e["day"] for e in events if e["day"])
+    days = sorted(d for e in events for d in (e.get("day"), e.get("day_end")) if d)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True)
     return env.get_template("report.html.j2").render(
         plotly_js=plotly.offline.get_plotlyjs(),

@@ -12,7 +12,7 @@ from rich.table import Table
 from pipeline.errors import QueryError
 from pipeline.load import Warehouse
 
-EVENT_COLUMNS = ("event_date, date_precision, event_type, modality, agent_name, target_name, place_name, "
+EVENT_COLUMNS = ("event_date, event_date_end, date_precision, event_type, modality, agent_name, target_name, place_name, "
                  "n_articles, n_sources, confidence, evidence, event_id")
 
 EVENTS_SQL = """
@@ -79,6 +79,7 @@ class EventFilter:
     until: date | None = None
     place: str | None = None
     limit: int = 100
+    undated: bool = False  # also list events with no date of their own (they match no --since/--until)
 
 
 def contains(text: str) -> str:
@@ -87,7 +88,8 @@ def contains(text: str) -> str:
 
 
 def events_query(f: EventFilter) -> tuple[str, list]:
-    """SQL over `events` for the filters, with every user value a bound parameter, never pasted in."""
+    """SQL over `events` for the filters, with every user value a bound parameter, never pasted in.
+    Dated events only, unless ``f.undated``: then the undated ones too, after the dated."""
     where, params = [], []
     if f.event_type:
         where.append("event_type = ?")
@@ -96,19 +98,24 @@ def events_query(f: EventFilter) -> tuple[str, list]:
         where.append("(lower(agent_id) = lower(?) OR lower(target_id) = lower(?) "
                      "OR agent_name ILIKE ? ESCAPE '\\' OR target_name ILIKE ? ESCAPE '\\')")
         params += [f.actor, f.actor, contains(f.actor), contains(f.actor)]
+    # An event's own period [event_date, event_date_end] overlaps the asked one; an undated event has
+    # no period, so it is listed only on request, never at its publication date.
+    dated = []
     if f.since:
-        where.append("coalesce(event_date_end, event_date, last_reported) >= ?")
+        dated.append("coalesce(event_date_end, event_date) >= ?")
         params.append(f.since)
     if f.until:
-        where.append("coalesce(event_date, first_reported) <= ?")
+        dated.append("event_date <= ?")
         params.append(f.until)
+    dated_sql = " AND ".join(["event_date IS NOT NULL"] + dated)
+    where.append(f"(({dated_sql}) OR event_date IS NULL)" if f.undated else dated_sql)
     if f.place:
         where.append("(place_name ILIKE ? ESCAPE '\\' OR place_admin1 ILIKE ? ESCAPE '\\' OR place_country = upper(?))")
         params += [contains(f.place), contains(f.place), f.place]
     sql = f"SELECT {EVENT_COLUMNS} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY coalesce(event_date, first_reported) DESC NULLS LAST, n_articles DESC, event_id LIMIT ?"
+    sql += " ORDER BY event_date DESC NULLS LAST, first_reported DESC, n_articles DESC, event_id LIMIT ?"
     return sql, params + [f.limit]
 
 

@@ -90,7 +90,8 @@ def test_a_failed_export_leaves_no_file(wh, tmp_path):
 
 def test_events_command_exports_csv_with_lists(wh, tmp_path):
     out = tmp_path / "events.csv"
-    result = CliRunner().invoke(main, ["events", "--warehouse", str(wh.root), "--format", "csv", "-o", str(out)])
+    result = CliRunner().invoke(main, ["events", "--warehouse", str(wh.root), "--format", "csv", "-o", str(out),
+                                       "--undated"])
     assert result.exit_code == 0, result.output
     n = duckdb.sql(f"select count(*) from read_csv('{out}', header = true)").fetchall()[0][0]
     assert n == run_sql(wh, "select count(*) n from events")["n"][0].as_py()
