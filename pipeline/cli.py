@@ -331,7 +331,8 @@ def _date_option(value: str | None, name: str):
 @click.option("--since", help="Events whose own date period ends on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Events whose own date period starts on or before this date (YYYY-MM-DD).")
 @click.option("--undated", is_flag=True, help="Also list events with no date of their own (listed last).")
-@click.option("--place", help="Part of a place or region name, or an ISO3 country code.")
+@click.option("--place", help="A country (name or ISO code), a region, or part of a place's name in any "
+              "spelling the gazetteer knows; matches the events in it.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
               show_default=True)
@@ -342,14 +343,20 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
     --since/--until when its own date period overlaps them; events with no date are listed only with
     --undated, never at their publication date.
 
-    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Kursk
+    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
     """
     from pipeline.load import Warehouse
     from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
 
     f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
                     undated)
-    query, params = events_query(f)
+    terms = None
+    if place:
+        from pipeline.normalize.places import gazetteer
+        from pipeline.place_terms import country_codes, place_terms
+
+        terms = place_terms(place, None if country_codes(place) else gazetteer())
+    query, params = events_query(f, terms)
     try:
         table = run_sql(Warehouse(warehouse), query, params)
         if fmt == "table" and not output:

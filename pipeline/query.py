@@ -11,8 +11,10 @@ from rich.table import Table
 
 from pipeline.errors import QueryError
 from pipeline.load import Warehouse
+from pipeline.place_terms import PlaceTerms
 
 EVENT_COLUMNS = ("event_date, event_date_end, date_precision, event_type, modality, agent_name, target_name, place_name, "
+                 "place_country, place_admin1, "
                  "n_articles, n_sources, confidence, evidence, event_id")
 
 EVENTS_SQL = """
@@ -87,9 +89,11 @@ def contains(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def events_query(f: EventFilter) -> tuple[str, list]:
+def events_query(f: EventFilter, place: PlaceTerms | None = None) -> tuple[str, list]:
     """SQL over `events` for the filters, with every user value a bound parameter, never pasted in.
-    Dated events only, unless ``f.undated``: then the undated ones too, after the dated."""
+    Dated events only, unless ``f.undated``: then the undated ones too, after the dated. ``f.place``
+    matches part of a place or admin1 name, an ISO3 code, and what ``place`` says it stands for (its
+    countries, admin areas and the places it is another name of; see pipeline.place_terms)."""
     where, params = [], []
     if f.event_type:
         where.append("event_type = ?")
@@ -110,8 +114,12 @@ def events_query(f: EventFilter) -> tuple[str, list]:
     dated_sql = " AND ".join(["event_date IS NOT NULL"] + dated)
     where.append(f"(({dated_sql}) OR event_date IS NULL)" if f.undated else dated_sql)
     if f.place:
-        where.append("(place_name ILIKE ? ESCAPE '\\' OR place_admin1 ILIKE ? ESCAPE '\\' OR place_country = upper(?))")
-        params += [contains(f.place), contains(f.place), f.place]
+        terms = place or PlaceTerms(f.place)
+        where.append("(place_name ILIKE ? ESCAPE '\\' OR place_admin1 ILIKE ? ESCAPE '\\' OR place_country = upper(?) "
+                     "OR list_contains(?, place_country) OR list_contains(?, place_admin1) "
+                     "OR list_contains(?, place_name))")
+        params += [contains(f.place), contains(f.place), f.place, list(terms.countries), list(terms.admin1),
+                   list(terms.names)]
     sql = f"SELECT {EVENT_COLUMNS} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)
