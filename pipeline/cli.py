@@ -38,11 +38,14 @@ def main() -> None:
               help="Extract on an existing Dask cluster (tcp://scheduler:8786).")
 @click.option("--commit-every", default=2000, show_default=True, type=click.IntRange(1),
               help="Articles per atomic commit; a stopped run resumes from its last commit.")
-@click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
+@click.option("--show/--no-show", default=True, show_default=True,
+              help="Print the events of this run (a screenful, then the query for the rest); --no-show prints "
+                   "only the summary.")
 def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
         workers: int, dask_address: str | None, commit_every: int, show: bool) -> None:
     """Run the ETL flow over INPUT_DIR (default: seeds/; a folder or s3://bucket/prefix): only new and
-    changed files, unless --full. The warehouse may be s3://bucket/prefix too.
+    changed files, unless --full. The warehouse may be s3://bucket/prefix too. Prints a summary and the
+    events of this run (--no-show: the summary only).
 
     Example: frontline run seeds --warehouse warehouse
     """
@@ -96,11 +99,36 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
     if summary.get("message"):
         console.print(summary["message"])
     if show:
-        from pipeline.load import Warehouse
-        from pipeline.query import EVENTS_SQL, rich_table, run_sql
+        _show_run_events(console, warehouse, summary["run_id"])
 
-        table = run_sql(Warehouse(warehouse), EVENTS_SQL)
-        console.print(rich_table(table, title=f"event mentions in {warehouse} ({table.num_rows})"))
+
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word, in double quotes when that needs no escapes (SQL reads better so)."""
+    import re
+    import shlex
+
+    return f'"{text}"' if not re.search(r'["$`\\!]', text) else shlex.quote(text)
+
+
+def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
+    """The events this run added mentions to, at most a screenful, then how many more and the query."""
+    from pipeline.load import Warehouse
+    from pipeline.query import rich_table, run_events_sql, run_sql
+
+    wh = Warehouse(warehouse)
+    total = run_sql(wh, f"select count(*) n from ({run_events_sql(run_id)})")["n"][0].as_py()
+    if not total:
+        console.print("no new events in this run")
+        return
+    rows = max(5, (console.height or 24) - 8)
+    table = run_sql(wh, run_events_sql(run_id, limit=rows))
+    title = f"events of this run ({total})" if total <= rows else f"events of this run (first {rows} of {total})"
+    console.print(rich_table(table, title=title, max_cell=40, fold=False))
+    if total > rows:
+        console.print(f"{total - rows} more; all of them: frontline sql {_shell_word(run_events_sql(run_id))}"
+                      + ("" if warehouse == DEFAULT_WAREHOUSE else f" --warehouse {_shell_word(warehouse)}"),
+                      soft_wrap=True, highlight=False, markup=False)
+    console.print("(--no-show skips this list)", style="dim")
 
 
 @main.command()

@@ -17,12 +17,18 @@ EVENT_COLUMNS = ("event_date, event_date_end, date_precision, event_type, modali
                  "place_country, place_admin1, "
                  "n_articles, n_sources, confidence, evidence, event_id")
 
-EVENTS_SQL = """
-SELECT event_type, modality, coalesce(agent_name, agent) AS agent, coalesce(target_name, target) AS target,
-       coalesce(place_name, location) AS place, event_date, date_precision, confidence, attribution, source_path
-FROM event_mentions
-ORDER BY source_path, sentence_start, trigger_start
-"""
+RUN_EVENTS_COLUMNS = ("event_date, date_precision, event_type, modality, agent_name AS agent, target_name AS target, "
+                      "place_name AS place, n_sources AS sources, event_id")
+
+
+def run_events_sql(run_id: str, limit: int | None = None) -> str:
+    """SQL listing the events a run added mentions to, newest first: what `frontline run` shows, and
+    the query it prints for the rest. The run id is frontline's own, quoted as a SQL literal."""
+    literal = "'" + run_id.replace("'", "''") + "'"
+    sql = (f"select {RUN_EVENTS_COLUMNS} from events where event_id in "
+           f"(select event_id from event_mentions where run_id = {literal}) "
+           "order by event_date desc nulls last, event_type, event_id")
+    return sql if limit is None else f"{sql} limit {int(limit)}"
 
 
 def read_only_statement(sql: str) -> str:
@@ -57,10 +63,11 @@ def run_sql(warehouse: Warehouse, sql: str, params: list | None = None) -> pa.Ta
         con.close()
 
 
-def rich_table(table: pa.Table, title: str | None = None, max_cell: int = 60) -> Table:
+def rich_table(table: pa.Table, title: str | None = None, max_cell: int = 60, fold: bool = True) -> Table:
+    """A table for the terminal; ``fold=False`` keeps each row on one line (cells cut with an ellipsis)."""
     out = Table(title=title, show_lines=False, header_style="bold")
     for name in table.column_names:
-        out.add_column(name, overflow="fold")
+        out.add_column(name, overflow="fold" if fold else "ellipsis", no_wrap=not fold)
     for row in table.to_pylist():
         out.add_row(*[_cell(v, max_cell) for v in row.values()])
     return out
