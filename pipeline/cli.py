@@ -395,5 +395,30 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
         raise click.ClickException(str(exc)) from None
 
 
+@main.command(name="export")
+@warehouse_option
+@click.option("--format", "fmt", type=click.Choice(["acled", "plover"]), required=True,
+              help="Whose column layout: ACLED's or PLOVER's.")
+@click.option("--file-format", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True)
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
+    """Write the dated events that happened (asserted or claimed) as a flat file with ACLED's or PLOVER's
+    column names; the README says what each column holds and what is approximate.
+
+    Example: frontline export --format acled -o events_acled.csv
+    """
+    from pipeline.interop_export import EXPORT_SQL, export_table
+    from pipeline.load import Warehouse
+    from pipeline.nlp.patterns import data_dir
+    from pipeline.query import run_sql, write_result
+
+    try:
+        table = export_table(run_sql(Warehouse(warehouse), EXPORT_SQL).to_pylist(), fmt, data_dir())
+        write_result(table, file_format, output)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {output} ({table.num_rows} events, {fmt} columns)")
+
+
 if __name__ == "__main__":
     sys.exit(main())
