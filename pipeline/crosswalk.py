@@ -16,6 +16,7 @@ class Crosswalk:
     sub_type: str  # '' matches any
     target_type: str  # '' matches any
     agent_type: str  # '' matches any
+    agent_at_home: str  # 'yes': only when the agent acts in its own country; '' matches any
     acled_event_type: str
     acled_sub_event_type: str
     plover_type: str
@@ -42,10 +43,12 @@ def cameo_scales(folder: Path) -> dict[str, tuple[float, int]]:
 
 
 def crosswalk(event_type: str, sub_type: str | None, target_type: str | None, agent_type: str | None,
-              rows: tuple[Crosswalk, ...]) -> Crosswalk | None:
-    """The first row for the event type whose sub-type, target type and agent type match (blank: any)."""
+              rows: tuple[Crosswalk, ...], agent_at_home: bool = False) -> Crosswalk | None:
+    """The first row for the event type whose sub-type, target type, agent type and whether the agent
+    acts in its own country match (blank: any)."""
     for r in rows:
         if r.event_type == event_type and r.sub_type in ("", sub_type or "") \
-                and r.target_type in ("", target_type or "") and r.agent_type in ("", agent_type or ""):
+                and r.target_type in ("", target_type or "") and r.agent_type in ("", agent_type or "") \
+                and (r.agent_at_home != "yes" or agent_at_home):
             return r
     return None

@@ -55,7 +55,8 @@ def _country(iso3: str) -> tuple[str, int | None]:
 
 
 def _codes(e: dict, rows: tuple[Crosswalk, ...]) -> Crosswalk | None:
-    return crosswalk(e["event_type"], e["sub_type"], e["target_type"], e["agent_type"], rows)
+    home = bool(e["agent_country"]) and e["agent_country"] == e["place_country"]
+    return crosswalk(e["event_type"], e["sub_type"], e["target_type"], e["agent_type"], rows, agent_at_home=home)
 
 
 def acled_rows(events: list[dict], rows: tuple[Crosswalk, ...], inter: dict[str, int]) -> list[dict]:
