@@ -388,7 +388,15 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
     try:
         table = run_sql(Warehouse(warehouse), query, params)
         if fmt == "table" and not output:
-            Console(width=max(Console().width, 180)).print(rich_table(table, title=f"{table.num_rows} events"))
+            title = f"{table.num_rows} events"
+            if not undated:  # say how many undated events the other filters would have listed
+                import dataclasses
+
+                every, every_params = events_query(dataclasses.replace(f, undated=True, limit=2**62), terms)
+                n = run_sql(Warehouse(warehouse), f"select count(*) n from ({every}) where event_date is null",
+                            every_params)["n"][0].as_py()
+                title += f" ({n} undated not listed: add --undated)" if n else ""
+            Console(width=max(Console().width, 180)).print(rich_table(table, title=title))
         else:
             write_result(table, "csv" if fmt == "table" else fmt, output)
     except FrontlineError as exc:

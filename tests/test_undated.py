@@ -112,3 +112,12 @@ def test_events_command_lists_undated_events_last_and_only_with_undated(wh, unda
     assert n_dated == len(plain) and all(d is None for d in dates[n_dated:])  # the undated ones come last
     assert n_dated < len(listed)
     assert {e["event_id"] for e in undated} <= {r["event_id"] for r in listed}
+
+
+def test_the_events_table_says_how_many_undated_events_it_leaves_out(wh):
+    n = rows(wh, "select count(*) n from events where event_date is null")[0]["n"]
+    out = CliRunner().invoke(main, ["events", "--warehouse", str(wh.root), "--limit", "1000"])
+    assert out.exit_code == 0, out.output
+    assert f"({n} undated not listed: add --undated)" in out.output
+    out = CliRunner().invoke(main, ["events", "--warehouse", str(wh.root), "--limit", "1000", "--undated"])
+    assert "undated not listed" not in out.output
