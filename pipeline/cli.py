@@ -38,11 +38,14 @@ def main() -> None:
               help="Extract on an existing Dask cluster (tcp://scheduler:8786).")
 @click.option("--commit-every", default=2000, show_default=True, type=click.IntRange(1),
               help="Articles per atomic commit; a stopped run resumes from its last commit.")
-@click.option("--show/--no-show", default=True, show_default=True, help="Print the extracted events.")
+@click.option("--show/--no-show", default=True, show_default=True,
+              help="Print the events of this run (a screenful, then the query for the rest); --no-show prints "
+                   "only the summary.")
 def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: bool, lock_timeout: float,
         workers: int, dask_address: str | None, commit_every: int, show: bool) -> None:
     """Run the ETL flow over INPUT_DIR (default: seeds/; a folder or s3://bucket/prefix): only new and
-    changed files, unless --full. The warehouse may be s3://bucket/prefix too.
+    changed files, unless --full. The warehouse may be s3://bucket/prefix too. Prints a summary and the
+    events of this run (--no-show: the summary only).
 
     Example: frontline run seeds --warehouse warehouse
     """
@@ -96,11 +99,36 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
     if summary.get("message"):
         console.print(summary["message"])
     if show:
-        from pipeline.load import Warehouse
-        from pipeline.query import EVENTS_SQL, rich_table, run_sql
+        _show_run_events(console, warehouse, summary["run_id"])
 
-        table = run_sql(Warehouse(warehouse), EVENTS_SQL)
-        console.print(rich_table(table, title=f"event mentions in {warehouse} ({table.num_rows})"))
+
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word, in double quotes when that needs no escapes (SQL reads better so)."""
+    import re
+    import shlex
+
+    return f'"{text}"' if not re.search(r'["$`\\!]', text) else shlex.quote(text)
+
+
+def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
+    """The events this run added mentions to, at most a screenful, then how many more and the query."""
+    from pipeline.load import Warehouse
+    from pipeline.query import rich_table, run_events_sql, run_sql
+
+    wh = Warehouse(warehouse)
+    total = run_sql(wh, f"select count(*) n from ({run_events_sql(run_id)})")["n"][0].as_py()
+    if not total:
+        console.print("no new events in this run")
+        return
+    rows = max(5, (console.height or 24) - 8)
+    table = run_sql(wh, run_events_sql(run_id, limit=rows))
+    title = f"events of this run ({total})" if total <= rows else f"events of this run (first {rows} of {total})"
+    console.print(rich_table(table, title=title, max_cell=40, fold=False))
+    if total > rows:
+        console.print(f"{total - rows} more; all of them: frontline sql {_shell_word(run_events_sql(run_id))}"
+                      + ("" if warehouse == DEFAULT_WAREHOUSE else f" --warehouse {_shell_word(warehouse)}"),
+                      soft_wrap=True, highlight=False, markup=False)
+    console.print("(--no-show skips this list)", style="dim")
 
 
 @main.command()
@@ -328,32 +356,76 @@ def _date_option(value: str | None, name: str):
 @warehouse_option
 @click.option("--type", "event_type", help="OFFENSIVE, TALKS, CEASEFIRE_PROPOSAL, SURRENDER_DEMAND ...")
 @click.option("--actor", help="Actor id (RUS_PUTIN) or part of a name, as agent or target.")
-@click.option("--since", help="Events on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Events on or before this date (YYYY-MM-DD).")
-@click.option("--place", help="Part of a place or region name, or an ISO3 country code.")
+@click.option("--since", help="Events whose own date period ends on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Events whose own date period starts on or before this date (YYYY-MM-DD).")
+@click.option("--undated", is_flag=True, help="Also list events with no date of their own (listed last).")
+@click.option("--place", help="A country (name or ISO code), a region, or part of a place's name in any "
+              "spelling the gazetteer knows; matches the events in it.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def events(warehouse: str, event_type: str | None, actor: str | None, since: str | None, until: str | None,
-           place: str | None, limit: int, fmt: str, output: str | None) -> None:
-    """List events (one row per real-world event) with filters, no SQL needed.
+           undated: bool, place: str | None, limit: int, fmt: str, output: str | None) -> None:
+    """List events (one row per real-world event) with filters, no SQL needed. An event matches
+    --since/--until when its own date period overlaps them; events with no date are listed only with
+    --undated, never at their publication date.
 
-    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Kursk
+    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
     """
     from pipeline.load import Warehouse
     from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
 
-    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit)
-    query, params = events_query(f)
+    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
+                    undated)
+    terms = None
+    if place:
+        from pipeline.normalize.places import gazetteer
+        from pipeline.place_terms import country_codes, place_terms
+
+        terms = place_terms(place, None if country_codes(place) else gazetteer())
+    query, params = events_query(f, terms)
     try:
         table = run_sql(Warehouse(warehouse), query, params)
         if fmt == "table" and not output:
-            Console(width=max(Console().width, 180)).print(rich_table(table, title=f"{table.num_rows} events"))
+            title = f"{table.num_rows} events"
+            if not undated:  # say how many undated events the other filters would have listed
+                import dataclasses
+
+                every, every_params = events_query(dataclasses.replace(f, undated=True, limit=2**62), terms)
+                n = run_sql(Warehouse(warehouse), f"select count(*) n from ({every}) where event_date is null",
+                            every_params)["n"][0].as_py()
+                title += f" ({n} undated not listed: add --undated)" if n else ""
+            Console(width=max(Console().width, 180)).print(rich_table(table, title=title))
         else:
             write_result(table, "csv" if fmt == "table" else fmt, output)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command(name="export")
+@warehouse_option
+@click.option("--format", "fmt", type=click.Choice(["acled", "plover"]), required=True,
+              help="Whose column layout: ACLED's or PLOVER's.")
+@click.option("--file-format", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True)
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
+    """Write the dated events that happened (asserted or claimed) as a flat file with ACLED's or PLOVER's
+    column names; the README says what each column holds and what is approximate.
+
+    Example: frontline export --format acled -o events_acled.csv
+    """
+    from pipeline.interop_export import EXPORT_SQL, export_table
+    from pipeline.load import Warehouse
+    from pipeline.nlp.patterns import data_dir
+    from pipeline.query import run_sql, write_result
+
+    try:
+        table = export_table(run_sql(Warehouse(warehouse), EXPORT_SQL).to_pylist(), fmt, data_dir())
+        write_result(table, file_format, output)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {output} ({table.num_rows} events, {fmt} columns)")
 
 
 if __name__ == "__main__":

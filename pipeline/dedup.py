@@ -410,6 +410,13 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
                  tiebreak=lambda m: PRECISION_ORDER.get(m.date_precision, 9))
     modality = _vote(mentions, lambda m: m.modality, tiebreak=lambda m: MODALITY_RANK.get(m.modality, 9))
     best = ranked[0]
+    # The kind of attack its mentions name most (a named kind outweighs 'other'), and its codes; the
+    # lowest number of killed any mention gives (ACLED's rule when reports differ).
+    sub = _vote([m for m in mentions if m.sub_type not in (None, "other")]
+                or [m for m in mentions if m.sub_type], lambda m: m.sub_type)
+    codes = sub or best
+    killed = min((m for m in mentions if m.fatalities is not None),
+                 key=lambda m: (m.fatalities, m.mention_id), default=None)
     articles = sorted({m.article_id for m in mentions})
     sources = sorted({outlets.get(a) or "unknown" for a in articles})
     published = [m.published_date for m in mentions if m.published_date]
@@ -443,10 +450,20 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
         first_reported=min(published) if published else None,
         last_reported=max(published) if published else None,
         confidence=round(confidence, 3),
-        plover_type=best.plover_type,
-        cameo_code=best.cameo_code,
+        plover_type=codes.plover_type,
+        cameo_code=codes.cameo_code,
         evidence=best.sentence,
         evidence_mention_id=best.mention_id,
+        agent_type=agent.agent_type if agent else None,
+        target_type=target.target_type if target else None,
+        place_admin1_code=place.place_admin1_code if place else None,
+        place_admin2=place.place_admin2 if place else None,
+        sub_type=sub.sub_type if sub else None,
+        fatalities=killed.fatalities if killed else None,
+        fatalities_approximate=killed.fatalities_approximate if killed else None,
+        plover_mode=codes.plover_mode,
+        goldstein=codes.goldstein,
+        quad_class=codes.quad_class,
     )
 
 

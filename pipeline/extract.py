@@ -25,6 +25,32 @@ def mention_id(article_id: str, event_type: str, trigger_start: int, trigger_end
     return content_hash(f"{article_id}\x1f{event_type}\x1f{trigger_start}\x1f{trigger_end}")[:32]
 
 
+def interop_columns(draft: EventDraft) -> dict:
+    """PLOVER and CAMEO codes (the taxonomy's, refined by an OFFENSIVE's sub-type), the sub-type, the
+    people reported killed, and the Goldstein scale and QuadClass of the CAMEO code."""
+    from pipeline.crosswalk import cameo_scales, crosswalk, crosswalk_rows
+    from pipeline.nlp.fatalities import fatality_patterns, reported_fatalities
+    from pipeline.nlp.patterns import data_dir
+    from pipeline.nlp.sub_types import offensive_sub_type, sub_type_cues
+
+    folder = data_dir()
+    plover_type, plover_mode, cameo = draft.plover_type or None, draft.plover_mode or None, draft.cameo or None
+    sub_type = killed = None
+    if draft.event_type == "OFFENSIVE":
+        sub_type = offensive_sub_type(draft.trigger, draft.sentence, draft.trigger_start - draft.sentence_start,
+                                      sub_type_cues(folder))
+        agent_type = draft.agent_ref.type if draft.agent_ref else None
+        target_type = draft.target_ref.type if draft.target_ref else None
+        row = crosswalk(draft.event_type, sub_type, target_type, agent_type, crosswalk_rows(folder))
+        if row is not None and row.sub_type:
+            plover_type, plover_mode, cameo = row.plover_type or None, row.plover_mode or None, row.cameo_code or None
+        killed = reported_fatalities(draft.sentence, fatality_patterns(folder))
+    goldstein, quad = cameo_scales(folder).get(cameo or "", (None, None))
+    return dict(plover_type=plover_type, plover_mode=plover_mode, cameo_code=cameo, sub_type=sub_type,
+                fatalities=killed.killed if killed else None,
+                fatalities_approximate=killed.approximate if killed else None, goldstein=goldstein, quad_class=quad)
+
+
 def mention_record(article: Article, draft: EventDraft, *, run_id: str, extractor: str,
                    antecedent_id: str | None = None) -> Mention:
     period = draft.period
@@ -63,9 +89,7 @@ def mention_record(article: Article, draft: EventDraft, *, run_id: str, extracto
         response=draft.response,
         responder=draft.responder.text if draft.responder else None,
         outcome=draft.outcome,
-        plover_type=draft.plover_type or None,
-        plover_mode=draft.plover_mode or None,
-        cameo_code=draft.cameo or None,
+        **interop_columns(draft),
         sentence=draft.sentence,
         sentence_start=draft.sentence_start,
         sentence_end=draft.sentence_end,

@@ -1,4 +1,5 @@
-"""One self-contained HTML file for analysts: a timeline by type, a map, the latest events, filters.
+"""One self-contained HTML file for analysts: a timeline by type, a map, the latest events, the
+undated events apart, filters. An event is drawn at its own date period, never its publication date.
 
 Plotly draws the charts; plotly.js and the map's country shapes are inlined, so the file opens
 with no network at all.
@@ -23,13 +24,17 @@ LATEST = 100
 
 REPORT_SQL = """
 SELECT e.event_id, e.event_type, e.modality, e.agent_name, e.target_name, e.place_name, e.place_country,
-       e.latitude, e.longitude, e.geo_precision, CAST(coalesce(e.event_date, e.first_reported) AS VARCHAR) AS day,
-       e.date_precision, e.n_mentions, e.n_articles, e.n_sources, e.confidence, e.evidence,
-       a.title, a.outlet, a.url, a.source_path
+       e.latitude, e.longitude, e.geo_precision, CAST(e.event_date AS VARCHAR) AS day,
+       CAST(coalesce(e.event_date_end, e.event_date) AS VARCHAR) AS day_end, e.date_precision,
+       CAST(e.first_reported AS VARCHAR) AS first_reported, e.n_mentions, e.n_articles, e.n_sources, e.confidence, e.evidence,
+       a.title, a.outlet, a.url, a.source_path, f.input_root
 FROM events e
 LEFT JOIN event_mentions m ON m.mention_id = e.evidence_mention_id
 LEFT JOIN articles a ON a.article_id = m.article_id
-ORDER BY day DESC NULLS LAST, e.event_id
+LEFT JOIN (SELECT article_id, min(input_root) AS input_root
+           FROM (SELECT unnest(article_ids) AS article_id, input_root FROM files) GROUP BY article_id) f
+       ON f.article_id = a.article_id
+ORDER BY e.event_date DESC NULLS LAST, e.first_reported DESC, e.event_id
 """
 
 
@@ -57,19 +62,33 @@ def _link(url: object) -> str | None:
     return parts.geturl() if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
 
 
+def _file_link(input_root: object, source_path: object) -> str | None:
+    """A file:// link to the article's input file, built from the folder frontline read it from (never
+    from article data), for an article with no URL; none for object storage or an unknown folder."""
+    from pathlib import PurePosixPath
+
+    if not isinstance(input_root, str) or not isinstance(source_path, str) or "://" in input_root:
+        return None
+    root = PurePosixPath(input_root)
+    path = root / source_path
+    if not root.is_absolute() or ".." in PurePosixPath(source_path).parts:
+        return None
+    return path.as_uri()
+
+
 def render_report(events: list[dict], *, warehouse: str, n_articles: int, n_mentions: int,
                   generated: datetime) -> str:
     """Events (rows of REPORT_SQL) -> the HTML document. Pure: no I/O beyond the packaged assets."""
     import plotly.offline
 
     for row in events:
-        row["link"] = _link(row.get("url"))
+        row["link"] = _link(row.get("url")) or _file_link(row.get("input_root"), row.get("source_path"))
         row["source"] = row.get("outlet") or row.get("source_path") or "source"
     types = sorted({e["event_type"] for e in events} | set(COLORS))
     colors = dict(COLORS)
     for i, t in enumerate(t for t in types if t not in colors):
         colors[t] = OTHER_COLORS[i % len(OTHER_COLORS)]
-    days = sorted(e["day"] for e in events if e["day"])
+    days = sorted(d for e in events for d in (e.get("day"), e.get("day_end")) if d)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True)
     return env.get_template("report.html.j2").render(
         plotly_js=plotly.offline.get_plotlyjs(),

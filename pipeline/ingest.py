@@ -35,6 +35,7 @@ JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 
 _HEADER = re.compile(r"^[ \t]*date\b[ \t]*(?P<date>\S*)[ \t]*(?P<rest>.*)$")
+_URL_LINE = re.compile(r"^[ \t]*url:[ \t]*(?P<url>\S+)[ \t]*$", re.IGNORECASE)
 _MAX_TITLE_CHARS = 300
 # What may follow an ISO date that Python cannot parse whole: a time, a fraction, a zone. Not "garbage".
 _TIME_AFTER_DATE = re.compile(r"[T ]([01]?\d|2[0-3])(:[0-5]\d){0,2}([.,]\d+)?\s*(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?",
@@ -232,7 +233,7 @@ def _clean_body(text: str) -> str:
 
 
 def parse_header_layout(text: str) -> Fields:
-    """The sample-article layout: header line, blank, headline, blank, body."""
+    """The sample-article layout: header line, an optional 'url: ...' line, blank, headline, blank, body."""
     first, _, rest = text.partition("\n")
     match = _HEADER.match(first)
     if match is None:  # pragma: no cover - callers check first
@@ -240,6 +241,9 @@ def parse_header_layout(text: str) -> Fields:
     published = parse_date(match["date"])
     outlet, _, section = match["rest"].partition(" / ")
     rest = rest.lstrip("\n")
+    url = None
+    if (line := _URL_LINE.match(rest.partition("\n")[0])) is not None:  # optional 'url: https://...' line
+        url, rest = line["url"], rest.partition("\n")[2].lstrip("\n")
     title, sep, body = rest.partition("\n\n")
     title = title.strip()
     body = _clean_body(body) if sep else ""
@@ -253,6 +257,7 @@ def parse_header_layout(text: str) -> Fields:
         published_date=published,
         outlet=outlet.strip() or None,
         section=section.strip() or None,
+        url=url,
     )
 
 

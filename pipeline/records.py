@@ -90,6 +90,11 @@ class Mention:
     plover_type: str | None
     plover_mode: str | None
     cameo_code: str | None
+    sub_type: str | None
+    fatalities: int | None
+    fatalities_approximate: bool | None
+    goldstein: float | None
+    quad_class: int | None
     sentence: str
     sentence_start: int
     sentence_end: int
@@ -192,6 +197,16 @@ class Event:
     cameo_code: str | None
     evidence: str
     evidence_mention_id: str
+    agent_type: str | None = None
+    target_type: str | None = None
+    place_admin1_code: str | None = None
+    place_admin2: str | None = None
+    sub_type: str | None = None
+    fatalities: int | None = None
+    fatalities_approximate: bool | None = None
+    plover_mode: str | None = None
+    goldstein: float | None = None
+    quad_class: int | None = None
 
 
 RECORD_TYPES = (Article, Mention, Reject, Run, FileState, Event)

@@ -247,3 +247,16 @@ def test_a_date_followed_by_anything_but_a_time_is_a_bad_date(value):
     [reject] = parse(json.dumps({"text": "Body.", "published": value}).encode(), "feed.jsonl").rejects
     assert reject.reason == "bad_date"
     assert parse_date("2025-03-01 10:00 UTC") == parse_date("2025-03-01T10:00:00.123456789Z") == date(2025, 3, 1)
+
+
+@pytest.mark.parametrize("layout", [
+    " date 2025-03-15 Example Wire / world\nurl: https://example.org/news/troops\n\nTroops advance\n\n{body}\n",
+    " date 2025-03-15 Example Wire / world\n\nURL:  https://example.org/news/troops \n\nTroops advance\n\n{body}\n",
+])
+def test_header_layout_takes_an_optional_url_line(layout):
+    body = "The army advanced into the town on Friday."
+    [a] = parse(layout.format(body=body).encode()).articles
+    [plain] = parse(HEADER_ARTICLE.encode()).articles
+    assert a.url == "https://example.org/news/troops" and plain.url is None
+    assert (a.title, a.body, a.outlet, a.published_date) == ("Troops advance", body, "Example Wire", date(2025, 3, 15))
+    assert a.article_id == plain.article_id  # the URL is not part of the article's identity

@@ -44,3 +44,14 @@ def test_only_http_links_and_embedded_data_that_cannot_leave_its_script():
     rows = json.loads(literal)
     assert [r["title"] for r in rows] == [e["title"] for e in events]  # the data itself is unchanged
     assert [r["link"] for r in rows] == [None] * 6 + ["https://example.org/a?b=1&c=<2>", "http://example.org/", None]
+
+
+def test_a_file_link_only_for_an_article_without_url():
+    rows = [event(0, "https://example.org/a", "Kyiv"), event(1, None, "Kyiv"), event(2, None, "Kyiv"),
+            event(3, None, "Kyiv"), event(4, "javascript:alert(1)", "Kyiv")]
+    for row, root in zip(rows, ["/data/in", "/data/in", "s3://bucket/in", None, "/data/in"]):
+        row["input_root"] = root
+    rows[2]["source_path"] = rows[1]["source_path"] = "gaza/day 1.txt"
+    links = [r["link"] for r in json.loads(embedded_events(render(rows)))]
+    assert links == ["https://example.org/a", "file:///data/in/gaza/day%201.txt", None, None,
+                     "file:///data/in/Kyiv.txt"]

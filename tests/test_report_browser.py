@@ -27,11 +27,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """A report over a few dev articles (two outlets on Rafah, the Kursk seed, Goma)."""
+    """A report over a few dev articles (two outlets on Rafah, the Kursk seed, Goma, and the Almaty talks
+    with month-precision and undated events)."""
     src = tmp_path_factory.mktemp("articles")
     dev = ROOT / "tests" / "data" / "dev" / "articles"
     for name in ("000_etv_bharat_2025-03-15_kursk.txt", "003_levant_live_2024-05-07_rafah.txt",
-                 "004_gulf_evening_post_2024-05-07_rafah.txt", "006_great_lakes_dispatch_2025-01-27_goma.txt"):
+                 "004_gulf_evening_post_2024-05-07_rafah.txt", "006_great_lakes_dispatch_2025-01-27_goma.txt",
+                 "008_caucasus_monitor_2024-05-11_almaty_talks.txt"):
         shutil.copy(dev / name, src / name)
     # An article whose data tries to break out of the page: a title that opens a comment and a
     # script inside the embedded data, and a javascript: link.
@@ -91,7 +93,20 @@ def test_report_renders_in_headless_chromium(report):
             markers = page.locator("#map .scattergeo .point").count()
             rows = page.locator("#latest tbody tr").count()
             located = sum(1 for e in events if e.latitude is not None)
-            assert bars > 0 and countries > 10_000 and 0 < markers <= located and rows == min(len(events), 100)
+            dated = [e for e in events if e.event_date is not None]
+            assert bars > 0 and countries > 10_000 and 0 < markers <= located and rows == min(len(dated), 100)
+            # Undated events are listed apart, by the day they were first reported, and on no timeline.
+            undated = [e for e in events if e.event_date is None]
+            assert undated and page.locator("#undated tbody tr").count() == len(undated)
+            assert set(page.locator("#undated tbody tr td:first-child").all_inner_texts()) == {
+                str(e.first_reported or "") for e in undated}
+            # A week, month or year is a bar as wide as its period, not a bar on its first day.
+            widths = page.evaluate("""() => document.getElementById('timeline').data
+                .filter(t => t.width).flatMap(t => t.width.map(w => w / 86400000))""")
+            spans = {(e.event_type, e.event_date, e.event_date_end) for e in dated if e.event_date_end != e.event_date}
+            assert any(e.date_precision == "month" for e in dated)
+            assert sorted(round(w) for w in widths) == sorted((end - start).days + 1 for _, start, end in spans)
+            assert "undated" in page.locator("#undated").locator("xpath=..").inner_text().lower()
             assert page.locator("a[href]").count() == page.locator("a[href^='http']").count()
             assert page.evaluate("typeof alert === 'function' && document.querySelectorAll('img').length") == 0
             SCREENSHOT.parent.mkdir(exist_ok=True)
@@ -102,10 +117,12 @@ def test_report_renders_in_headless_chromium(report):
             shown = page.locator("#shown").inner_text()
             types = set(page.locator("#latest tbody tr td:nth-child(2)").all_inner_texts())
             assert "OFFENSIVE" not in types and types
-            assert shown.startswith(str(sum(e.event_type != "OFFENSIVE" for e in events)))
+            assert shown.startswith(str(sum(e.event_type != "OFFENSIVE" for e in dated)))
             page.fill("#from", "2099-01-01")
             page.dispatch_event("#from", "change")
             assert page.locator("#latest tbody tr").count() == 0
+            # A date range never hides or places an undated event: they stay listed apart.
+            assert page.locator("#undated tbody tr").count() == sum(e.event_type != "OFFENSIVE" for e in undated)
         finally:
             browser.close()
     assert errors == [] and outside == []

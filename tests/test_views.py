@@ -62,8 +62,10 @@ def wh(tmp_path_factory):
 
 
 def test_timeline_counts_real_events_by_day_and_type_with_top_sources(wh):
-    rows = run_sql(wh, "select day, event_type, events, mentions, articles, top_sources from timeline").to_pylist()
-    by_key = {(str(r["day"]), r["event_type"]): r for r in rows}
+    rows = run_sql(wh, "select event_date, event_date_end, date_precision, event_type, events, mentions, articles, "
+                       "top_sources from timeline").to_pylist()
+    assert all(r["event_date_end"] == r["event_date"] and r["date_precision"] == "day" for r in rows)
+    by_key = {(str(r["event_date"]), r["event_type"]): r for r in rows}
     off = by_key[("2025-03-14", "OFFENSIVE")]
     assert (off["events"], off["mentions"], off["articles"]) == (2, 4, 3)
     assert off["top_sources"] == ["A", "B"]
@@ -81,14 +83,14 @@ def test_actor_activity_counts_agent_and_target_roles_by_month(wh):
 def test_ceasefire_tracker_lists_proposer_duration_and_responses(wh):
     [row] = run_sql(wh, "select * from ceasefire_tracker").to_pylist()
     assert (row["proposed_by"], row["proposed_to"], row["duration_days"]) == ("Qatar", "Hamas", 30)
-    assert str(row["proposed_on"]) == "2025-03-14"
+    assert (str(row["event_date"]), row["date_precision"]) == ("2025-03-14", "day")
     assert [(r["response"], r["responder"]) for r in row["responses"]] == [("accepted", "Hamas"), ("violated", None)]
     assert (row["accepted"], row["rejected"], row["violated"]) == (True, False, True)
 
 
 def test_talks_view_gives_parties_place_date_and_outcome(wh):
-    [row] = run_sql(wh, "select party_a, party_b, place, date, outcome from talks").to_pylist()
-    assert (row["party_a"], row["party_b"], row["place"], str(row["date"])) == ("Armenia", "Azerbaijan", "Almaty",
+    [row] = run_sql(wh, "select party_a, party_b, place, event_date, outcome from talks").to_pylist()
+    assert (row["party_a"], row["party_b"], row["place"], str(row["event_date"])) == ("Armenia", "Azerbaijan", "Almaty",
                                                                                "2025-03-15")
     assert set(row["outcome"].split("; ")) == {"productive", "productive, no breakthrough"}
 
