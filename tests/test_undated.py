@@ -52,7 +52,6 @@ def test_the_timeline_holds_dated_events_only_each_at_its_own_period(wh, undated
     # The Almaty article's publication day holds only the talks dated that day, not its undated events.
     day = rows(wh, "select event_type, events from timeline where event_date = '2024-05-11'")
     assert day == [{"event_type": "TALKS", "events": 1}]
-    assert any(e["event_type"] == "OFFENSIVE" and e["modality"] == "claimed" for e in undated)
 
 
 def test_talks_and_truces_carry_their_own_date_and_precision(wh, undated):
@@ -84,16 +83,18 @@ def ids(wh, f: EventFilter) -> set[str]:
 
 def test_date_filters_use_the_events_own_period_and_list_undated_only_on_request(wh, undated):
     undated_ids = {e["event_id"] for e in undated}
-    may = ids(wh, EventFilter(since=date(2024, 5, 1), until=date(2024, 5, 31)))
+    may = ids(wh, EventFilter(since=date(2024, 5, 1), until=date(2024, 5, 31), limit=1000))
     assert may and not may & undated_ids  # published in May 2024, but not dated in it
-    assert {r["event_id"] for r in rows(wh, "select event_id from events where event_date between ? and ?",
-                                        [date(2024, 5, 1), date(2024, 5, 31)])} == may
+    overlapping = {r["event_id"] for r in rows(wh, "select event_id, event_date, event_date_end from events")
+                   if r["event_date"] and r["event_date"] <= date(2024, 5, 31)
+                   and (r["event_date_end"] or r["event_date"]) >= date(2024, 5, 1)}
+    assert overlapping == may
     # A period overlapping the filter matches: September 2023 (month precision) has 15-16 September.
     september = sorted(ids(wh, EventFilter(since=date(2023, 9, 15), until=date(2023, 9, 16))))
     periods = rows(wh, "select date_precision, event_date from events where list_contains(?, event_id)", [september])
     assert len(periods) == 2 and {(r["date_precision"], str(r["event_date"])) for r in periods} == {
         ("month", "2023-09-01")}
-    assert ids(wh, EventFilter(since=date(2024, 5, 1), until=date(2024, 5, 31), undated=True)) == may | {
+    assert ids(wh, EventFilter(since=date(2024, 5, 1), until=date(2024, 5, 31), undated=True, limit=1000)) == may | {
         r["event_id"] for r in rows(wh, "select event_id from events where event_date is null")}
     everything = ids(wh, EventFilter(undated=True, limit=1000))
     assert everything == {r["event_id"] for r in rows(wh, "select event_id from events")}
