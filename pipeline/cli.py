@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.errors import FrontlineError
-from pipeline.ingest import DEFAULT_MAX_BYTES
-from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
+from pipeline.settings import DEFAULT_INPUT, DEFAULT_MAX_BYTES, DEFAULT_WAREHOUSE
 
 warehouse_option = click.option(
     "--warehouse", "-w", default=DEFAULT_WAREHOUSE, show_default=True, type=click.Path(file_okay=False),
@@ -46,34 +45,25 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
 
     Example: frontline run seeds --warehouse warehouse
     """
-    from flows.etl import etl, task_runner  # imported here: Prefect settings must be in place first
-    from pipeline import lifetime, progress
-
-    console = Console(width=max(Console().width, 180))
-    bar = Progress(
-        TextColumn("[bold]files"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), console=console, transient=True,
-    )
-    task_id = bar.add_task("files", total=None, rate="")
-
-    def advance(done: int, total: int) -> None:
-        elapsed = bar.tasks[0].elapsed or 0.0
-        rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
-        bar.update(task_id, completed=done, total=total, rate=rate)
-
     import signal
 
+    from pipeline import lifetime
+    from pipeline.locations import check_locations
+
+    console = Console(width=max(Console().width, 180))
     try:
-        # SIGTERM stops the run like Ctrl-C (it is recorded), and the temporary Prefect server dies
+        # SIGTERM stops the run like Ctrl-C (it is recorded), and a temporary Prefect server dies
         # with this process even when it is killed outright.
         with lifetime.stop_signals():
             try:
-                lifetime.start_temporary_prefect_api()
-                runner = task_runner(workers, dask_address)
-                flow = etl.with_options(task_runner=runner) if runner is not None else etl
-                with bar, progress.reporting(advance):
-                    summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
-                                   max_bytes=max_bytes, full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+                # Before Prefect is imported: a mistyped folder is answered at once, and a run with
+                # nothing to do is recorded without starting the flow (pipeline.runs).
+                check_locations(input_dir, warehouse)
+                summary = None if full else _idle_summary(input_dir, warehouse, lock_timeout)
+                if summary is None:
+                    summary = _run_flow(console, input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
+                                        max_bytes=max_bytes, full=full, lock_timeout=lock_timeout,
+                                        commit_every=commit_every, workers=workers, dask_address=dask_address)
             except Exception as exc:  # a stop signal can surface as another exception (DuckDB's "Query interrupted")
                 if lifetime.stop_requested() is None:
                     raise
@@ -101,6 +91,62 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
 
         table = run_sql(Warehouse(warehouse), EVENTS_SQL)
         console.print(rich_table(table, title=f"event mentions in {warehouse} ({table.num_rows})"))
+
+
+def _idle_summary(input_dir: str, warehouse: str, lock_timeout: float) -> dict | None:
+    """The recorded run when nothing is to do; None to run the flow, also when the check itself
+    fails unexpectedly (the flow then meets the same problem, and records and reports it)."""
+    from pipeline import lifetime
+    from pipeline.runs import record_idle_run
+
+    try:
+        return record_idle_run(input_dir, warehouse, lock_timeout=lock_timeout)
+    except FrontlineError:
+        raise
+    except Exception:
+        if lifetime.stop_requested() is not None:
+            raise
+        return None
+
+
+def _run_flow(console: Console, *, workers: int, dask_address: str | None, **params) -> dict:
+    """Run the ETL flow against the configured Prefect API, a running `frontline server`, or a temporary
+    API server started before the flow's modules are imported (it starts while they load)."""
+    import os
+
+    from pipeline.prefect_api import TemporaryApi, recorded_server
+    from pipeline.settings import configure_prefect, state_dir
+
+    configure_prefect()  # Prefect's home and settings, before the temporary server or Prefect start
+    temporary = None
+    if not os.environ.get("PREFECT_API_URL"):
+        found = recorded_server(state_dir())
+        if found:
+            console.print(f"using the frontline server at {found.removesuffix('/api')}")
+            os.environ["PREFECT_API_URL"] = found
+        else:
+            temporary = TemporaryApi()
+            os.environ["PREFECT_API_URL"] = temporary.api_url  # Prefect reads its settings when imported
+    from flows.etl import etl, task_runner
+    from pipeline import progress
+
+    if temporary is not None:
+        temporary.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    bar = Progress(
+        TextColumn("[bold]files"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), console=console, transient=True,
+    )
+    task_id = bar.add_task("files", total=None, rate="")
+
+    def advance(done: int, total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
+        bar.update(task_id, completed=done, total=total, rate=rate)
+
+    runner = task_runner(workers, dask_address)
+    flow = etl.with_options(task_runner=runner) if runner is not None else etl
+    with bar, progress.reporting(advance):
+        return flow(**params)
 
 
 @main.command()
