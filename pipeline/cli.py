@@ -157,10 +157,11 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
 @click.option("--interval", type=click.IntRange(1), help="Seconds between runs (default 900 without --cron).")
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1))
 @click.option("--name", default="frontline-etl", show_default=True, help="Deployment name.")
-@click.option("--api-url", envvar="PREFECT_API_URL", default="http://127.0.0.1:4200/api", show_default=True,
-              help="Prefect API to register with (start one with `frontline server`).")
+@click.option("--api-url", envvar="PREFECT_API_URL",
+              help="Prefect API to register with [default: the `frontline server` of this folder, "
+                   "else http://127.0.0.1:4200/api].")
 def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None, batch_size: int, name: str,
-          api_url: str) -> None:
+          api_url: str | None) -> None:
     """Serve the ETL flow as a Prefect deployment on a schedule, until interrupted.
 
     Example: frontline serve --input /data/articles --warehouse warehouse --cron "*/15 * * * *"
@@ -173,6 +174,11 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     if not cron and not interval:
         interval = 900
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
+    if not api_url:
+        from pipeline.prefect_api import recorded_server
+        from pipeline.settings import state_dir
+
+        api_url = recorded_server(state_dir()) or "http://127.0.0.1:4200/api"
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
     from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, check_locations, scheduled_etl
     from flows.serve import api_is_up
@@ -195,9 +201,10 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=4200, show_default=True, type=click.IntRange(1, 65535))
 def server(host: str, port: int) -> None:
-    """Start a Prefect server (API and UI) whose state lives in the project's .frontline/ folder.
+    """Start a Prefect server (API and UI) whose state lives in the project's .frontline/ folder; runs
+    started from this folder use it. No analytics are sent.
 
-    Example: frontline server --port 4200   (then open http://127.0.0.1:4200)
+    Example: frontline server --port 4299   (then open http://127.0.0.1:4299)
     """
     import os
     import shutil
@@ -205,11 +212,16 @@ def server(host: str, port: int) -> None:
     from pathlib import Path
 
     from flows.serve import unprotected_exposure
+    from pipeline.prefect_api import client_host, server_environment, write_server_record
+    from pipeline.settings import state_dir
 
     problem = unprotected_exposure(host, dict(os.environ))
     if problem:
         raise click.UsageError(problem)
-    os.environ["PREFECT_UI_ENABLED"] = "true"
+    os.environ.update(server_environment(host, port, state_dir(), dict(os.environ)))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    # exec keeps this process id: the record names the server process itself.
+    write_server_record(state_dir(), f"http://{client_host(host)}:{port}/api", os.getpid())
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 

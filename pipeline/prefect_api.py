@@ -112,3 +112,31 @@ class TemporaryApi:
                 self.process.kill()
                 self.process.wait()
 
+
+def client_host(host: str) -> str:
+    """How a client on this machine reaches a server listening on ``host``."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def server_environment(host: str, port: int, state: Path, env: dict[str, str]) -> dict[str, str]:
+    """The settings `frontline server` starts Prefect's server with: its database, UI files and
+    profiles under the state folder; its UI calling the API on the port it serves (the UI reads
+    ``PREFECT_UI_API_URL``, which otherwise follows PREFECT_API_URL or port 4200); no analytics.
+    A UI API URL or home the user set already is kept."""
+    base = f"http://{client_host(host)}:{port}"
+    home = Path(env.get("PREFECT_HOME") or state / "prefect")
+    return {
+        "PREFECT_HOME": str(home),
+        "PREFECT_UI_STATIC_DIRECTORY": env.get("PREFECT_UI_STATIC_DIRECTORY") or str(home / "ui"),
+        "PREFECT_UI_ENABLED": "true",
+        "PREFECT_API_URL": f"{base}/api",  # the server's own clients, and what it advertises
+        "PREFECT_UI_API_URL": env.get("PREFECT_UI_API_URL") or f"{base}/api",
+        "PREFECT_UI_URL": env.get("PREFECT_UI_URL") or base,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # also turns the UI's usage analytics off
+        "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+        "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    }
