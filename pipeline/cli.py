@@ -221,7 +221,10 @@ def server(host: str, port: int) -> None:
     os.environ.update(server_environment(host, port, state_dir(), dict(os.environ)))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     # exec keeps this process id: the record names the server process itself.
-    write_server_record(state_dir(), f"http://{client_host(host)}:{port}/api", os.getpid())
+    api_url = f"http://{client_host(host)}:{port}/api"
+    write_server_record(state_dir(), api_url, os.getpid())
+    click.echo(f"frontline: runs started with the state folder {state_dir()} use this server ({api_url}) "
+               "without configuration; its database and UI files are in " + os.environ["PREFECT_HOME"])
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 
