@@ -114,12 +114,12 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
     API server started before the flow's modules are imported (it starts while they load)."""
     import os
 
-    from pipeline.prefect_api import TemporaryApi, recorded_server
+    from pipeline.prefect_api import TemporaryApi, configured_api, recorded_server
     from pipeline.settings import configure_prefect, state_dir
 
     configure_prefect()  # Prefect's home and settings, before the temporary server or Prefect start
     temporary = None
-    if not os.environ.get("PREFECT_API_URL"):
+    if not configured_api(dict(os.environ)):
         found = recorded_server(state_dir())
         if found:
             console.print(f"using the frontline server at {found.removesuffix('/api')}")

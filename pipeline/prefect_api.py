@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -31,6 +32,30 @@ def api_answers(api_url: str, timeout: float = 1.0) -> bool:
             return r.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+def configured_api(env: dict[str, str]) -> str | None:
+    """The Prefect API the user configured: PREFECT_API_URL in the environment or in the active
+    Prefect profile (read as Prefect reads it: PREFECT_PROFILES_PATH, else PREFECT_HOME/profiles.toml;
+    PREFECT_PROFILE, else the file's ``active``). Prefect's own settings when it is already imported."""
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import PREFECT_API_URL
+
+        return PREFECT_API_URL.value() or None
+    if env.get("PREFECT_API_URL"):
+        return env["PREFECT_API_URL"]
+    path = env.get("PREFECT_PROFILES_PATH") or (
+        str(Path(env["PREFECT_HOME"]) / "profiles.toml") if env.get("PREFECT_HOME") else None)
+    if path is None:
+        return None
+    try:
+        profiles = tomllib.loads(Path(path).expanduser().read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    active = env.get("PREFECT_PROFILE") or profiles.get("active")
+    chosen = profiles.get("profiles", {}).get(active, {})
+    value = chosen.get("PREFECT_API_URL") if isinstance(chosen, dict) else None
+    return str(value) if value else None
 
 
 def server_record(state: Path) -> Path:

@@ -3,6 +3,7 @@ loads, reading commands never load it, and a run with nothing to do is recorded 
 Each check runs in a fresh interpreter, whose sys.modules says what was imported."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -151,3 +152,34 @@ def test_a_run_with_nothing_to_do_is_recorded_without_prefect(tmp_path):
     assert "prefect" in out["prefect_modules"]
     last = run_sql(wh, "select files_changed, files_unchanged, articles_new from runs order by started_at desc limit 1")
     assert last.to_pylist() == [{"files_changed": 1, "files_unchanged": 1, "articles_new": 1}]
+
+
+def test_the_configured_prefect_api_comes_from_the_environment_or_the_active_profile(tmp_path, monkeypatch):
+    from pipeline import prefect_api
+
+    monkeypatch.delitem(sys.modules, "prefect.settings", raising=False)  # read as a fresh `frontline run` does
+    home = tmp_path / "prefect"
+    home.mkdir()
+    env = {"PREFECT_HOME": str(home)}
+    assert prefect_api.configured_api(env) is None
+    (home / "profiles.toml").write_text('active = "mine"\n\n[profiles.mine]\nPREFECT_API_URL = "http://10.0.0.5:4200/api"\n'
+                                        '\n[profiles.other]\nPREFECT_API_URL = "http://10.0.0.6:4200/api"\n')
+    assert prefect_api.configured_api(env) == "http://10.0.0.5:4200/api"
+    assert prefect_api.configured_api(env | {"PREFECT_PROFILE": "other"}) == "http://10.0.0.6:4200/api"
+    assert prefect_api.configured_api(env | {"PREFECT_API_URL": "http://h:1/api"}) == "http://h:1/api"
+    (home / "profiles.toml").write_text("active = \n")  # not TOML: as if there were no profile
+    assert prefect_api.configured_api(env) is None
+
+
+def test_a_server_record_counts_only_while_its_server_answers(tmp_path):
+    from pipeline import prefect_api
+
+    state = tmp_path / "state"
+    assert prefect_api.recorded_server(state) is None
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    prefect_api.write_server_record(state, f"http://127.0.0.1:{prefect_api.free_port()}/api", int(dead.stdout))
+    assert prefect_api.recorded_server(state) is None  # its process is gone
+    prefect_api.write_server_record(state, f"http://127.0.0.1:{prefect_api.free_port()}/api", os.getpid())
+    assert prefect_api.recorded_server(state) is None  # alive, but nothing answers on that port
+    (state / "server.json").write_text("{")
+    assert prefect_api.recorded_server(state) is None
