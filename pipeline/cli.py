@@ -173,22 +173,22 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         raise click.UsageError("give --cron or --interval, not both")
     if not cron and not interval:
         interval = 900
+    from pipeline.locations import check_locations
+    from pipeline.prefect_api import api_answers, recorded_server
+    from pipeline.settings import state_dir
+
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     if not api_url:
-        from pipeline.prefect_api import recorded_server
-        from pipeline.settings import state_dir
-
         api_url = recorded_server(state_dir()) or "http://127.0.0.1:4200/api"
-    os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, check_locations, scheduled_etl
-    from flows.serve import api_is_up
-
     try:
-        check_locations(input_dir, warehouse)
+        check_locations(input_dir, warehouse)  # before Prefect is imported: answered at once
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    if not api_is_up(api_url):
+    if not api_answers(api_url, timeout=5.0):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
+    os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
+
     # The served runs read these from this process's environment: a run requested through the API
     # cannot point them elsewhere (the deployment has no parameters to override).
     os.environ.update({SERVED_INPUT: input_dir, SERVED_WAREHOUSE: warehouse, SERVED_BATCH_SIZE: str(batch_size)})
