@@ -11,8 +11,6 @@ import copy
 import json
 import os
 import signal
-import tempfile
-import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +19,6 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 import pyarrow as pa
-from pyarrow.fs import FileType
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -29,23 +26,23 @@ from prefect.exceptions import ExternalSignal, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from pipeline import dedup, event_index, incremental, ingest, progress, storage
+from pipeline import dedup, event_index, incremental, ingest, progress
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
 from pipeline import lifetime
 from pipeline.lifetime import Stopped
-from pipeline.load import PERMANENT_ERRNOS, TMP, CommitResult, Warehouse
+from pipeline.load import PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.locations import check_locations  # also imported from here by `frontline serve`
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
+from pipeline.runs import COMPACT_AFTER_FILES, DEFAULT_CHUNK_FILES, NOTHING_TO_DO, input_where, new_run_id
 from pipeline.report import run_markdown, top_events
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
 
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
 DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
-DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time
 ARTICLES_PER_TASK = 500  # a file of many records is extracted (and committed) in parts of at most this many
-COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
 DEFAULT_LOCK_TIMEOUT = 60.0
 
 
@@ -177,38 +174,6 @@ def publish_report(run: Run, top: list[Mention]) -> str:
     return markdown
 
 
-def check_locations(input_dir: str, warehouse: str) -> None:
-    """Fail before any work when the input cannot be read, the warehouse cannot be written, is not a
-    warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
-    if storage.is_remote(input_dir):
-        src = storage.location(input_dir)
-        if src.fs.get_file_info(src.path).type == FileType.NotFound:
-            raise FrontlineError(f"input {input_dir!r} does not exist (no objects under that prefix)")
-    else:
-        src_dir = Path(input_dir)
-        if not src_dir.is_dir():
-            raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
-        if not os.access(src_dir, os.R_OK | os.X_OK):
-            raise FrontlineError(f"input directory {input_dir!r} is not readable")
-    overlap = incremental.nested(input_dir, warehouse)
-    if overlap:
-        raise FrontlineError(f"the warehouse {warehouse!r} and the input {input_dir!r} must not overlap: {overlap}")
-    try:
-        Warehouse(warehouse).ensure()
-        if storage.is_remote(warehouse):
-            wh = storage.location(warehouse)
-            probe = wh.join(f".write-check-{uuid.uuid4().hex[:8]}")
-            storage.write_bytes(wh.fs, probe, b"")
-            wh.fs.delete_file(probe)
-            return
-        private = Path(warehouse) / TMP
-        private.mkdir(exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=private, prefix="write-check-"):
-            pass
-    except OSError as exc:
-        raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None
-
-
 def task_runner(workers: int = 1, address: str | None = None):
     """The flow's task runner: threads in this process, or Dask (a local cluster of ``workers``
     processes, or an existing cluster at ``address``) so extraction batches run in parallel."""
@@ -310,7 +275,7 @@ def etl(
     check_locations(input_dir, warehouse)
     wh = Warehouse(warehouse)
     with wh.run_lock(lock_timeout):
-        run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        run_id = new_run_id(datetime.now(timezone.utc))
         started = datetime.now(timezone.utc)
         sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
@@ -381,10 +346,6 @@ def _parts(n: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
 
 
-def _where(input_dir: str) -> str:
-    return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
-
-
 def _forget(window: Counter, ids: list[str]) -> None:
     """Take a committed unit's article ids out of the uncommitted window."""
     for i in ids:
@@ -422,14 +383,13 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         t.count(result, last_changed)
         run = Run(
             run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc), status="completed",
-            input_dir=_where(input_dir), full=full, files_seen=files["seen"],
+            input_dir=input_where(input_dir), full=full, files_seen=files["seen"],
             files_new=files["new"], files_changed=files["changed"], files_unchanged=files["unchanged"],
             articles_read=t.read, articles_new=t.articles_new,
             articles_removed=t.articles_removed, rejects=sum(t.reasons.values()),
             rejects_by_reason=json.dumps(t.reasons, sort_keys=True),
             mentions_new=t.mentions_new, mentions_removed=t.mentions_removed, events=t.events,
-            message=None if files["processed"] else
-            "nothing to do: every input file is unchanged since it was last processed",
+            message=None if files["processed"] else NOTHING_TO_DO,
         )
         published[:] = [(run, t)]
         return {"runs": to_arrow([run], Run)}
@@ -584,7 +544,7 @@ def _record_failure(wh: Warehouse, input_dir: str, full: bool, run_id: str, star
         message = f"{type(exc).__name__}: {exc}"
     run = Run(run_id=run_id, started_at=started, finished_at=datetime.now(timezone.utc),
               status="interrupted" if stopped else "failed",
-              input_dir=_where(input_dir), full=full, files_seen=0, files_new=0, files_changed=0,
+              input_dir=input_where(input_dir), full=full, files_seen=0, files_new=0, files_changed=0,
               files_unchanged=0, articles_read=0, articles_new=0, articles_removed=0, rejects=0,
               rejects_by_reason="{}", mentions_new=0, mentions_removed=0, events=None,
               message=message[:2000])

@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
-
-def api_is_up(api_url: str, timeout: float = 5.0) -> bool:
-    try:
-        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=timeout).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

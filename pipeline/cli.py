@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.errors import FrontlineError
-from pipeline.ingest import DEFAULT_MAX_BYTES
-from pipeline.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE
+from pipeline.settings import DEFAULT_INPUT, DEFAULT_MAX_BYTES, DEFAULT_WAREHOUSE
 
 warehouse_option = click.option(
     "--warehouse", "-w", default=DEFAULT_WAREHOUSE, show_default=True, type=click.Path(file_okay=False),
@@ -49,34 +48,25 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
 
     Example: frontline run seeds --warehouse warehouse
     """
-    from flows.etl import etl, task_runner  # imported here: Prefect settings must be in place first
-    from pipeline import lifetime, progress
-
-    console = Console(width=max(Console().width, 180))
-    bar = Progress(
-        TextColumn("[bold]files"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), console=console, transient=True,
-    )
-    task_id = bar.add_task("files", total=None, rate="")
-
-    def advance(done: int, total: int) -> None:
-        elapsed = bar.tasks[0].elapsed or 0.0
-        rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
-        bar.update(task_id, completed=done, total=total, rate=rate)
-
     import signal
 
+    from pipeline import lifetime
+    from pipeline.locations import check_locations
+
+    console = Console(width=max(Console().width, 180))
     try:
-        # SIGTERM stops the run like Ctrl-C (it is recorded), and the temporary Prefect server dies
+        # SIGTERM stops the run like Ctrl-C (it is recorded), and a temporary Prefect server dies
         # with this process even when it is killed outright.
         with lifetime.stop_signals():
             try:
-                lifetime.start_temporary_prefect_api()
-                runner = task_runner(workers, dask_address)
-                flow = etl.with_options(task_runner=runner) if runner is not None else etl
-                with bar, progress.reporting(advance):
-                    summary = flow(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
-                                   max_bytes=max_bytes, full=full, lock_timeout=lock_timeout, commit_every=commit_every)
+                # Before Prefect is imported: a mistyped folder is answered at once, and a run with
+                # nothing to do is recorded without starting the flow (pipeline.runs).
+                check_locations(input_dir, warehouse)
+                summary = None if full else _idle_summary(input_dir, warehouse, lock_timeout)
+                if summary is None:
+                    summary = _run_flow(console, input_dir=input_dir, warehouse=warehouse, batch_size=batch_size,
+                                        max_bytes=max_bytes, full=full, lock_timeout=lock_timeout,
+                                        commit_every=commit_every, workers=workers, dask_address=dask_address)
             except Exception as exc:  # a stop signal can surface as another exception (DuckDB's "Query interrupted")
                 if lifetime.stop_requested() is None:
                     raise
@@ -131,6 +121,62 @@ def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
     console.print("(--no-show skips this list)", style="dim")
 
 
+def _idle_summary(input_dir: str, warehouse: str, lock_timeout: float) -> dict | None:
+    """The recorded run when nothing is to do; None to run the flow, also when the check itself
+    fails unexpectedly (the flow then meets the same problem, and records and reports it)."""
+    from pipeline import lifetime
+    from pipeline.runs import record_idle_run
+
+    try:
+        return record_idle_run(input_dir, warehouse, lock_timeout=lock_timeout)
+    except FrontlineError:
+        raise
+    except Exception:
+        if lifetime.stop_requested() is not None:
+            raise
+        return None
+
+
+def _run_flow(console: Console, *, workers: int, dask_address: str | None, **params) -> dict:
+    """Run the ETL flow against the configured Prefect API, a running `frontline server`, or a temporary
+    API server started before the flow's modules are imported (it starts while they load)."""
+    import os
+
+    from pipeline.prefect_api import TemporaryApi, configured_api, recorded_server
+    from pipeline.settings import configure_prefect, state_dir
+
+    configure_prefect()  # Prefect's home and settings, before the temporary server or Prefect start
+    temporary = None
+    if not configured_api(dict(os.environ)):
+        found = recorded_server(state_dir())
+        if found:
+            console.print(f"using the frontline server at {found.removesuffix('/api')}")
+            os.environ["PREFECT_API_URL"] = found
+        else:
+            temporary = TemporaryApi()
+            os.environ["PREFECT_API_URL"] = temporary.api_url  # Prefect reads its settings when imported
+    from flows.etl import etl, task_runner
+    from pipeline import progress
+
+    if temporary is not None:
+        temporary.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    bar = Progress(
+        TextColumn("[bold]files"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), console=console, transient=True,
+    )
+    task_id = bar.add_task("files", total=None, rate="")
+
+    def advance(done: int, total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:.1f} files/s" if elapsed > 0 and done else ""
+        bar.update(task_id, completed=done, total=total, rate=rate)
+
+    runner = task_runner(workers, dask_address)
+    flow = etl.with_options(task_runner=runner) if runner is not None else etl
+    with bar, progress.reporting(advance):
+        return flow(**params)
+
+
 @main.command()
 @click.option("--input", "input_dir", default=DEFAULT_INPUT, show_default=True, type=click.Path(file_okay=False),
               help="Folder the scheduled runs read.")
@@ -139,10 +185,11 @@ def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
 @click.option("--interval", type=click.IntRange(1), help="Seconds between runs (default 900 without --cron).")
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1))
 @click.option("--name", default="frontline-etl", show_default=True, help="Deployment name.")
-@click.option("--api-url", envvar="PREFECT_API_URL", default="http://127.0.0.1:4200/api", show_default=True,
-              help="Prefect API to register with (start one with `frontline server`).")
+@click.option("--api-url", envvar="PREFECT_API_URL",
+              help="Prefect API to register with [default: the `frontline server` of this folder, "
+                   "else http://127.0.0.1:4200/api].")
 def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None, batch_size: int, name: str,
-          api_url: str) -> None:
+          api_url: str | None) -> None:
     """Serve the ETL flow as a Prefect deployment on a schedule, until interrupted.
 
     Example: frontline serve --input /data/articles --warehouse warehouse --cron "*/15 * * * *"
@@ -154,17 +201,22 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         raise click.UsageError("give --cron or --interval, not both")
     if not cron and not interval:
         interval = 900
-    input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
-    os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, check_locations, scheduled_etl
-    from flows.serve import api_is_up
+    from pipeline.locations import check_locations
+    from pipeline.prefect_api import api_answers, recorded_server
+    from pipeline.settings import state_dir
 
+    input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
+    if not api_url:
+        api_url = recorded_server(state_dir()) or "http://127.0.0.1:4200/api"
     try:
-        check_locations(input_dir, warehouse)
+        check_locations(input_dir, warehouse)  # before Prefect is imported: answered at once
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    if not api_is_up(api_url):
+    if not api_answers(api_url, timeout=5.0):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
+    os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
+    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
+
     # The served runs read these from this process's environment: a run requested through the API
     # cannot point them elsewhere (the deployment has no parameters to override).
     os.environ.update({SERVED_INPUT: input_dir, SERVED_WAREHOUSE: warehouse, SERVED_BATCH_SIZE: str(batch_size)})
@@ -177,9 +229,10 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=4200, show_default=True, type=click.IntRange(1, 65535))
 def server(host: str, port: int) -> None:
-    """Start a Prefect server (API and UI) whose state lives in the project's .frontline/ folder.
+    """Start a Prefect server (API and UI) whose state lives in the project's .frontline/ folder; runs
+    started from this folder use it. No analytics are sent.
 
-    Example: frontline server --port 4200   (then open http://127.0.0.1:4200)
+    Example: frontline server --port 4299   (then open http://127.0.0.1:4299)
     """
     import os
     import shutil
@@ -187,11 +240,19 @@ def server(host: str, port: int) -> None:
     from pathlib import Path
 
     from flows.serve import unprotected_exposure
+    from pipeline.prefect_api import client_host, server_environment, write_server_record
+    from pipeline.settings import state_dir
 
     problem = unprotected_exposure(host, dict(os.environ))
     if problem:
         raise click.UsageError(problem)
-    os.environ["PREFECT_UI_ENABLED"] = "true"
+    os.environ.update(server_environment(host, port, state_dir(), dict(os.environ)))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    # exec keeps this process id: the record names the server process itself.
+    api_url = f"http://{client_host(host)}:{port}/api"
+    write_server_record(state_dir(), api_url, os.getpid())
+    click.echo(f"frontline: runs started with the state folder {state_dir()} use this server ({api_url}) "
+               "without configuration; its database and UI files are in " + os.environ["PREFECT_HOME"])
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from pipeline import confined, errors, storage
 from pipeline.errors import BadArticle
 from pipeline.records import Article, Reject
+from pipeline.settings import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BODY_CHARS = 1_000_000  # spaCy's default max_length: longer bodies are not news articles
 # Longest run of a body without a line break or sentence-ending punctuation. A line break always
 # ends a sentence for the NLP pipeline; longer runs are broken at a space, so that no sentence (and

@@ -1,8 +1,8 @@
 """Child processes that do not outlive frontline, and SIGTERM taken like Ctrl-C.
 
 `frontline run` without a configured Prefect server starts a temporary one (a uvicorn process of
-about 240 MB). Prefect stops it when the interpreter exits normally, but SIGTERM's default action
-and SIGKILL skip every clean-up, so each stopped run used to leave one running. Here SIGTERM (and
+about 240 MB; `pipeline.prefect_api`). It is stopped when the interpreter exits normally, but
+SIGTERM's default action and SIGKILL skip every clean-up, so each stopped run used to leave one running. Here SIGTERM (and
 Ctrl-C) raises ``Stopped`` (a KeyboardInterrupt) wherever the run is, so the run records itself
 and exits through the normal clean-ups; and the server is started with the kernel's
 parent-death signal (prctl PR_SET_PDEATHSIG, Linux), so it is stopped even when frontline is
@@ -84,36 +84,3 @@ def stop_signals() -> Iterator[None]:
             signal.signal(sig, handler)
         if not _depth:
             _requested.clear()
-
-
-def start_temporary_prefect_api() -> str | None:
-    """Start Prefect's temporary API server now, from this (the main) thread, armed to die with
-    this process; nothing when a server is configured (PREFECT_API_URL). Prefect's own clients then
-    find this instance running and use it, and Prefect stops it at exit as it would have (after
-    its log and event services have flushed to it)."""
-    from prefect.settings import PREFECT_API_URL
-
-    if PREFECT_API_URL.value() or threading.current_thread() is not threading.main_thread():
-        return None
-    import subprocess
-
-    import prefect.server.api.server as server_module
-
-    class ArmedSubprocess:
-        """The subprocess module as the server module sees it, its children armed to die with us."""
-
-        def __getattr__(self, name: str):
-            return getattr(subprocess, name)
-
-        @staticmethod
-        def Popen(*args, **kwargs):  # noqa: N802 - the name it replaces
-            kwargs.setdefault("preexec_fn", dies_with(os.getpid()))
-            return subprocess.Popen(*args, **kwargs)
-
-    server = server_module.SubprocessASGIServer()
-    server_module.subprocess = ArmedSubprocess()
-    try:
-        server.start()
-    finally:
-        server_module.subprocess = subprocess
-    return server.api_url

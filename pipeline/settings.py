@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_INPUT = "seeds"
 DEFAULT_WAREHOUSE = "warehouse"
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # input files larger than this are rejected unread
 
 
 def state_dir() -> Path:

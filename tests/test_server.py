@@ -1,6 +1,9 @@
-"""A real Prefect server on 127.0.0.1, the flow served as a deployment, one run triggered through the API."""
+"""A real Prefect server on 127.0.0.1: the flow served as a deployment with one run triggered through the API,
+and `frontline server`'s UI, state and use by runs."""
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -141,3 +144,53 @@ def test_the_server_refuses_to_listen_beyond_loopback_without_authentication(mon
     monkeypatch.delenv("PREFECT_SERVER_API_AUTH_STRING", raising=False)
     result = CliRunner().invoke(main, ["server", "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "no authentication" in result.output
+
+
+def test_frontline_server_ui_works_on_any_port_keeps_its_state_and_serves_runs(tmp_path):
+    """`frontline server --port P`: the UI page loads and calls the API on P (not the 4200 a stale
+    PREFECT_API_URL names), no analytics, state under the state folder (not ~/.prefect); a run
+    started with the same state folder uses it without configuration."""
+    port = free_port()
+    base, state, home = f"http://127.0.0.1:{port}", tmp_path / "state", tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(FRONTLINE_STATE_DIR=str(state), HOME=str(home))
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")  # a run with a reject and no article: no model to load
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    server = None
+    try:
+        server = subprocess.Popen([str(BIN / "frontline"), "server", "--port", str(port)],
+                                  env={**env, "PREFECT_API_URL": "http://127.0.0.1:4200/api"}, cwd=tmp_path,
+                                  stdout=(logs / "server.log").open("w"), stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        with httpx.Client(timeout=10) as client:
+            assert wait_for(lambda: get_json(client, "GET", f"{base}/api/health"), STARTUP_TIMEOUT,
+                            "frontline server", server) is True
+            assert get_json(client, "GET", f"{base}/ui-settings", must=True)["api_url"] == f"{base}/api"
+            settings = get_json(client, "GET", f"{base}/api/admin/settings", must=True)
+            assert settings["server"]["analytics_enabled"] is False
+            assert settings["home"] == str(state / "prefect")
+            page = client.get(f"{base}/", headers={"Accept": "text/html"}, follow_redirects=True)
+            assert page.status_code == 200 and "<html" in page.text.lower()
+            scripts = re.findall(r'<script[^>]+src="([^"]+)"', page.text)
+            assert scripts, page.text[:500]
+            asset = client.get(httpx.URL(str(page.url)).join(scripts[0]))
+            assert asset.status_code == 200 and "javascript" in asset.headers["content-type"]
+            assert (state / "prefect" / "prefect.db").is_file() and not (home / ".prefect").exists()
+            assert json.loads((state / "server.json").read_text())["api_url"] == f"{base}/api"
+
+            run = subprocess.run([str(BIN / "frontline"), "run", str(src), "--warehouse", str(tmp_path / "wh"),
+                                  "--no-show"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                                 timeout=RUN_TIMEOUT)
+            assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+            assert f"using the frontline server at {base}" in run.stdout
+            flow_runs = get_json(client, "POST", f"{base}/api/flow_runs/filter", json={}, must=True)
+            assert [r["state"]["type"] for r in flow_runs] == ["COMPLETED"]
+    finally:
+        if server is not None:
+            stop(server)
+    runs = run_sql(Warehouse(tmp_path / "wh"), "select status, files_new, rejects from runs").to_pylist()
+    assert runs == [{"status": "completed", "files_new": 1, "rejects": 1}]
