@@ -33,9 +33,9 @@ SELECTIVE_RESULTS = ROOT / "bench" / "selective.csv"
 REPLAYED = 500  # articles whose real mentions a --replay run repeats
 
 
-def stage(*args: str, selective: bool = True) -> dict:
+def stage(*args: str, selective: bool = True, cwd: Path = ROOT) -> dict:
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "FRONTLINE_SELECTIVE": "1" if selective else "0"}
-    out = subprocess.run([sys.executable, "-m", "bench.stages", *args], cwd=ROOT, env=env,
+    out = subprocess.run([sys.executable, "-m", "bench.stages", *args], cwd=cwd, env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -63,6 +63,9 @@ def main() -> None:
     parser.add_argument("--set", choices=["synthetic", "longform"], default="synthetic",
                         help="which articles: synthetic (bench.synth) or real-length (bench/longform/)")
     parser.add_argument("--no-cores", action="store_true", help="leave out stage c (Dask, all cores)")
+    parser.add_argument("--floor-from", type=Path, metavar="CHECKOUT",
+                        help="also run stage a with the code of another checkout (e.g. `git archive <commit> | tar -x "
+                             "-C /tmp/base`), as a0: the floor before a change, on the same articles")
     opts = parser.parse_args()
     commit = code_version()
     if opts.memory:
@@ -71,6 +74,7 @@ def main() -> None:
         folder, warehouse = Path(tmp) / "articles", Path(tmp) / "warehouse"
         words = (write_longform(folder, opts.n) if opts.set == "longform"
                  else write_articles(folder, opts.n, opts.seed))
+        a0 = stage("floor", str(folder), cwd=opts.floor_from) if opts.floor_from else None
         a = stage("floor", str(folder))
         s = stage("selective", str(folder))
         b = stage("etl", str(folder), str(warehouse))
@@ -80,7 +84,7 @@ def main() -> None:
                                              str(os.cpu_count() or 2))
         parquet = sum(p.stat().st_size for p in (warehouse / "tables").rglob("*.parquet"))
     rate = lambda s: (opts.n / s["seconds"], words / s["seconds"])
-    rows = [("a floor (nlp.pipe)", a), ("s selective NLP", s), ("b etl, 1 process", b),
+    rows = [("a0 floor, --floor-from", a0), ("a floor (nlp.pipe)", a), ("s selective NLP", s), ("b etl, 1 process", b),
             ("b0 etl, selective off", b0), (f"c etl, {os.cpu_count()} workers", c), ("d no-change re-run", d)]
     label = "synthetic, seed " + str(opts.seed) if opts.set == "synthetic" else "longform"
     print(f"{opts.n} articles, {words} words, {label}\n")
@@ -97,15 +101,18 @@ def main() -> None:
     print(f"\ns/a throughput {s_over_a:.2f}   b/a throughput {b_over_a:.2f}   b0/a throughput {b0_over_a:.2f}   "
           f"b/b0 {ratio(b, b0):.2f}   c/b throughput {c_over_b:.2f}   d/b time {d_over_b:.3f}   "
           f"Parquet bytes/article {parquet / opts.n:.0f}")
+    if a0:
+        print(f"against a0: a {ratio(a, a0):.2f}   s {ratio(s, a0):.2f}   b {ratio(b, a0):.2f}   b0 {ratio(b0, a0):.2f}")
     new = not SELECTIVE_RESULTS.exists()
     with SELECTIVE_RESULTS.open("a", newline="") as fh:
         w = csv.writer(fh)
         if new:
             w.writerow(["when", "commit", "set", "articles", "words", "floor_s", "selective_s", "etl_s", "etl_off_s",
-                        "s_over_a", "b_over_a", "b0_over_a", "d_over_b"])
+                        "s_over_a", "b_over_a", "b0_over_a", "d_over_b", "floor_from_s"])
         w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), commit, opts.set, opts.n, words,
                     round(a["seconds"], 2), round(s["seconds"], 2), round(b["seconds"], 2), round(b0["seconds"], 2),
-                    round(s_over_a, 3), round(b_over_a, 3), round(b0_over_a, 3), round(d_over_b, 4)])
+                    round(s_over_a, 3), round(b_over_a, 3), round(b0_over_a, 3), round(d_over_b, 4),
+                    round(a0["seconds"], 2) if a0 else ""])
     if c is None or opts.set != "synthetic":
         return
     new = not RESULTS.exists()
