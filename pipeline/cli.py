@@ -113,15 +113,27 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
 @click.option("--name", default="frontline-etl", show_default=True, help="Deployment name.")
 @click.option("--api-url", envvar="PREFECT_API_URL", default="http://127.0.0.1:4200/api", show_default=True,
               help="Prefect API to register with (start one with `frontline server`).")
+@click.option("--watch", "watch_dir", metavar="DIR",
+              help="Instead of a schedule, follow DIR (a folder, or s3://bucket/prefix by polling) and load each "
+                   "new or changed file within about a second, until SIGTERM or Ctrl-C.")
+@click.option("--poll", type=click.FloatRange(0.05), help="With --watch: list DIR every POLL seconds instead of "
+                                                          "using file-system notifications.")
 def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None, batch_size: int, name: str,
-          api_url: str) -> None:
-    """Serve the ETL flow as a Prefect deployment on a schedule, until interrupted.
+          api_url: str, watch_dir: str | None, poll: float | None) -> None:
+    """Serve the ETL flow as a Prefect deployment on a schedule, or follow a folder (--watch), until interrupted.
 
     Example: frontline serve --input /data/articles --warehouse warehouse --cron "*/15 * * * *"
+    Example: frontline serve --watch /data/articles --warehouse warehouse
     """
     import os
     from pathlib import Path
 
+    if watch_dir is not None:
+        if cron or interval:
+            raise click.UsageError("--watch follows the folder as files arrive: give no --cron or --interval")
+        return _serve_watching(watch_dir, warehouse, api_url, poll)
+    if poll is not None:
+        raise click.UsageError("--poll goes with --watch")
     if cron and interval:
         raise click.UsageError("give --cron or --interval, not both")
     if not cron and not interval:
@@ -143,6 +155,39 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     scheduled_etl.serve(name=name, cron=cron, interval=interval,
                         description=f"frontline ETL over new and changed articles of {input_dir} into {warehouse}",
                         tags=["frontline"])
+
+
+def _serve_watching(watch_dir: str, warehouse: str, api_url: str, poll: float | None) -> None:
+    """`serve --watch`: the watching flow in this process, on the Prefect API at ``api_url`` when one
+    answers there (its runs show in the UI), else on a temporary one of its own."""
+    import os
+    from pathlib import Path
+
+    from flows.serve import api_is_up
+    from pipeline import storage
+
+    if not storage.is_remote(watch_dir):
+        watch_dir = str(Path(watch_dir).absolute())
+    if not storage.is_remote(warehouse):
+        warehouse = str(Path(warehouse).absolute())
+    if api_is_up(api_url, timeout=1.0):
+        os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
+    else:
+        os.environ.pop("PREFECT_API_URL", None)
+    from flows.watch import watch_flow
+    from pipeline import lifetime
+
+    try:
+        with lifetime.stop_signals():
+            lifetime.start_temporary_prefect_api()
+            summary = watch_flow(input_dir=watch_dir, warehouse=warehouse, poll=poll)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:  # a signal during start-up, before the flow followed anything
+        click.echo("stopped before the first change was followed", err=True)
+        return
+    click.echo(f"stopped: {summary['runs']} runs, {summary['files']} files, {summary['mentions_new']} new event "
+               f"mentions, {summary['compactions']} compactions")
 
 
 @main.command()
