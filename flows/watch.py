@@ -96,6 +96,14 @@ def _warm_up() -> None:
     extract_events(load_nlp()(WARM_UP_TEXT), None, WARM_UP_TEXT)
 
 
+def _no_heartbeat():
+    """Batch runs send no heartbeat of their own (the watching run does): ending a run waits for its
+    heartbeat thread, which sleeps in one-second steps, and that second was a third of a small batch."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
 def _announce(line: str) -> None:
     """To the process's standard output whatever the log level (the flow's prints become log records)."""
     sys.__stdout__.write(line + "\n")
@@ -159,8 +167,9 @@ def watch_flow(input_dir: str, warehouse: str, poll: float | None = None,
                 batch = _present(input_dir, batch)
                 if not batch:
                     continue
-                summary = etl(input_dir=input_dir, warehouse=warehouse, lock_timeout=lock_timeout,
-                              only=batch, compact=False)
+                with _no_heartbeat():
+                    summary = etl(input_dir=input_dir, warehouse=warehouse, lock_timeout=lock_timeout,
+                                  only=batch, compact=False)
                 counts.runs += 1
                 counts.files += len(batch)
                 counts.mentions += summary["mentions_new"]
