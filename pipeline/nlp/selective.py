@@ -1,18 +1,18 @@
 """Run the trained model only where an event can be: the same annotated Doc, for a fraction of the cost.
 
-Most sentences of a news article (background, quotes about prices, the weather, history) hold no
-trigger candidate, yet the full pipeline runs tok2vec, tagger, lemmatizer, parser and NER over every
-one. Here every text is tokenized, split into sentences by rule (line breaks and final punctuation)
-and read by the entity ruler, which only looks at word forms; a relaxed copy of the trigger patterns
-(word forms only, so it matches wherever the real patterns could) marks the sentences that can hold
-an event, and those that can answer a claim with a denial. Those sentences, with the context the
-extraction reads around them (``CONTEXT_BEFORE`` sentences back for actors and pronouns,
-``CONTEXT_AFTER`` ahead for a split-off speech tag), go through the model together, with the
-curated entities already marked so NER respects them as it does in the full pipeline. Their
-annotations are copied back into the whole Doc; the other sentences get a flat placeholder parse
-(every word hangs from the sentence's first), their own words as lemmas, POS ``X``, and the
-entities the curated ruler found. The span rulers (triggers, cues, dates, context) then run over
-the whole Doc as they always do.
+Most sentences of a news article (background, prices, the weather, history) hold no trigger
+candidate, yet the full pipeline runs tok2vec, tagger, morphologizer, lemmatizer, parser and NER over
+every one. Here every text is tokenized, split into sentences by rule (line breaks and final
+punctuation), and read by the curated entity ruler and the article-context ruler, which only look at
+word forms. A sentence is a candidate when it holds a word of every required word set of some event
+trigger pattern, or of a denial or rejection cue (so wherever a real pattern, which may also ask for a
+part of speech, can match). The candidates, with the context the extraction reads around them
+(``CONTEXT_BEFORE`` sentences back for actors and pronouns, ``CONTEXT_AFTER`` ahead of one with a
+quote for a split-off speech tag), go through the model together, with the curated entities already
+marked so NER respects them as in the full pipeline, and then through the trigger, cue and date
+rulers. Their annotations are copied back into the whole Doc; the other sentences get a flat
+placeholder parse (every word hangs from the sentence's first), their own words as lemmas, POS ``X``,
+and the entities the curated ruler found.
 
 ``FRONTLINE_SELECTIVE=0`` turns it off: every sentence goes through the full pipeline.
 """
