@@ -28,6 +28,21 @@ def floor(folder: str) -> dict:
     return {"seconds": time.perf_counter() - start, "articles": len(bodies)}
 
 
+def selective(folder: str) -> dict:
+    """As `floor`, with the model run only on the sentences that can hold an event (pipeline.nlp.selective)."""
+    from bench.synth import texts
+    from pipeline.nlp.build import load_nlp
+    from pipeline.nlp.selective import annotated
+
+    bodies = texts(Path(folder))
+    nlp = load_nlp()
+    nlp("warm up")
+    start = time.perf_counter()
+    for _ in annotated(nlp, bodies, batch_size=64):
+        pass
+    return {"seconds": time.perf_counter() - start, "articles": len(bodies)}
+
+
 def etl(folder: str, warehouse: str, workers: str = "1") -> dict:
     """The whole flow, as `frontline run` runs it; the flow's own duration comes from its runs row."""
     from flows.etl import etl as flow
@@ -110,6 +125,6 @@ if __name__ == "__main__":
     tune_allocators()  # as flows/ does, so the floor runs under the same allocator settings
     configure_prefect()
     stage, *args = sys.argv[1:]
-    result = {"floor": floor, "etl": etl, "templates": templates, "etl-replay": etl_replay}[stage](*args)
+    result = {"floor": floor, "selective": selective, "etl": etl, "templates": templates, "etl-replay": etl_replay}[stage](*args)
     result["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(result))

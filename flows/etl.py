@@ -267,9 +267,14 @@ def etl(
     commit_every: int = DEFAULT_COMMIT_EVERY,
     in_flight: int = DEFAULT_IN_FLIGHT,
     chunk_files: int = DEFAULT_CHUNK_FILES,
+    only: list[str] | None = None,
+    compact: bool = True,
 ) -> dict:
     """Load the events of every new or changed article under input_dir (a folder or s3:// prefix)
-    into the warehouse (likewise), in atomic commits of about ``commit_every`` articles."""
+    into the warehouse (likewise), in atomic commits of about ``commit_every`` articles.
+    ``only``: look at these files (paths relative to input_dir) instead of listing the input, as the
+    watching service does with the files it was told about; ``compact=False`` leaves merging small
+    files to the caller (the service does it in the background)."""
     if min(batch_size, max_bytes, commit_every, in_flight, chunk_files) < 1:
         raise FrontlineError("batch_size, max_bytes, commit_every, in_flight and chunk_files must be at least 1")
     check_locations(input_dir, warehouse)
@@ -280,7 +285,7 @@ def etl(
         sizes = Sizes(batch_size, max_bytes, commit_every, in_flight, chunk_files)
         try:
             with lifetime.stop_signals():
-                return _run(input_dir, warehouse, full, run_id, started, sizes)
+                return _run(input_dir, warehouse, full, run_id, started, sizes, only, compact)
         except BaseException as exc:  # Ctrl-C and SIGTERM too: a stopped run says so in `runs`
             stop = lifetime.stop_requested()
             _record_failure(wh, input_dir, full, run_id, started, exc, stop)
@@ -354,7 +359,8 @@ def _forget(window: Counter, ids: list[str]) -> None:
             del window[i]
 
 
-def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datetime, sizes: Sizes) -> dict:
+def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datetime, sizes: Sizes,
+         only: list[str] | None = None, compact: bool = True) -> dict:
     """The input is listed, hashed and planned ``sizes.chunk_files`` files at a time; batches are
     ingested here and extracted ``sizes.in_flight`` at a time by the task runner; every
     ``sizes.commit_every`` articles their rows are clustered and committed. A run so holds one
@@ -363,7 +369,7 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     logger = get_run_logger()
     if upgrade_warehouse(warehouse):
         logger.info("the warehouse's stored rows were brought up to the current table declarations")
-    n_input, names = incremental.listing(input_dir)  # the count is for progress
+    n_input, names = (len(only), sorted(only)) if only is not None else incremental.listing(input_dir)
     root = ingest.input_root(input_dir)  # files are keyed by their input folder and path
     files = Counter()  # seen, new, changed, unchanged, processed
     totals = Totals()
@@ -457,7 +463,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
         at_tail = tail_from is not None and collected < tail_from <= finished and unit.n_articles >= sizes.batch
         if (unit.n_articles >= sizes.commit_every or at_tail) and pending:
             commit(unit, last=False)
-            compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded
+            if compact:
+                compact_small_files(warehouse)  # a commit can add a file to every month: keep the count bounded
             unit = Unit()
 
     examined = 0  # files unchanged or submitted, for progress
@@ -514,7 +521,8 @@ def _run(input_dir: str, warehouse: str, full: bool, run_id: str, started: datet
     result = commit(unit, last=True)
     run, totals = published[0]
     totals.added["runs"] = result.added.get("runs", 0)
-    compact_small_files(warehouse)
+    if compact:
+        compact_small_files(warehouse)
     publish_report(run, top)
     logger.info(
         "run %s: %d files seen (%d new, %d changed, %d unchanged), %d articles read, %d new, %d replaced, "

@@ -188,15 +188,27 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
 @click.option("--api-url", envvar="PREFECT_API_URL",
               help="Prefect API to register with [default: the `frontline server` of this folder, "
                    "else http://127.0.0.1:4200/api].")
+@click.option("--watch", "watch_dir", metavar="DIR",
+              help="Instead of a schedule, follow DIR (a folder, or s3://bucket/prefix by polling) and load each "
+                   "new or changed file within about a second, until SIGTERM or Ctrl-C.")
+@click.option("--poll", type=click.FloatRange(0.05), help="With --watch: list DIR every POLL seconds instead of "
+                                                          "using file-system notifications.")
 def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None, batch_size: int, name: str,
-          api_url: str | None) -> None:
-    """Serve the ETL flow as a Prefect deployment on a schedule, until interrupted.
+          api_url: str | None, watch_dir: str | None, poll: float | None) -> None:
+    """Serve the ETL flow as a Prefect deployment on a schedule, or follow a folder (--watch), until interrupted.
 
     Example: frontline serve --input /data/articles --warehouse warehouse --cron "*/15 * * * *"
+    Example: frontline serve --watch /data/articles --warehouse warehouse
     """
     import os
     from pathlib import Path
 
+    if watch_dir is not None:
+        if cron or interval:
+            raise click.UsageError("--watch follows the folder as files arrive: give no --cron or --interval")
+        return _serve_watching(watch_dir, warehouse, api_url, poll)
+    if poll is not None:
+        raise click.UsageError("--poll goes with --watch")
     if cron and interval:
         raise click.UsageError("give --cron or --interval, not both")
     if not cron and not interval:
@@ -223,6 +235,45 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     scheduled_etl.serve(name=name, cron=cron, interval=interval,
                         description=f"frontline ETL over new and changed articles of {input_dir} into {warehouse}",
                         tags=["frontline"])
+
+
+def _serve_watching(watch_dir: str, warehouse: str, api_url: str | None, poll: float | None) -> None:
+    """`serve --watch`: the watching flow in this process, on the Prefect API given, or this folder's
+    `frontline server`, when one answers (its runs show in the UI), else on a temporary one of its own."""
+    import os
+    from pathlib import Path
+
+    from pipeline import storage
+    from pipeline.prefect_api import TemporaryApi, api_answers, recorded_server
+    from pipeline.settings import configure_prefect, state_dir
+
+    if not storage.is_remote(watch_dir):
+        watch_dir = str(Path(watch_dir).absolute())
+    if not storage.is_remote(warehouse):
+        warehouse = str(Path(warehouse).absolute())
+    configure_prefect()
+    api_url = api_url or recorded_server(state_dir())
+    temporary = None
+    if api_url and api_answers(api_url, timeout=1.0):
+        os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
+    else:
+        temporary = TemporaryApi()
+        os.environ["PREFECT_API_URL"] = temporary.api_url
+    from flows.watch import watch_flow
+    from pipeline import lifetime
+
+    try:
+        with lifetime.stop_signals():
+            if temporary is not None:
+                temporary.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+            summary = watch_flow(input_dir=watch_dir, warehouse=warehouse, poll=poll)
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:  # a signal during start-up, before the flow followed anything
+        click.echo("stopped before the first change was followed", err=True)
+        return
+    click.echo(f"stopped: {summary['runs']} runs, {summary['files']} files, {summary['mentions_new']} new event "
+               f"mentions, {summary['compactions']} compactions")
 
 
 @main.command()

@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from pipeline.ingest import content_hash
 from pipeline.nlp.build import extractor_name, load_nlp
 from pipeline.nlp.extract import EventDraft, extract_events
+from pipeline.nlp.selective import annotated
 from pipeline.records import Article, Mention
 
 NLP_BATCH_SIZE = 64
@@ -115,7 +116,7 @@ def extract_mentions(articles: Iterable[Article], *, run_id: str) -> list[Mentio
     warm = _warmed.get(id(nlp), 0) >= WARM_UP_TEXTS
     _warmed[id(nlp)] = _warmed.get(id(nlp), 0) + len(articles)
     with nlp.memory_zone() if warm else nullcontext():
-        docs = nlp.pipe((a.body for a in articles), batch_size=NLP_BATCH_SIZE)
+        docs = annotated(nlp, (a.body for a in articles), batch_size=NLP_BATCH_SIZE)
         for article, doc in zip(articles, docs, strict=True):
             drafts = extract_events(doc, article.published_date, article.body)
             ids = [mention_id(article.article_id, d.event_type, d.trigger_start, d.trigger_end) for d in drafts]

@@ -40,12 +40,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict], *, overlapping: bool = False) -> None:
     """Triggers and dates keep the longest match; cues keep every match, since one word
-    can carry two cues ("told" reports and demands)."""
-    config = {"spans_key": key, "validate": True}
+    can carry two cues ("told" reports and demands). Phrase patterns match on lower case."""
+    config = {"spans_key": key, "validate": True, "phrase_matcher_attr": "LOWER"}
     if not overlapping:
         config["spans_filter"] = {"@misc": "spacy.first_longest_spans_filter.v1"}
     ruler = nlp.add_pipe("span_ruler", name=name, config=config)
-    ruler.add_patterns(rules)
+    with nlp.select_pipes(enable=[name]):  # phrase patterns only need the tokenizer
+        ruler.add_patterns(rules)
 
 
 def model_path() -> Path | None:

@@ -187,11 +187,6 @@ def _load_event_types(folder: Path) -> dict[str, EventType]:
     }
 
 
-def _phrase(text: str) -> list[dict]:
-    """A case-insensitive token pattern for a multi-word name, split like spaCy's tokenizer would."""
-    return [{"LOWER": t.lower_} for t in _tokenizer()(text)]
-
-
 @cache
 def _tokenizer():
     import spacy
@@ -230,10 +225,11 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
     for state in load_states(folder).values():
         # "Ukrainian troops", "U.S. Marines", "Israeli warplanes": a state's armed forces
         short = [n for n in state.names if n.isupper() or n.replace(".", "").isupper()]
+        # One phrase per force noun, not a token pattern with a list: the phrase matcher looks each
+        # word up once, while every token pattern is tried at every word of every text.
         for word in (*state.demonyms, state.name, *short):
-            patterns.append({"label": "ORG", "id": f"{state.iso3}_MIL",
-                             "pattern": [*({"LOWER": t.lower_} for t in _tokenizer()(word)),
-                                         {"LOWER": {"IN": FORCE_NOUNS}}]})
+            for noun in FORCE_NOUNS:
+                patterns.append({"label": "ORG", "id": f"{state.iso3}_MIL", "pattern": f"{word} {noun}"})
         for adjective in state.demonyms:
             add("NORP", adjective, state.iso3)
     for row in _csv_rows(folder / "places.csv"):
@@ -261,8 +257,10 @@ def cue_patterns(folder: str | Path | None = None) -> list[dict]:
 def context_patterns(folder: str | Path | None = None) -> list[dict]:
     """Words that say what an article is about (armed conflict, sport, the economy ...), labelled by domain.
 
-    The longest match wins, so "trade war" counts for the economy, not for conflict."""
-    return [{"label": row["domain"].upper(), "pattern": _phrase(row["term"])}
+    The longest match wins, so "trade war" counts for the economy, not for conflict. Phrases, matched on
+    lower case (the ruler's ``phrase_matcher_attr``): the phrase matcher costs the same for 270 terms as
+    for one, while every token pattern is tried at every word."""
+    return [{"label": row["domain"].upper(), "pattern": row["term"]}
             for row in _csv_rows(data_dir(folder) / "context.csv")]
 
 
