@@ -877,6 +877,8 @@ def _tense_now(verb: Token) -> bool:
     aux = [c for c in verb.children if c.dep_ in ("aux", "aux:pass")]
     if any(a.lower_ in ("will", "would", "could", "might", "may", "should", "to", "had", "'d") for a in aux):
         return False
+    if any(c.dep_ == "mark" and c.lower_ == "to" for c in verb.children):
+        return False  # 'given them until 3am to surrender': an infinitive tells no time of its own
     if verb.tag_ in PRESENT_TAGS:
         return True
     if verb.tag_ == "VB" and not aux and any(c.dep_ in SUBJECT_DEPS for c in verb.children):
