@@ -375,3 +375,10 @@ def test_a_truce_deal_with_the_government_of_the_country_the_article_is_in():
     m = only(mentions_of("Rebels in Mali say they have agreed to a ceasefire deal with the government."),
              "CEASEFIRE_PROPOSAL")
     assert m.target == "the government" and m.target_country == "MLI", (m.target, m.target_country)
+
+
+def test_a_subject_before_is_due_to_is_the_one_who_meets():
+    mentions = mentions_of("Foreign Minister Amina Odhiambo of Kenya said the plan was alive. "
+                           "She is due to meet the rebel envoys in Nairobi on Friday.")
+    m = only(mentions, "TALKS")
+    assert "Odhiambo" in (m.agent or ""), (m.agent, m.agent_name)

@@ -479,6 +479,10 @@ def _subject(token: Token) -> Token | None:
             return token.head  # "insurgents threatening to take over the dam": the insurgents
         if token.dep_ == "conj" and in_list(token.head, "report_verbs"):
             return None  # 'an official said troops retook the town', parsed as 'said ... and retook'
+        if token.dep_ == "csubj" and token.head.pos_ == "ADJ":
+            # "She is due to meet ...", parsed with 'due' as the root and 'She' as an expletive
+            return next((c for c in token.head.children if c.dep_ in SUBJECT_DEPS | {"expl"}
+                         and c.i < token.i and c.lower_ not in ("it", "there")), None)
         if token.dep_ in {"xcomp", "conj"} or purpose or participle:
             token = token.head
             if token.dep_ in {"obj", "obl"} and token.pos_ == "NOUN" and purpose:
@@ -873,6 +877,8 @@ def _tense_now(verb: Token) -> bool:
     aux = [c for c in verb.children if c.dep_ in ("aux", "aux:pass")]
     if any(a.lower_ in ("will", "would", "could", "might", "may", "should", "to", "had", "'d") for a in aux):
         return False
+    if any(c.dep_ == "mark" and c.lower_ == "to" for c in verb.children):
+        return False  # 'given them until 3am to surrender': an infinitive tells no time of its own
     if verb.tag_ in PRESENT_TAGS:
         return True
     if verb.tag_ == "VB" and not aux and any(c.dep_ in SUBJECT_DEPS for c in verb.children):
