@@ -24,6 +24,17 @@ def _visible(rel: str) -> bool:
     return bool(rel) and not any(part.startswith(".") for part in rel.split("/"))
 
 
+def _files_under(root: str, folder: str) -> set[str]:
+    found = set()
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            rel = os.path.relpath(os.path.join(here, name), root).replace(os.sep, "/")
+            if _visible(rel):
+                found.add(rel)
+    return found
+
+
 def notified_changes(folder: str, stop: threading.Event, debounce_ms: int = DEBOUNCE_MS) -> Iterator[set[str]]:
     """Sets of files under ``folder`` that were created or written, as the kernel reports them (inotify
     on Linux, through ``watchfiles``), until ``stop`` is set."""
@@ -37,8 +48,14 @@ def notified_changes(folder: str, stop: threading.Event, debounce_ms: int = DEBO
             if change == Change.deleted:
                 continue
             rel = os.path.relpath(path, root).replace(os.sep, "/")
-            if _visible(rel) and not rel.startswith("../") and os.path.isfile(path):
+            if not _visible(rel) or rel.startswith("../"):
+                continue
+            if os.path.isfile(path):
                 found.add(rel)
+            elif os.path.isdir(path):
+                # A folder made after the watch began: files written into it before the kernel watched
+                # it send no notification of their own, so what it holds is listed once.
+                found |= _files_under(root, path)
         if found:
             yield found
 

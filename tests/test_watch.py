@@ -106,3 +106,27 @@ def test_notifications_report_written_files_relative_to_the_folder(tmp_path):
     (tmp_path / "x.txt").write_text("seen")
     thread.join(timeout=30)
     assert found and set().union(*found) == {"x.txt"}
+
+
+def test_a_folder_made_after_the_watch_began_reports_the_files_already_in_it(tmp_path):
+    """The kernel watches a new folder only once it has seen it made; a file written at once is found by
+    listing the folder."""
+    stop = threading.Event()
+    found: set[str] = set()
+
+    def follow():
+        for changes in watch.notified_changes(str(tmp_path), stop):
+            found.update(changes)
+            if "later/deep/b.txt" in found:
+                stop.set()
+
+    thread = threading.Thread(target=follow, daemon=True)
+    thread.start()
+    import time
+
+    time.sleep(0.5)  # the watch is installed
+    (tmp_path / "later" / "deep").mkdir(parents=True)
+    (tmp_path / "later" / "deep" / "b.txt").write_text("two")
+    thread.join(timeout=30)
+    stop.set()
+    assert "later/deep/b.txt" in found
