@@ -23,6 +23,11 @@ def mentions_of(body: str, published: str = "2031-04-09"):  # a Wednesday
     return extract_mentions([a], run_id="t")
 
 
+def triggered(mentions, trigger):
+    """The one mention whose trigger is written this way."""
+    return next(m for m in mentions if m.trigger == trigger)
+
+
 def only(mentions, event_type):
     found = [m for m in mentions if m.event_type == event_type]
     assert len(found) == 1, [(m.event_type, m.trigger, m.agent, m.target) for m in mentions]
@@ -54,7 +59,7 @@ def test_capitals_and_seats_of_power_stand_for_their_state(body, state):
 def test_a_name_the_article_defines_is_that_actor_wherever_it_is_used():
     mentions = mentions_of("Fighters of the Northern Kessa Defence Front (NKDF) attacked Orsk on Monday. "
                            "On Tuesday the NKDF shelled the nearby village of Tarvo.")
-    later = next(m for m in mentions if m.trigger == "shelled")
+    later = triggered(mentions, "shelled")
     assert later.agent == "NKDF" and later.agent_name == "Northern Kessa Defence Front"
 
 
@@ -73,7 +78,7 @@ def test_complainers_condemners_and_places_are_never_the_agent(body, not_agent, 
 def test_a_description_refers_back_to_the_group_named_before():
     mentions = mentions_of("The Rapid Support Forces fought the army for the city for weeks. "
                            "On Monday the paramilitary group shelled the main market, residents said.")
-    m = next(m for m in mentions if m.trigger == "shelled")
+    m = triggered(mentions, "shelled")
     assert m.agent == "the paramilitary group" and m.agent_id == "SDN_RSF"
 
 
@@ -232,7 +237,7 @@ def test_a_stated_date_outvotes_one_the_report_implied():
 def test_a_short_form_spelling_the_initials_of_a_name_just_used_is_that_name():
     mentions = mentions_of("The Sri Lanka Army said it was ready for a long campaign. "
                            "On Monday the SLA shelled rebel positions near Orsk.")
-    m = next(m for m in mentions if m.trigger == "shelled")
+    m = triggered(mentions, "shelled")
     assert m.agent == "SLA" and m.agent_id == "LKA_ARMY", (m.agent, m.agent_id)
 
 
@@ -256,7 +261,7 @@ def test_a_complementizer_is_not_part_of_the_agent():
 def test_a_second_report_verb_does_not_lend_its_subject_to_the_reported_attack():
     mentions = mentions_of("The army said it had retaken the village and warned that rebels attacked a convoy "
                            "near Orsk on Monday.")
-    m = next(m for m in mentions if m.trigger == "attacked")
+    m = triggered(mentions, "attacked")
     assert m.agent == "rebels" and m.target == "a convoy", (m.agent, m.target)
 
 
@@ -312,7 +317,7 @@ def test_a_gerund_after_a_temporal_word_shares_the_subject_of_its_clause():
 def test_government_forces_are_the_forces_of_the_state_the_article_names():
     mentions = mentions_of("The Syrian government rejected the envoy's plan on Monday. "
                            "Government forces shelled the town of Rastan the same day.")
-    m = next(m for m in mentions if m.trigger == "shelled")
+    m = triggered(mentions, "shelled")
     assert m.agent == "Government forces" and m.agent_country == "SYR", (m.agent, m.agent_country)
 
 
@@ -329,7 +334,7 @@ def test_a_target_taken_from_elsewhere_in_the_article_is_named_as_briefly_as_the
     mentions = mentions_of("The Liberation Tigers of Tamil Eelam have held the north for a decade. "
                            "The LTTE said it would defend its positions. "
                            "On Monday the Sri Lankan army recaptured Kilinochchi.")
-    m = next(m for m in mentions if m.trigger == "recaptured")
+    m = triggered(mentions, "recaptured")
     assert m.target == "LTTE" and "target" in m.inherited, (m.target, m.inherited)
 
 

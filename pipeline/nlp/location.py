@@ -142,8 +142,8 @@ def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
         return False
     if not doc.has_annotation("DEP"):
         return False
-    root = next((t for t in doc[p.start:p.end] if not (p.start <= t.head.i < p.end)), None)
-    if root is None or root.dep_ != "nmod" or not any(c.dep_ == "case" and c.lower_ in ("in", "from")
+    root = doc[p.start:p.end].root
+    if root.dep_ != "nmod" or not any(c.dep_ == "case" and c.lower_ in ("in", "from")
                                                       for c in root.children):
         return False
     head = root.head

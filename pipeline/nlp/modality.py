@@ -49,8 +49,8 @@ PLACE_CASES = {"in", "at", "near", "inside", "across", "around", "throughout"}
 def _in_place_phrase(s: SentenceView, role: Role) -> bool:
     """'separatists in eastern Ukraine said': a state named where the speakers are is not the speaker."""
     doc = s.span.doc
-    root = next((t for t in doc[role.start:role.end] if not (role.start <= t.head.i < role.end)), None)
-    return root is not None and any(c.dep_ == "case" and c.lower_ in PLACE_CASES for c in root.children)
+    root = doc[role.start:role.end].root
+    return any(c.dep_ == "case" and c.lower_ in PLACE_CASES for c in root.children)
 
 
 def speaker(doc: Doc, s: SentenceView, cue: Span, sentences: list[SentenceView], index: int) -> Role | None:
