@@ -338,6 +338,27 @@ def test_a_target_taken_from_elsewhere_in_the_article_is_named_as_briefly_as_the
     assert m.target == "LTTE" and "target" in m.inherited, (m.target, m.inherited)
 
 
+@pytest.mark.parametrize("body, trigger", [
+    ("A regional official said troops overpowered al-Shabab militants and retook the town of Baidoa on Sunday.",
+     "retook"),
+    ("Army units retook three villages on Sunday in a push against al-Shabab.", "retook"),
+])
+def test_a_capture_is_against_the_armed_side_its_own_sentence_names(body, trigger):
+    m = triggered(mentions_of(body), trigger)
+    assert m.target_id == "AL_SHABAB" and "target" not in m.inherited, (m.target, m.target_id, m.inherited)
+
+
+def test_a_bulletin_story_takes_its_opponent_from_around_it_not_from_the_whole_bulletin():
+    mentions = mentions_of(
+        "Hamas said on Monday that it would not disarm. Israel said Hamas fighters fired rockets at Sderot "
+        "and Hamas denied firing at civilians. Egypt urged both sides to hold their fire. "
+        "Mediators expect the talks to resume next week. Both delegations are due in Cairo on Sunday. "
+        "Islamic State militants captured the town of Sinjar in northern Iraq on Monday. "
+        "Kurdish Peshmerga fighters withdrew from the town after a day of fighting.")
+    m = triggered(mentions, "captured")
+    assert m.target_id == "IRQ_PESHMERGA", (m.target, m.target_id)
+
+
 # -- where, for talks and truces -------------------------------------------------------------------
 
 @pytest.mark.parametrize("body", [

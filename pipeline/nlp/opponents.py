@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from pipeline.nlp import references
 from pipeline.nlp.patterns import actor_country, armed_actor, load_actors
-from pipeline.nlp.sentence import Role, SentenceView
+from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
 from pipeline.normalize.actors import normalise
 
 STATE_SECTORS = {"government", "military", "police", "diplomat"}
@@ -50,7 +50,8 @@ def _last_mention(sentences: list[SentenceView], side: str, before: int) -> Role
     found = None
     for k, s in enumerate(sentences):
         for r in s.actors:
-            if armed_actor(r.id) and side_of(r.id) == side and (found is None or k <= before):
+            if armed_actor(r.id) and r.label not in PERSON_LABELS and side_of(r.id) == side \
+                    and (found is None or k <= before):
                 found = r
         if k >= before and found is not None:
             break
@@ -86,10 +87,16 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
             out.append(d)
             continue
         mine = _attacker_sides(d) | _coalition_sides(d, sentences)
+        here = _in_sentence_opponent(d, sentences[d.sentence_index], mine)
+        if here is not None:
+            out.append(replace(d, target=here, target_ref=normalise(here.text, here.id, published=published)))
+            continue
         if not mine:
             out.append(d)
             continue
-        others = [(n, side) for side, n in counts.items() if side not in mine]
+        near = _sides_near(sentences, d.sentence_index)
+        others = [(n, side) for side, n in counts.items() if side not in mine and side in near] \
+            or [(n, side) for side, n in counts.items() if side not in mine]
         if not others:
             out.append(d)
             continue
@@ -105,6 +112,44 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
         out.append(replace(d, target=role, target_ref=normalise(role.text, role.id, published=published),
                            inherited=tuple(d.inherited) + ("target",)))
     return out
+
+
+NEAR = 3  # sentences either side: a bulletin's next story has its own war
+
+
+def _sides_near(sentences: list[SentenceView], index: int) -> set[str]:
+    """The armed sides named close to an event: in a bulletin of several stories the opponent is the
+    one named around this story, not the one the whole text names most."""
+    lo, hi = max(0, index - NEAR), min(len(sentences), index + NEAR + 1)
+    return {side_of(r.id) for s in sentences[lo:hi] for r in s.actors if armed_actor(r.id)}
+
+
+def _in_sentence_opponent(d, s: SentenceView, mine: set[str]) -> Role | None:
+    """'troops overpowered al-Shabab militants and regained control of the town', 'liberated ten towns
+    in an offensive against al-Shabab': an armed actor of another side in the attack's own sentence is
+    whom the place was taken from, even when the attacker is only 'troops'."""
+    if "agent" in d.inherited or d.agent is None:
+        return None
+    trigger = d.trigger_start
+    doc = s.span.doc
+    found = [r for r in s.actors if armed_actor(r.id) and side_of(r.id) not in mine
+             and r.label not in PERSON_LABELS and _attacked(doc[r.start:r.end].root)
+             and not (d.agent.start <= r.start and r.end <= d.agent.end)
+             and r.id != d.attribution_id and r.id != d.agent.id
+             and (d.agent_ref is None or r.id != d.agent_ref.id)]
+    return min(found, key=lambda r: abs(doc[r.start].idx - trigger), default=None)
+
+
+NOT_ACTED_ON = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "appos", "obl:agent", "agent"}
+
+
+def _attacked(root) -> bool:
+    """Not named as one who acts or speaks: a subject, an apposition ('its political wing, the X
+    Alliance'), or a passive's agent is on its own side of the sentence, not whom the place was taken
+    from. (The parser misreads 'overpowered X militants and retook ...' too often to ask for an object.)"""
+    while root.dep_ in ("compound", "amod", "flat") and root.head is not root:
+        root = root.head  # 'al-Shabab militants': the phrase's head takes the relation
+    return root.dep_ not in NOT_ACTED_ON
 
 
 SETTLEMENT_HEADS = {"town", "towns", "city", "village", "villages", "area", "territory", "district", "region"}
