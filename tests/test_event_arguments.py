@@ -375,6 +375,37 @@ def test_a_venue_after_the_trigger_stays_the_venue():
     assert m.place_name == "Jeddah"
 
 
+@pytest.mark.parametrize("body, venue", [
+    ("Rebel envoys said they reached a deal on Monday during talks with the government and opposition leaders "
+     "in Gabon's capital, Libreville.", "Libreville"),
+    ("Rebel envoys held talks with government negotiators on Monday in Kenya's capital, Nairobi.", "Nairobi"),
+])
+def test_a_capital_named_after_its_country_is_the_venue_not_a_party(body, venue):
+    m = only(mentions_of(body), "TALKS")
+    assert m.place_name == venue and m.agent != venue, (m.place_name, m.agent)
+
+
+def test_a_venue_inside_a_long_talks_phrase_counts_but_not_one_inside_a_clause_about_something_else():
+    [far] = [m for m in mentions_of("Delegates opened talks with the army commanders and the leaders of the "
+                                    "armed opposition groups in Addis Ababa on Monday.") if m.event_type == "TALKS"]
+    assert far.place_name == "Addis Ababa", far.place_name
+    m = only(mentions_of("Envoys on Monday discussed a proposal for talks, which the rebel leaders and the elders "
+                         "of the northern clans said should end the fighting in Kidal."), "TALKS")
+    assert m.place_name != "Kidal", m.place_name
+
+
+def test_an_article_that_names_a_country_reads_its_initials_as_that_country():
+    mentions = mentions_of("Rebels in the Central African Republic agreed to a truce on Monday. "
+                           "The rebels had seized about a third of the CAR's territory since December.")
+    m = triggered(mentions, "seized")
+    assert m.place_name == "Central African Republic" and m.place_country == "CAF", (m.location, m.place_name)
+
+
+def test_a_letter_without_an_accented_form_is_kept_when_names_are_compared():
+    assert gazetteer().resolve("Christians") is None  # not the Danish islet of Christiansø
+    assert gazetteer().resolve("Tromsø").country == "NOR"
+
+
 @pytest.mark.parametrize("abbreviation", ["CAR", "DRC", "UK"])
 def test_an_abbreviation_is_never_a_village_that_has_it_among_its_names(abbreviation):
     assert gazetteer().resolve(abbreviation) is None

@@ -26,7 +26,7 @@ from pipeline.nlp.patterns import EventType, actor_country, load_actors, load_ev
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
-from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer
+from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer, initials_of
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
 # In an article that is not about armed conflict, a mention needs this many conflict cues of its own
@@ -242,6 +242,8 @@ def _geographic_context(doc: Doc, sentences: list[SentenceView], gaz: Gazetteer)
     of its dateline ('KHARTOUM —'). Places of the same name are chosen with it."""
     countries = {c for s in sentences for r in s.actors if (c := actor_country(r.id))}
     countries |= {p.country for s in sentences for r in s.places if (p := gaz.country(r.text)) and p.country}
+    initials = {short: r.text for s in sentences for r in s.places
+                if gaz.country(r.text) is not None and (short := initials_of(r.text))}
     dateline = None
     for s in sentences[:3]:
         if s.body_start > s.span.start:
@@ -250,7 +252,7 @@ def _geographic_context(doc: Doc, sentences: list[SentenceView], gaz: Gazetteer)
             if first and (p := gaz.resolve(first, context=Context(frozenset(countries)))) is not None:
                 dateline = p.country
             break
-    return Context(frozenset(countries), dateline)
+    return Context(frozenset(countries), dateline, initials=initials)
 
 
 def _made_from(doc: Doc, text: str) -> bool:

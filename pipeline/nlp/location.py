@@ -209,15 +209,46 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                 if run is not None and (site := _facility(doc, run, s.span.end, gaz)) is not None:
                     return _reading(doc, s, Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
     locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
-                or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)]
+                or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)
+                or _renames_a_settlement(doc, s, p)]
     if not spec.location_in_sentence:
-        locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW]
+        # near the trigger, or inside its own phrase however long ('talks with the government and
+        # opposition leaders in Gabon's capital, Libreville')
+        locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW
+                    or _in_own_phrase(doc, trig, p)]
     if not locative:
         return _dateline_place(doc, s, gaz)
     # The most specific ("forces in Libya shelled targets near Misrata": Misrata), then the nearest to
     # the trigger; on a tie the place after it ("attacked ... in Kharkiv").
     best = min(locative, key=lambda p: (_specificity(gaz, p), distance(p, trig.start, trig.end), p.start < trig.start))
     return _reading(doc, s, best)
+
+
+CLAUSE_DEPS = {"acl", "acl:relcl", "relcl", "advcl", "ccomp", "xcomp", "parataxis", "conj"}
+
+
+def _in_own_phrase(doc: Doc, trig: Span, p: Role) -> bool:
+    """The place hangs off the trigger through nouns and prepositions only, with no clause in between
+    ('talks with the government and opposition leaders in Gabon's capital, Libreville', not 'a truce
+    proposal, which would halt fighting in Gaza')."""
+    if not doc.has_annotation("DEP"):
+        return False
+    token, root = doc[p.start:p.end].root, trig.root
+    for _ in range(MAX_PHRASE_HOPS):
+        if token == root:
+            return True
+        if (token.dep_ in CLAUSE_DEPS and token.pos_ not in ("NOUN", "PROPN")) or token.head == token:
+            return False
+        token = token.head
+    return False
+
+
+MAX_PHRASE_HOPS = 8
+
+
+def _renames_a_settlement(doc: Doc, s: SentenceView, p: Role) -> bool:
+    """'in Gabon's capital, Libreville': the name after a settlement word and a comma is that place."""
+    return p.start - 2 >= s.span.start and doc[p.start - 1].text == "," and doc[p.start - 2].lower_ in SETTLEMENT_WORDS
 
 
 def referred_place(doc: Doc, s: SentenceView, trig: Span, recent: list[Role]) -> PlaceMention | None:

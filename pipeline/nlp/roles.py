@@ -720,16 +720,19 @@ def _find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: 
 
 
 def _in_phrase(doc: Doc, role: Role) -> bool:
-    """Is this name the object of a preposition, or a conjunct of one ('to Jerusalem, Ramallah and Cairo')?"""
+    """Is this name the object of a preposition, or a conjunct or apposition of one ('to Jerusalem,
+    Ramallah and Cairo', 'in Gabon's capital, Libreville')?"""
     if role.start > 0 and doc[role.start - 1].lower_ in PREPOSITIONS:
         return True
     token = doc[role.end - 1]
-    if token.dep_ != "conj":
+    if token.dep_ not in ("conj", "appos"):
         return False  # the parse's own prepositions are too often misattached to trust them alone
-    while token.dep_ == "conj" and token.head != token:
+    named_again = False  # 'capital, Libreville': the phrase's preposition may stand before a possessor
+    while token.dep_ in ("conj", "appos") and token.head != token:
+        named_again = named_again or token.dep_ == "appos"
         token = token.head
     return preceding_word(doc, token.i, 0) in PREPOSITIONS or any(
-        c.dep_ == "case" and c.lower_ in PREPOSITIONS and c.i == token.i - 1 for c in token.children)
+        c.dep_ == "case" and c.lower_ in PREPOSITIONS and (named_again or c.i == token.i - 1) for c in token.children)
 
 
 def _agent_or_none(doc: Doc, role: Role | None) -> Role | None:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-_CACHE_FORMAT = "5"  # bump when Gazetteer's attributes change
+_CACHE_FORMAT = "6"  # bump when Gazetteer's attributes or its keys change
 TOWN, NEAR, REGION = 1, 2, 3
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
@@ -86,10 +86,17 @@ class _Town(NamedTuple):  # a tuple: 235,000 of them pickle and load fast
     admin2: str  # second-level area's name, or ""
 
 
+# Letters that Unicode does not decompose into a base letter and an accent: dropped, 'Christiansø'
+# would read as the English word 'Christians'.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss",
+                               "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th",
+                               "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H"})
+
+
 def _key(name: str) -> str:
     """Case-, accent- and punctuation-insensitive lookup key."""
     if not name.isascii():
-        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        name = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode()
     text = _APOSTROPHES.sub("", name.lower())
     return " ".join(_NON_ALNUM.sub(" ", text).split()).removeprefix("the ")
 
@@ -114,6 +121,14 @@ class Context:
     dateline_country: str | None = None
     seen: list[tuple[float, float]] = field(default_factory=list)
     towns: list = field(default_factory=list)  # town mentions (Roles) named so far, for "the town"
+    initials: dict[str, str] = field(default_factory=dict)  # 'CAR' -> 'Central African Republic', as written
+
+
+def initials_of(name: str) -> str | None:
+    """'Central African Republic' -> 'CAR', 'Democratic Republic of the Congo' -> 'DRC'; a one-word
+    name has none."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 2 else None
 
 
 class Gazetteer:
@@ -284,6 +299,8 @@ class Gazetteer:
         dateline, closeness to places the article already named).
         """
         context = context or Context(countries)
+        if text.isupper() and text in context.initials and self.country(text, context) is None:
+            text = context.initials[text]  # "the CAR" of an article that names the Central African Republic
         words = text.split()
         if words and _key(words[-1]) in REGION_WORDS:
             region, text = True, " ".join(words[:-1])
