@@ -390,7 +390,7 @@ def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: boo
     from pathlib import Path
 
     from pipeline import ingest
-    from pipeline.dedup import assign_events
+    from pipeline.events.assign import assign_events
     from pipeline.evaluate import (GoldError, file_key, format_article_errors, format_event_scores, format_scores,
                                    load_gold, score, score_events)
     from pipeline.extract import extract_mentions
