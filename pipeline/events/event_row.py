@@ -12,7 +12,6 @@ from datetime import date
 from pipeline.events.keys import actor_key, stated
 
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
-MODALITY_RANK = {"asserted": 0, "claimed": 1, "proposed": 2, "denied": 3, "hypothetical": 4}
 
 
 def _first(mentions: list, field: str):
@@ -36,11 +35,9 @@ def vote(mentions: list, key, tiebreak=lambda m: 0):
     return min((m for m in mentions if key(m) == best), key=lambda m: (tiebreak(m), -m.confidence, m.mention_id))
 
 
-
 def _stated_first(mentions: list) -> list:
     """The mentions whose date votes: those with a stated date when there are any."""
     return [m for m in mentions if stated(m)] or mentions
-
 
 
 def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
@@ -49,13 +46,13 @@ def event_record(event_id: str, mentions: list, outlets: dict[str, str | None]):
 
     ranked = sorted(mentions, key=lambda m: (-m.confidence, m.published_date or date.max, m.mention_id))
     agent = vote(mentions, lambda m: actor_key(m.agent_id, m.agent_name, m.agent_country, m.agent_sector)
-                  or (m.agent_name or "").lower() or None, tiebreak=lambda m: m.agent_id is None)
+                 or (m.agent_name or "").lower() or None, tiebreak=lambda m: m.agent_id is None)
     target = vote(mentions, lambda m: actor_key(m.target_id, m.target_name, m.target_country, m.target_sector)
-                   or (m.target_name or "").lower() or None, tiebreak=lambda m: m.target_id is None)
+                  or (m.target_name or "").lower() or None, tiebreak=lambda m: m.target_id is None)
     place = vote(mentions, lambda m: m.place_name, tiebreak=lambda m: m.geo_precision or 9)
     when = vote(_stated_first(mentions), lambda m: (m.event_date, m.event_date_end) if m.event_date else None,
-                 tiebreak=lambda m: PRECISION_ORDER.get(m.date_precision, 9))
-    modality = vote(mentions, lambda m: m.modality, tiebreak=lambda m: MODALITY_RANK.get(m.modality, 9))
+                tiebreak=lambda m: PRECISION_ORDER.get(m.date_precision, 9))
+    modality = vote(mentions, lambda m: m.modality)  # the value decides; which of its mentions speaks does not
     best = ranked[0]
     # The kind of attack its mentions name most (a named kind outweighs 'other'), and its codes; the
     # lowest number of killed any mention gives (ACLED's rule when reports differ).
