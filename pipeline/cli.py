@@ -529,7 +529,7 @@ def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
     """
     from pipeline.interop_export import EXPORT_SQL, export_table
     from pipeline.load import Warehouse
-    from pipeline.nlp.patterns import data_dir
+    from pipeline.rules import data_dir
     from pipeline.query import run_sql, write_result
 
     try:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.patterns import load_actors
+from pipeline.rules import load_actors
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
 
