@@ -100,3 +100,19 @@ def _load_states(folder: Path) -> dict[str, State]:
         names = tuple(dict.fromkeys(n for n in names if n and n.lower() not in ambiguous))
         states[iso3] = State(iso3, row["name"], names, _split(row["demonyms"]))
     return states
+
+
+@cache
+def _word_lists() -> dict[str, tuple[str, ...]]:
+    lists: dict[str, list[str]] = {}
+    for row in read_csv_rows(DATA_DIR / "party_and_place_words.csv"):
+        lists.setdefault(row["list"], []).append(row["word"])
+    return {name: tuple(words) for name, words in lists.items()}
+
+
+def listed_words(name: str) -> tuple[str, ...]:
+    """One list of ``party_and_place_words.csv``, in file order: the lists the code reads as constants.
+
+    Read from the built-in folder, as the constants they replace were: a copy of data/ made before
+    the file existed keeps working."""
+    return _word_lists()[name]

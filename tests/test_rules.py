@@ -26,3 +26,19 @@ def test_normalising_needs_no_part_of_extraction():
             "print(sorted(m for m in sys.modules if m.startswith('pipeline.nlp') or m == 'spacy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_each_word_list_the_code_reads_is_in_the_data_once_with_what_it_is_for():
+    import csv
+
+    with (rules.DATA_DIR / "party_and_place_words.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {"force_nouns", "force_words", "force_like", "party_heads", "generic_party", "place_preps",
+             "place_cases", "locative"}
+    assert {r["list"] for r in rows} == names
+    for name in names:
+        listed = rules.listed_words(name)
+        assert listed and len(set(listed)) == len(listed), name
+        assert all(w == w.strip().lower() for w in listed), name
+        first = next(r for r in rows if r["list"] == name)
+        assert first["source"].startswith("curated: "), name  # the first row says what the list is for

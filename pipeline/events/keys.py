@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipeline.rules import listed_words
+
 REAL = {"asserted", "claimed"}  # things that happened: never one event with a proposal or a denial
 DAY_SLACK = timedelta(days=1)
 UNDATED_WINDOW = timedelta(days=3)
@@ -21,13 +23,7 @@ UNDATED_WINDOW = timedelta(days=3)
 STATED_BASES = (None, "text")
 STATE_SECTORS = {"government", "military", "diplomat", "police"}
 # Words that name nobody in particular: an agent written only with them is no key ("the army", "troops").
-GENERIC_PARTY = {"the", "a", "an", "its", "their", "his", "her", "some", "two", "both", "other", "army", "armies",
-                 "military", "troops", "forces", "force", "soldiers", "fighters", "rebels", "militants", "militia",
-                 "militias", "insurgents", "government", "officials", "authorities", "security", "units", "side",
-                 "sides", "group", "groups", "enemy", "police", "leaders", "leader", "gunmen", "attackers",
-                 "separatists", "jihadists", "extremists", "terrorists", "regime", "junta", "coalition", "alliance",
-                 "movement", "it", "they", "he", "she", "them", "who", "which", "that", "local", "pro-government",
-                 "government-backed", "armed", "suspected", "joint", "allied", "international", "foreign"}
+GENERIC_PARTY = set(listed_words("generic_party"))
 _WORD = re.compile(r"[\w'-]+")
 
 

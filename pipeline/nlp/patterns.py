@@ -14,13 +14,10 @@ from pathlib import Path
 
 from spacy.util import registry
 
-from pipeline.rules import data_dir, load_actors, load_states, read_csv_rows
+from pipeline.rules import data_dir, listed_words, load_actors, load_states, read_csv_rows
 
 # Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
-FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
-               "garrison", "navy", "militia", "brigade", "brigades", "battalion", "battalions", "marines",
-               "paratroopers", "commandos", "warplanes", "jets", "aircraft", "warships", "drones", "artillery",
-               "tanks", "helicopters", "gunboats", "police", "gendarmes"]
+FORCE_NOUNS = list(listed_words("force_nouns"))
 # Role nouns that, after a possessive pronoun, stand for a person acting for someone: "his envoy".
 ROLE_NOUNS = ["envoy", "envoys", "negotiator", "negotiators", "delegation", "delegates", "representative",
               "representatives", "emissary", "aide", "aides", "spokesman", "spokeswoman", "spokesperson"]
