@@ -26,7 +26,9 @@ from prefect.exceptions import ExternalSignal, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from pipeline import dedup, event_index, incremental, ingest, progress
+from pipeline import incremental, ingest, progress
+from pipeline.events import assign, neighbours
+from pipeline.events.keys import key_of
 from pipeline.errors import FrontlineError
 from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
@@ -126,13 +128,13 @@ def load_tables(warehouse: str, tables: dict[str, pa.Table], replace: dict,
 
 
 @io_task
-def read_neighbourhood(warehouse: str, new: pa.Table, replaced_articles: list[str]) -> event_index.Neighbourhood:
-    return event_index.neighbourhood(Warehouse(warehouse), new, replaced_articles)
+def read_neighbourhood(warehouse: str, new: pa.Table, replaced_articles: list[str]) -> neighbours.Neighbourhood:
+    return neighbours.neighbourhood(Warehouse(warehouse), new, replaced_articles)
 
 
 @io_task
 def read_stored_mentions(warehouse: str, mention_ids: list[str]) -> tuple[list[Mention], dict[str, str | None]]:
-    return event_index.stored_mentions(Warehouse(warehouse), mention_ids)
+    return neighbours.stored_mentions(Warehouse(warehouse), mention_ids)
 
 
 @dataclass
@@ -154,9 +156,9 @@ def cluster_events(warehouse: str, new: pa.Table, replaced: list[str], outlets: 
     thousands of records costs ten times the clustering itself."""
     near = read_neighbourhood(warehouse, new, replaced)
     fresh = from_arrow(new, Mention)
-    plan = dedup.recluster(near.keys, near.event_of, near.shrunk, [dedup.key_of(m) for m in fresh])
+    plan = assign.recluster(near.keys, near.event_of, near.shrunk, [key_of(m) for m in fresh])
     stored, stored_outlets = read_stored_mentions(warehouse, plan.reread)
-    by_id, events = dedup.apply(plan, stored + fresh, stored_outlets | outlets)
+    by_id, events = assign.mentions_and_events(plan, stored + fresh, stored_outlets | outlets)
     return Clustered([by_id[m.mention_id] for m in fresh], [by_id[m] for m in plan.moved], events,
                      sorted(plan.retired))
 

@@ -390,7 +390,7 @@ def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: boo
     from pathlib import Path
 
     from pipeline import ingest
-    from pipeline.dedup import assign_events
+    from pipeline.events.assign import assign_events
     from pipeline.evaluate import (GoldError, file_key, format_article_errors, format_event_scores, format_scores,
                                    load_gold, score, score_events)
     from pipeline.extract import extract_mentions
@@ -529,7 +529,7 @@ def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
     """
     from pipeline.interop_export import EXPORT_SQL, export_table
     from pipeline.load import Warehouse
-    from pipeline.nlp.patterns import data_dir
+    from pipeline.rules import data_dir
     from pipeline.query import run_sql, write_result
 
     try:

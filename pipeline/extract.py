@@ -31,8 +31,8 @@ def interop_columns(draft: EventDraft) -> dict:
     people reported killed, and the Goldstein scale and QuadClass of the CAMEO code."""
     from pipeline.crosswalk import cameo_scales, crosswalk, crosswalk_rows
     from pipeline.nlp.fatalities import fatality_patterns, reported_fatalities
-    from pipeline.nlp.patterns import data_dir
     from pipeline.nlp.sub_types import offensive_sub_type, sub_type_cues
+    from pipeline.rules import data_dir
 
     folder = data_dir()
     plover_type, plover_mode, cameo = draft.plover_type or None, draft.plover_mode or None, draft.cameo or None

@@ -22,7 +22,7 @@ def country_codes(text: str) -> tuple[str, ...]:
 
     import pycountry
 
-    from pipeline.nlp.patterns import data_dir
+    from pipeline.rules import data_dir
 
     text = text.strip()
     if not text:

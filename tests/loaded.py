@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import dedup
+from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
 from pipeline.incremental import file_states
 from pipeline.ingest import discover_files, input_root, read_files
@@ -19,7 +19,7 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 def load_folder(src: Path, wh_dir: Path, run_id: str = "r1") -> Warehouse:
     read = read_files(discover_files(src), src, run_id=run_id, now=NOW)
-    mentions, events = dedup.assign_events(extract_mentions(read.articles, run_id=run_id),
+    mentions, events = assign_events(extract_mentions(read.articles, run_id=run_id),
                                            {a.article_id: a.outlet for a in read.articles})
     files = file_states(read.files, ((a.source_path, a.article_id) for a in read.articles),
                         (r.source_path for r in read.rejects), root=input_root(src), run_id=run_id, now=NOW)

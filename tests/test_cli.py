@@ -33,14 +33,14 @@ def warehouse(tmp_path_factory):
     """The seed article loaded without Prefect: the CLI reads whatever a run left behind."""
     from datetime import datetime, timezone
 
-    from pipeline import dedup
+    from pipeline.events.assign import assign_events
     from pipeline.extract import extract_mentions
     from pipeline.ingest import read_files, discover_files
     from pipeline.records import Article, Event, Mention, to_arrow
 
     root = tmp_path_factory.mktemp("cli")
     read = read_files(discover_files(ROOT / "seeds"), ROOT / "seeds", run_id="r", now=datetime.now(timezone.utc))
-    mentions, events = dedup.assign_events(extract_mentions(read.articles, run_id="r"),
+    mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                            {a.article_id: a.outlet for a in read.articles})
     wh = Warehouse(root / "wh")
     wh.commit({"articles": to_arrow(read.articles, Article), "event_mentions": to_arrow(mentions, Mention),

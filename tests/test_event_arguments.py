@@ -222,9 +222,9 @@ def test_an_agreed_truce_is_dated_by_the_agreement_not_by_when_it_starts():
 
 
 def test_a_stated_date_outvotes_one_the_report_implied():
-    from pipeline import dedup
+    from pipeline.events.assign import assign_events
 
-    mentions, events = dedup.assign_events(mentions_of(
+    mentions, events = assign_events(mentions_of(
         "Rebel fighters have seized the town of Orsk, officials said on Wednesday. "
         "The rebels captured Orsk on Sunday after a week of fighting, the governor added."), {})
     [event] = events

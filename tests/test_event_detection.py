@@ -9,7 +9,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from pipeline.dedup import MentionKey, assign_events, cluster
+from pipeline.events.assign import assign_events
+from pipeline.events.cluster import cluster
+from pipeline.events.keys import MentionKey
 from pipeline.extract import extract_mentions
 from pipeline.ingest import parse_document
 

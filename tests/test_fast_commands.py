@@ -76,7 +76,7 @@ def test_sql_events_report_and_eval_never_import_prefect(tmp_path):
         from datetime import datetime, timezone
         from pathlib import Path
 
-        from pipeline import dedup
+        from pipeline.events.assign import assign_events
         from pipeline.extract import extract_mentions
         from pipeline.ingest import discover_files, read_files
         from pipeline.load import Warehouse
@@ -84,7 +84,7 @@ def test_sql_events_report_and_eval_never_import_prefect(tmp_path):
 
         seeds = Path({str(SEEDS)!r})
         read = read_files(discover_files(seeds), seeds, run_id="r", now=datetime.now(timezone.utc))
-        mentions, events = dedup.assign_events(extract_mentions(read.articles, run_id="r"),
+        mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                                {{a.article_id: a.outlet for a in read.articles}})
         Warehouse({str(wh)!r}).commit({{"articles": to_arrow(read.articles, Article),
                                         "event_mentions": to_arrow(mentions, Mention),

@@ -13,7 +13,7 @@ from pipeline.cli import main
 from pipeline.crosswalk import cameo_scales, crosswalk_rows
 from pipeline.interop_export import ACLED_COLUMNS, PLOVER_COLUMNS, inter_codes
 from pipeline.nlp.fatalities import fatality_patterns, reported_fatalities
-from pipeline.nlp.patterns import DATA_DIR
+from pipeline.rules import DATA_DIR
 from pipeline.nlp.sub_types import SUB_TYPES, offensive_sub_type, sub_type_cues
 from pipeline.query import run_sql
 

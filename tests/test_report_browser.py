@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import dedup
+from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
 from pipeline.html_report import write_report
 from pipeline.ingest import discover_files, read_files
@@ -41,7 +41,7 @@ def report(tmp_path_factory):
         "title": "<!--<script>", "url": "javascript:alert(document.domain)", "outlet": "<img src=x onerror=alert(1)>",
         "published": "2025-06-01", "text": "Sudanese army troops shelled the city of El Obeid on Sunday."}) + "\n")
     read = read_files(discover_files(src), src, run_id="r", now=datetime.now(timezone.utc))
-    mentions, events = dedup.assign_events(extract_mentions(read.articles, run_id="r"),
+    mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                            {a.article_id: a.outlet for a in read.articles})
     wh = Warehouse(tmp_path_factory.mktemp("wh") / "wh")
     wh.commit({"articles": to_arrow(read.articles, Article), "event_mentions": to_arrow(mentions, Mention),

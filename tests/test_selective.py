@@ -51,10 +51,10 @@ def test_every_word_set_of_a_pattern_is_required():
 def test_a_trigger_pattern_with_no_word_is_refused(tmp_path, monkeypatch):
     import shutil
 
-    from pipeline.nlp import patterns
+    from pipeline.rules import DATA_DIR
 
     data = tmp_path / "data"
-    shutil.copytree(patterns.DATA_DIR, data)
+    shutil.copytree(DATA_DIR, data)
     with (data / "triggers.jsonl").open("a") as fh:
         fh.write('{"label": "OFFENSIVE", "pattern": [{"POS": "VERB"}]}\n')
     with pytest.raises(ValueError, match="names no word"):

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from pipeline.extract import extract_mentions
 from pipeline.ingest import parse_document
-from pipeline.nlp.patterns import DATA_DIR, load_event_types
+from pipeline.nlp.patterns import load_event_types
+from pipeline.rules import DATA_DIR
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 ARTICLE = (" date 2025-05-24 Test Wire / world\n\nSwap on the border\n\n"

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import patterns
+from pipeline.rules import data_dir
 
 MODEL_DIR = Path(__file__).parent / "model" / "en_frontline"
 RULES_VERSION = "0.2"
@@ -60,7 +61,7 @@ def model_path() -> Path | None:
 def load_nlp(model: Path | None = None, use_model: bool = True) -> Language:
     """The extraction pipeline; cached per process (and rules folder) because loading costs seconds."""
     path = model if model is not None else (model_path() if use_model else None)
-    return _build(path, patterns.data_dir())
+    return _build(path, data_dir())
 
 
 @cache

@@ -15,7 +15,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from pipeline.nlp.patterns import data_dir
+from pipeline.rules import data_dir
 
 TYPES = ("OFFENSIVE", "TALKS", "CEASEFIRE_PROPOSAL", "SURRENDER_DEMAND")
 MODALITIES = ("asserted", "claimed", "denied", "proposed", "hypothetical")

@@ -22,11 +22,12 @@ from pipeline.nlp.opponents import add_opponents, side_of
 from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
-from pipeline.nlp.patterns import EventType, actor_country, load_actors, load_event_types
+from pipeline.nlp.patterns import EventType, actor_country, load_event_types
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
 from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer, initials_of
+from pipeline.rules import load_actors
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
 # In an article that is not about armed conflict, a mention needs this many conflict cues of its own

@@ -18,9 +18,9 @@ from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import Role, SentenceView, dateline_end, distance, preceding_word
 from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
+from pipeline.rules import listed_words
 
-LOCATIVE = {"in", "into", "near", "at", "outside", "inside", "around", "across", "toward", "towards", "of",
-            "on", "over", "through", "within", "along", "from", "to"}
+LOCATIVE = set(listed_words("locative"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
 SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",

@@ -8,6 +8,7 @@ from pipeline.nlp import references
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.roles import first_actor_after
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView, in_quote
+from pipeline.rules import listed_words
 
 PRONOUNS = {"he", "she", "they", "it"}
 DEFINITE = {"the", "this", "that", "these", "those", "last", "latest", "previous", "earlier"}
@@ -43,7 +44,7 @@ def _subject_role(s: SentenceView, verb: Token) -> Role | None:
     return None
 
 
-PLACE_CASES = {"in", "at", "near", "inside", "across", "around", "throughout"}
+PLACE_CASES = set(listed_words("place_cases"))
 
 
 def _in_place_phrase(s: SentenceView, role: Role) -> bool:

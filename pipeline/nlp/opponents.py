@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import replace
 
 from pipeline.nlp import references
-from pipeline.nlp.patterns import actor_country, armed_actor, load_actors
+from pipeline.nlp.patterns import actor_country, armed_actor
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
 from pipeline.normalize.actors import normalise
+from pipeline.rules import load_actors
 
 STATE_SECTORS = {"government", "military", "police", "diplomat"}
 

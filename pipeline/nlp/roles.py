@@ -21,15 +21,15 @@ from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import in_list, word_list
 from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, Role, SentenceView, distance, preceding_word
 from pipeline.normalize.dates import Period, resolve_date
+from pipeline.rules import listed_words
 
 # A name right after one of these is inside a prepositional phrase: not a subject.
 PREPOSITIONS = {"in", "into", "of", "near", "at", "to", "for", "from", "against", "on", "with", "across",
                 "toward", "towards", "outside", "inside", "around", "over", "through", "between", "by",
                 "about", "under", "within", "beyond", "along", "behind", "upon", "among", "amid"}
 TARGET_PREPS = {"against", "on", "into", "at", "toward", "towards", "with"}
-FORCE_WORDS = {"forces", "troops", "soldiers", "fighters", "militias", "units"}
-FORCE_LIKE = FORCE_WORDS | {"warplanes", "jets", "aircraft", "drones", "artillery", "tanks", "helicopters", "warships",
-                            "gunmen", "militants", "rebels", "insurgents", "marines", "police"}
+FORCE_WORDS = set(listed_words("force_words"))
+FORCE_LIKE = FORCE_WORDS | set(listed_words("force_like"))
 ATTACK_PREPS = {"against", "on", "at", "upon", "of"}  # "strikes on X", "shelling of X"; "with 300 drones" is the means
 # Words that end a clause when searching leftwards for a subject.
 CLAUSE_BREAKS = {",", ";", ":", "as", "while", "but", "although", "though", "because", "after", "before",
@@ -49,13 +49,7 @@ NOT_PARTICIPANTS = {"decision", "setback", "war", "conflict", "situation", "move
                     "city", "village", "area", "region", "territory", "side", "part", "parts", "time", "day",
                     "week", "month", "year", "hours", "days", "weeks", "months", "years", "total", "number"}
 # Heads of unnamed noun phrases that name a party to an event ("Ukrainian units", "the two sides").
-PARTY_NOUNS = {"army", "armies", "military", "troops", "forces", "force", "units", "unit", "soldiers", "fighters",
-               "rebels", "militants", "militia", "militias", "insurgents", "paramilitaries", "group", "groups",
-               "government", "governments", "regime", "junta", "side", "sides", "delegation", "delegations",
-               "negotiators", "mediators", "envoys", "envoy", "leaders", "leader", "officials", "ministers",
-               "minister", "president", "alliance", "coalition", "movement", "faction", "factions", "positions",
-               "garrison", "brigade", "battalion", "defenders", "attackers", "enemy", "resistance", "opposition",
-               "administration", "authorities", "police", "navy", "commanders", "commander"}
+PARTY_NOUNS = set(listed_words("party_heads"))
 # Verbs whose subject proposes what they govern: "Qatar proposed a truce", "leaders called for a ceasefire".
 # Nouns that carry a proposal whose owner is the ceasefire's agent: "Qatar's proposal for a truce".
 PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "push", "demand", "appeal", "deal"}

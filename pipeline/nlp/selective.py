@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import patterns
 from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY, ruler_name
+from pipeline.rules import data_dir
 
 SETTING = "FRONTLINE_SELECTIVE"
 CONTEXT_BEFORE = 1  # sentences before a candidate that go through the model with it
@@ -95,7 +96,7 @@ def candidate_sentences(doc: Doc, sentences: list[tuple[int, int]]) -> list[bool
     superset of where the real patterns, which may also ask for a part of speech, can match)."""
     if not len(doc):
         return [False] * len(sentences)
-    anchors, rules = _rule_hashes(doc.vocab.strings, patterns.data_dir())
+    anchors, rules = _rule_hashes(doc.vocab.strings, data_dir())
     lowers = doc.to_array(LOWER)
     hit = numpy.isin(lowers, anchors)
     out = []

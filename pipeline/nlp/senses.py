@@ -17,7 +17,8 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.patterns import EventType, data_dir
+from pipeline.nlp.patterns import EventType
+from pipeline.rules import data_dir
 from pipeline.nlp.sentence import SentenceView
 
 DEFINITE = {"the", "this", "that", "these", "those"}

@@ -15,9 +15,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from pipeline.nlp.patterns import data_dir, load_actors
+from pipeline.rules import data_dir, load_actors
 
-# Nouns of a nationality's armed forces: "Ukrainian troops" is the Ukrainian military.
+# The id suffix of a nationality's armed forces: "Ukrainian troops" is UKR_MIL, the Ukrainian military.
 MILITARY_SUFFIX = "_MIL"
 
 

@@ -353,7 +353,7 @@ def gazetteer() -> Gazetteer:
     Building the index takes seconds, so it is cached as a pickle in the state directory, keyed
     by the data packages' versions and the curated file's content; loading that takes a fraction.
     """
-    from pipeline.nlp.patterns import data_dir
+    from pipeline.rules import data_dir
 
     return _cached_gazetteer(data_dir())
 

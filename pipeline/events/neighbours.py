@@ -1,12 +1,18 @@
-"""The slice of the warehouse that clustering a batch of new mentions needs.
+"""The stored events a batch of new mentions could join: the slice of the warehouse clustering needs.
 
 Re-clustering every stored mention on each load would make memory and time grow
 with the whole warehouse. A new mention can only join a stored one that shares
 one of its blocks (type, modality group, and an agent or place key, as in
-``dedup._blocks``) and passes the time rule; DuckDB finds those with one join
+``cluster._blocks``) and passes the time rule; DuckDB finds those with one join
 over a few columns. Their whole events come along, with the events that lose
 mentions because an article is replaced, as the few columns clustering reads;
 whole rows are read only for the events whose membership changes.
+
+The rules are the ones ``keys`` declares (stated dates, modality group, time
+window, place key), written here as SQL; ``tests/test_neighbours.py`` checks that
+both executions agree. The agent key differs: here it is the country, else the id,
+else the name as written in lower case, where ``keys.actor_key`` drops articles,
+generic words and word order ("the Taliban" and "Taliban" share a key there, not here).
 """
 
 from __future__ import annotations
@@ -16,12 +22,20 @@ from dataclasses import dataclass, fields
 import duckdb
 import pyarrow as pa
 
-from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW, MentionKey
+from pipeline.events.keys import DAY_SLACK, REAL, STATED_BASES, UNDATED_WINDOW, MentionKey
 from pipeline.load import Warehouse
 from pipeline.records import Mention, from_arrow
 
-# Dates clustering reads: only those the text states (see dedup.key_of).
-_STATED = "(date_basis IS NULL OR date_basis = 'text')"
+
+def _one_of(column: str, values: tuple) -> str:
+    """SQL for ``column in values``, where None stands for NULL."""
+    listed = ", ".join(repr(v) for v in values if v is not None)
+    tests = ([f"{column} IS NULL"] if None in values else []) + ([f"{column} IN ({listed})"] if listed else [])
+    return "(" + " OR ".join(tests) + ")"
+
+
+# Dates clustering reads: only those the text states (keys.stated).
+_STATED = _one_of("date_basis", STATED_BASES)
 _START = f"CASE WHEN {_STATED} THEN event_date END"
 _END = f"CASE WHEN {_STATED} THEN coalesce(event_date_end, event_date) END"
 _GROUP = f"CASE WHEN modality IN ({', '.join(repr(m) for m in sorted(REAL))}) THEN 'real' ELSE modality END"

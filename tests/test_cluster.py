@@ -4,7 +4,8 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
-from pipeline.dedup import MentionKey, cluster
+from pipeline.events.cluster import cluster
+from pipeline.events.keys import MentionKey
 
 DAY = timedelta(days=1)
 
@@ -105,7 +106,7 @@ def test_a_month_from_another_article_is_not_matched_to_one_of_its_days():
 def test_the_cheap_time_screen_never_drops_a_pair_the_full_rule_could_match():
     """Clustering screens neighbours by day numbers before the full comparison; the screen must say
     no exactly where the full time rule says no, or events would silently split."""
-    from pipeline.dedup import _span, _time_match, _times_may_match
+    from pipeline.events.cluster import _span, _time_match, _times_may_match
 
     rng = random.Random(7)
     day0 = date(2024, 3, 1)
