@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.dedup import DAY_SLACK, REAL, UNDATED_WINDOW, MentionKey
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.records import Mention, from_arrow
 
 # Dates clustering reads: only those the text states (see dedup.key_of).

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from pipeline import event_index
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.records import Mention, to_arrow
 
 DAY = date(2025, 3, 1)
