@@ -34,7 +34,7 @@ from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
 from pipeline import lifetime
 from pipeline.lifetime import Stopped
-from pipeline.load import PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.warehouse.store import PERMANENT_ERRNOS, CommitResult, Warehouse
 from pipeline.locations import check_locations  # also imported from here by `frontline serve`
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.runs import COMPACT_AFTER_FILES, DEFAULT_CHUNK_FILES, NOTHING_TO_DO, input_where, new_run_id

@@ -25,7 +25,7 @@ from prefect.exceptions import TerminationSignal
 
 from flows.etl import COMPACT_AFTER_FILES, DEFAULT_LOCK_TIMEOUT, check_locations, etl
 from pipeline import lifetime, storage, watch
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 
 DEFAULT_BATCH_FILES = 500  # files per ETL run at most; the rest wait for the next one
 IDLE_WAIT = 0.5  # seconds the loop sleeps on the change queue when there is nothing to do

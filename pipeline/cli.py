@@ -102,7 +102,7 @@ def _shell_word(text: str) -> str:
 
 def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
     """The events this run added mentions to, at most a screenful, then how many more and the query."""
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
     from pipeline.query import rich_table, run_events_sql, run_sql
 
     wh = Warehouse(warehouse)
@@ -319,7 +319,7 @@ def report(warehouse: str, output: str) -> None:
     from pathlib import Path
 
     from pipeline.html_report import write_report
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
 
     try:
         n = write_report(Warehouse(warehouse), Path(output))
@@ -335,7 +335,7 @@ def compact(warehouse: str) -> None:
 
     Example: frontline compact --warehouse warehouse
     """
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
 
     try:
         report = Warehouse(warehouse).compact()
@@ -353,7 +353,8 @@ def repair(warehouse: str) -> None:
 
     Example: frontline repair --warehouse warehouse
     """
-    from pipeline.load import QUARANTINE, Warehouse
+    from pipeline.warehouse.files import QUARANTINE
+    from pipeline.warehouse.store import Warehouse
 
     try:
         report = Warehouse(warehouse).repair()
@@ -440,7 +441,7 @@ def sql(query: str, warehouse: str, fmt: str, output: str | None) -> None:
 
     Example: frontline sql "select event_type, count(*) from events group by 1" --format csv -o counts.csv
     """
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
     from pipeline.query import rich_table, run_sql, write_result
 
     try:
@@ -485,7 +486,7 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
 
     Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
     """
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
     from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
 
     f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
@@ -528,7 +529,7 @@ def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
     Example: frontline export --format acled -o events_acled.csv
     """
     from pipeline.interop_export import EXPORT_SQL, export_table
-    from pipeline.load import Warehouse
+    from pipeline.warehouse.store import Warehouse
     from pipeline.rules import data_dir
     from pipeline.query import run_sql, write_result
 

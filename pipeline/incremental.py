@@ -21,7 +21,7 @@ import pyarrow as pa
 from pipeline import confined, storage
 from pipeline.errors import BadArticle
 from pipeline.ingest import FileRead, discover_relative, file_id, printable
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.records import FileState, from_arrow
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"

@@ -39,7 +39,8 @@ def check_locations(input_dir: str, warehouse: str) -> None:
     warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
     check_input(input_dir)
     from pipeline import incremental, storage
-    from pipeline.load import TMP, Warehouse
+    from pipeline.warehouse.folder import TMP
+    from pipeline.warehouse.store import Warehouse
 
     overlap = incremental.nested(input_dir, warehouse)
     if overlap:

@@ -1,7 +1,8 @@
-"""Typed records, one dataclass per declared table (see ``schemas/``).
+"""Typed records, one frozen dataclass per declared table (see ``schemas/``).
 
-Field names and order match the table declaration minus the partition column,
-which the load layer derives. ``tests/test_schemas.py`` holds them together.
+The dataclasses are generated from the declarations by ``python -m schemas.codegen``: a field per
+declared column minus the partition column, which the warehouse derives, in the declared order,
+optional where the column is nullable. ``tests/test_schemas.py`` fails if they drift apart.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import pyarrow as pa
 from schemas import TableSchema, table_schema
 
 
+# --- generated from schemas/*.toml by `python -m schemas.codegen`; do not edit by hand ---
+
+
 @dataclass(frozen=True)
 class Article:
+    """A row of ``articles`` (schemas/articles.toml)."""
+
     table: ClassVar[str] = "articles"
 
     article_id: str
@@ -37,6 +43,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Mention:
+    """A row of ``event_mentions`` (schemas/event_mentions.toml)."""
+
     table: ClassVar[str] = "event_mentions"
 
     mention_id: str
@@ -100,69 +108,15 @@ class Mention:
     sentence_end: int
     confidence: float
     antecedent_id: str | None
-    inherited: tuple[str, ...]
+    inherited: tuple[str, ...] | None
     extractor: str
     run_id: str
 
 
 @dataclass(frozen=True)
-class Reject:
-    table: ClassVar[str] = "rejects"
-
-    reject_id: str
-    file_id: str
-    source_path: str
-    source_record: int | None
-    reason: str
-    detail: str
-    content_sha256: str | None
-    size_bytes: int | None
-    rejected_at: datetime
-    run_id: str
-
-
-@dataclass(frozen=True)
-class Run:
-    table: ClassVar[str] = "runs"
-
-    run_id: str
-    started_at: datetime
-    finished_at: datetime
-    status: str
-    input_dir: str
-    full: bool
-    files_seen: int
-    files_new: int
-    files_changed: int
-    files_unchanged: int
-    articles_read: int
-    articles_new: int
-    articles_removed: int
-    rejects: int
-    rejects_by_reason: str
-    mentions_new: int
-    mentions_removed: int
-    events: int | None
-    message: str | None
-
-
-@dataclass(frozen=True)
-class FileState:
-    table: ClassVar[str] = "files"
-
-    file_id: str
-    input_root: str
-    source_path: str
-    content_sha256: str
-    size_bytes: int
-    article_ids: tuple[str, ...]
-    n_rejects: int
-    run_id: str
-    processed_at: datetime
-
-
-@dataclass(frozen=True)
 class Event:
+    """A row of ``events`` (schemas/events.toml)."""
+
     table: ClassVar[str] = "events"
 
     event_id: str
@@ -197,19 +151,82 @@ class Event:
     cameo_code: str | None
     evidence: str
     evidence_mention_id: str
-    agent_type: str | None = None
-    target_type: str | None = None
-    place_admin1_code: str | None = None
-    place_admin2: str | None = None
-    sub_type: str | None = None
-    fatalities: int | None = None
-    fatalities_approximate: bool | None = None
-    plover_mode: str | None = None
-    goldstein: float | None = None
-    quad_class: int | None = None
+    agent_type: str | None
+    target_type: str | None
+    place_admin1_code: str | None
+    place_admin2: str | None
+    sub_type: str | None
+    fatalities: int | None
+    fatalities_approximate: bool | None
+    plover_mode: str | None
+    goldstein: float | None
+    quad_class: int | None
 
 
-RECORD_TYPES = (Article, Mention, Reject, Run, FileState, Event)
+@dataclass(frozen=True)
+class FileState:
+    """A row of ``files`` (schemas/files.toml)."""
+
+    table: ClassVar[str] = "files"
+
+    file_id: str
+    input_root: str
+    source_path: str
+    content_sha256: str
+    size_bytes: int
+    article_ids: tuple[str, ...]
+    n_rejects: int
+    run_id: str
+    processed_at: datetime
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row of ``rejects`` (schemas/rejects.toml)."""
+
+    table: ClassVar[str] = "rejects"
+
+    reject_id: str
+    file_id: str
+    source_path: str
+    source_record: int | None
+    reason: str
+    detail: str
+    content_sha256: str | None
+    size_bytes: int | None
+    rejected_at: datetime
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """A row of ``runs`` (schemas/runs.toml)."""
+
+    table: ClassVar[str] = "runs"
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    input_dir: str
+    full: bool
+    files_seen: int
+    files_new: int
+    files_changed: int
+    files_unchanged: int
+    articles_read: int
+    articles_new: int
+    articles_removed: int
+    rejects: int
+    rejects_by_reason: str
+    mentions_new: int
+    mentions_removed: int
+    events: int | None
+    message: str | None
+
+
+RECORD_TYPES = (Article, Mention, Event, FileState, Reject, Run)
+# --- end of generated records ---
 
 
 def schema_of(record_type: type) -> TableSchema:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import incremental, ingest, storage
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.records import Run, to_arrow
 
 DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time

@@ -52,3 +52,7 @@ def tune_allocators(arenas: int = MALLOC_ARENAS) -> None:
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
     except (OSError, AttributeError):  # not glibc (musl, ...): nothing to tune
         pass
+
+# How long a writer waits for another's lock before it stops with a clear message, in seconds.
+WRITE_LOCK_TIMEOUT = 600.0  # a commit, compaction, upgrade or repair waiting for another one's commit
+RUN_LOCK_TIMEOUT = 60.0  # a run (`frontline run`, the flow) waiting for another run on the warehouse to end

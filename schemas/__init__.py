@@ -2,8 +2,8 @@
 
 Each ``<table>.toml`` beside this file declares a table's columns, types,
 nullability, key and partition column. The pyarrow schema, the DuckDB column
-types and the record dataclasses in ``pipeline.records`` are all checked
-against or derived from these declarations.
+types and the record dataclasses in ``pipeline.records`` are all derived
+from these declarations (the dataclasses are written by ``schemas.codegen``).
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class TableSchema:
     key: str
     columns: tuple[Column, ...]
     partition: Partition | None = None
+    record: str | None = None  # the name of its dataclass in pipeline.records (see schemas.codegen)
 
     @property
     def column_names(self) -> list[str]:
@@ -106,7 +107,7 @@ def _parse(path: Path) -> TableSchema:
             for c in raw["columns"]
         )
         partition = Partition(**raw["partition"]) if "partition" in raw else None
-        schema = TableSchema(raw["name"], int(raw["version"]), raw["key"], columns, partition)
+        schema = TableSchema(raw["name"], int(raw["version"]), raw["key"], columns, partition, raw.get("record"))
     except (KeyError, TypeError) as exc:
         raise SchemaError(f"{path.name}: malformed table declaration ({exc})") from exc
     unknown = [c.type for c in columns if c.type not in _TYPES]

@@ -11,7 +11,7 @@ from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
 from pipeline.incremental import file_states
 from pipeline.ingest import discover_files, input_root, read_files
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, to_arrow
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -11,29 +11,32 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import WarehouseError
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.query import run_sql
 
-from test_load import articles_table, NOW
+from warehouse_rows import articles_table, NOW
 
-# Where the writer dies: (what is patched in pipeline.load, on which call it kills the process)
+# Where the writer dies: (module:what is patched in it, on which call it kills the process)
 CRASH_POINTS = {
-    "before writing files": ("Warehouse._write_files", 1),
-    "between two files": ("pq.write_table", 2),
-    "after files, before the manifest": ("Warehouse._write_manifest", 1),
-    "after the manifest, before the catalog": ("Warehouse._publish_catalog", 1),
+    "before writing files": ("pipeline.warehouse.files:TableFiles.write", 1),
+    "between two files": ("pyarrow.parquet:write_table", 2),
+    "after files, before the manifest": ("pipeline.warehouse.manifest:Snapshots.write", 1),
+    "after the manifest, before the catalog": ("pipeline.warehouse.catalog:FileCatalog.publish", 1),
 }
 
 CHILD = textwrap.dedent("""
-    import os, signal, sys
+    import importlib, os, signal, sys
     from datetime import datetime, timezone
     sys.path.insert(0, {tests!r})
-    import pipeline.load as load
-    from test_load import articles_table, NOW
+    from pipeline.warehouse.store import Warehouse
+    from warehouse_rows import articles_table, NOW
     from pipeline.records import Reject, to_arrow
 
-    owner, attr = {target!r}.split(".")
-    holder = load.pq if owner == "pq" else getattr(load, owner)
+    module, name = {target!r}.split(":")
+    *owner, attr = name.split(".")
+    holder = importlib.import_module(module)
+    for part in owner:
+        holder = getattr(holder, part)
     real = getattr(holder, attr)
     calls = []
     def dying(*args, **kwargs):
@@ -43,7 +46,7 @@ CHILD = textwrap.dedent("""
         return real(*args, **kwargs)
     setattr(holder, attr, dying)
     rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
-    load.Warehouse({root!r}).commit({{"articles": articles_table(4, 5), "rejects": rejects}})
+    Warehouse({root!r}).commit({{"articles": articles_table(4, 5), "rejects": rejects}})
 """)
 
 
@@ -72,7 +75,7 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
     # The next load completes the work, cleans up after the dead one, and duplicates nothing.
     from pipeline.records import Reject, to_arrow
     rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
-    with caplog.at_level(logging.WARNING, logger="pipeline.load"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.warehouse"):
         wh.commit({"articles": articles_table(4, 5), "rejects": rejects})
     assert counts(wh) == new
     live = set(wh.manifest().files("articles") + wh.manifest().files("rejects"))
@@ -84,19 +87,19 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
 
 
 def test_a_full_disk_fails_cleanly_and_leaves_the_warehouse_intact(tmp_path, monkeypatch):
-    import pipeline.load as load
+    import pyarrow.parquet as pq
 
     wh = Warehouse(tmp_path / "wh")
     wh.commit({"articles": articles_table(1)})
-    real = load.pq.write_table
+    real = pq.write_table
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(load.pq, "write_table", full)
+    monkeypatch.setattr(pq, "write_table", full)
     with pytest.raises(WarehouseError, match="No space left on device.*previous snapshot is intact"):
         wh.commit({"articles": articles_table(2, 3)})
-    monkeypatch.setattr(load.pq, "write_table", real)
+    monkeypatch.setattr(pq, "write_table", real)
     assert counts(wh) == (1, 0)
     wh.commit({"articles": articles_table(2, 3)})
     assert counts(wh) == (3, 0)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pipeline import errors
 from pipeline.errors import BadArticle
 from pipeline.ingest import article_id, parse_date, parse_document
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.normalize.dates import resolve_date
 from pipeline.query import run_sql
 from pipeline.records import Article, from_arrow, to_arrow

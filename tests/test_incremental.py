@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.incremental import ScannedFile, plan, stale_article_ids
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.query import run_sql
 from pipeline.records import FileState
 
@@ -348,7 +348,7 @@ def test_files_and_rejects_of_schema_version_1_get_their_input_folder_from_the_r
 
     import pyarrow as pa
 
-    import pipeline.load as load
+    from test_schema_evolution import declare_all
     from pipeline.ingest import file_id
     from pipeline.records import Run, to_arrow
     from schemas import table_schemas
@@ -363,8 +363,7 @@ def test_files_and_rejects_of_schema_version_1_get_their_input_folder_from_the_r
     wh = Warehouse(tmp_path / "wh")
     with monkeypatch.context() as m:
         current = dict(declared) | v1
-        m.setattr(load, "table_schemas", lambda: current)
-        m.setattr(load, "table_schema", lambda name: current[name])
+        declare_all(m, current)
         files = pa.table({"source_path": ["a.txt", "b.txt"], "content_sha256": ["x", "y"], "size_bytes": [1, 2],
                           "article_ids": [["A"], []], "n_rejects": [0, 1], "run_id": ["r1", "r1"],
                           "processed_at": [NOW, NOW]}, schema=v1["files"].arrow_schema())

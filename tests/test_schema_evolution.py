@@ -5,19 +5,25 @@ import dataclasses
 import pyarrow as pa
 import pytest
 
-import pipeline.load as load
 from pipeline.errors import WarehouseError
-from pipeline.load import Warehouse
+from pipeline.warehouse import catalog, files, store
+from pipeline.warehouse.store import Warehouse
 from pipeline.query import run_sql
 from schemas import Column, table_schemas
 
-from test_load import articles_table
+from warehouse_rows import articles_table
 
 
 def declare(monkeypatch, table: str, schema) -> None:
-    current = dict(table_schemas()) | {table: schema}
-    monkeypatch.setattr(load, "table_schemas", lambda: current)
-    monkeypatch.setattr(load, "table_schema", lambda name: current[name])
+    declare_all(monkeypatch, dict(table_schemas()) | {table: schema})
+
+
+def declare_all(monkeypatch, current: dict) -> None:
+    """The warehouse sees ``current`` as the declarations, as if schemas/ had been edited."""
+    for module in (catalog, files, store):
+        monkeypatch.setattr(module, "table_schema", lambda name: current[name])
+    for module in (catalog, store):
+        monkeypatch.setattr(module, "table_schemas", lambda: current)
 
 
 def matches_columns_by_name(wh: Warehouse, view: str) -> bool:

@@ -5,7 +5,8 @@ import pyarrow as pa
 import pytest
 
 from pipeline.records import RECORD_TYPES, Article, from_arrow, to_arrow
-from schemas import SchemaError, _parse, table_schemas
+from schemas import Column, SchemaError, _parse, table_schemas
+from schemas.codegen import RECORDS_PATH, record_source, with_generated_records
 
 
 def test_every_declared_table_has_a_record_type_with_the_same_columns():
@@ -15,6 +16,23 @@ def test_every_declared_table_has_a_record_type_with_the_same_columns():
         schema = declared[record.table]
         fields = [f.name for f in dataclasses.fields(record)]
         assert fields == [c.name for c in schema.data_columns], record.__name__
+        assert record.__dataclass_params__.frozen, record.__name__
+
+
+def test_the_records_are_the_ones_the_declarations_generate():
+    """A column declared in schemas/ and missing from pipeline/records.py (or typed otherwise) fails here."""
+    text = RECORDS_PATH.read_text(encoding="utf-8")
+    assert with_generated_records(text, table_schemas()) == text, "run `python -m schemas.codegen`"
+
+
+def test_a_declared_column_becomes_a_typed_record_field():
+    rejects = table_schemas()["rejects"]
+    grown = dataclasses.replace(rejects, columns=rejects.columns + (Column("retries", "int32", nullable=False),
+                                                                    Column("tags", "list<string>")))
+    source = record_source(grown)
+    assert source.startswith("@dataclass(frozen=True)\nclass Reject:")
+    assert source.endswith("    retries: int\n    tags: tuple[str, ...] | None\n")
+    assert "    rejected_at: datetime\n" in source and "    source_record: int | None\n" in source
 
 
 def test_minimum_columns_are_declared():

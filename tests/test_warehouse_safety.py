@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import QueryError, WarehouseError
-from pipeline.load import Warehouse
+from pipeline.warehouse.store import Warehouse
 from pipeline.query import run_sql
 
-from test_load import articles_table, count
+from warehouse_rows import articles_table, count
 
 
 def sql(wh: Warehouse, query: str):
@@ -162,14 +162,17 @@ def test_a_mistyped_warehouse_is_an_error_and_is_not_created(wh, tmp_path):
 
 def test_a_read_only_warehouse_with_a_stale_catalog_reads_without_writing(wh, monkeypatch):
     """Readers never write: not even a stale catalog file is rebuilt by a query."""
+    from pipeline.warehouse.catalog import FileCatalog
+    from pipeline.warehouse.folder import LocalFolder
+
     (wh.root / "frontline.duckdb").unlink()
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Warehouse, "_publish_catalog", refuse)
-    monkeypatch.setattr(Warehouse, "_lock", refuse)
-    monkeypatch.setattr(Warehouse, "_write_small", refuse, raising=False)  # not in older code
+    monkeypatch.setattr(FileCatalog, "publish", refuse)
+    monkeypatch.setattr(Warehouse, "write_lock", refuse)
+    monkeypatch.setattr(LocalFolder, "write_small", refuse)
     result = sql(wh, "select count(*) n from articles")
     assert result.exit_code == 0 and result.output.split() == ['"n"', "3"], result.output
 
@@ -185,7 +188,7 @@ def test_a_connection_opened_before_a_commit_does_not_make_later_ones_stale(wh):
 
 
 def test_kept_manifests_are_bounded_and_list_only_existing_files(tmp_path):
-    from pipeline.load import KEEP_SNAPSHOTS
+    from pipeline.warehouse.manifest import KEEP_SNAPSHOTS
 
     wh = Warehouse(tmp_path / "wh")
     for n in range(1, 12):

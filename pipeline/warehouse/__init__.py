@@ -1,0 +1,1 @@
+"""The warehouse, the only writer of Parquet files and of the DuckDB catalog: see ``store``."""
