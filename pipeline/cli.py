@@ -391,8 +391,10 @@ def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: boo
 
     from pipeline import ingest
     from pipeline.dedup import assign_events
-    from pipeline.evaluate import (GoldError, file_key, format_article_errors, format_event_scores, format_scores,
-                                   load_gold, score, score_events)
+    from pipeline.errors import GoldError
+    from pipeline.evaluate.event_scores import format_article_errors, format_event_scores, score_events
+    from pipeline.evaluate.gold import file_key, load_gold
+    from pipeline.evaluate.mention_scores import format_scores, score
     from pipeline.extract import extract_mentions
 
     try:

@@ -4,8 +4,9 @@ from datetime import date, datetime, timezone
 import pyarrow as pa
 import pytest
 
+from pipeline.errors import SchemaError
 from pipeline.records import RECORD_TYPES, Article, from_arrow, to_arrow
-from schemas import SchemaError, _parse, table_schemas
+from schemas import _parse, table_schemas
 
 
 def test_every_declared_table_has_a_record_type_with_the_same_columns():
