@@ -124,8 +124,8 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
     Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
     """
     from pipeline.load import Warehouse
-    from pipeline.query import EventFilter, events_query, place_filter_terms, rich_table, run_sql, undated_not_listed
-    from pipeline.query import write_result
+    from pipeline.query import (EventFilter, events_query, place_filter_terms, rich_table, run_sql, undated_not_listed,
+                                write_result)
 
     f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
                     undated)
