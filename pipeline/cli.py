@@ -1,4 +1,8 @@
-"""The `frontline` command: thin wrappers that turn library errors into messages."""
+"""The `frontline` command: thin click wrappers, and the one place library errors become messages.
+
+Here: the command group, the commands that start the flow (run, serve, server) and eval; the commands
+over the warehouse's tables are in pipeline.table_commands.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline.errors import FrontlineError
 from pipeline.settings import DEFAULT_INPUT, DEFAULT_MAX_BYTES, DEFAULT_WAREHOUSE
-
-warehouse_option = click.option(
-    "--warehouse", "-w", default=DEFAULT_WAREHOUSE, show_default=True, type=click.Path(file_okay=False),
-    help="Warehouse folder (Parquet tables + frontline.duckdb) or s3://bucket/prefix.",
-)
+from pipeline.table_commands import COMMANDS as TABLE_COMMANDS
+from pipeline.table_commands import warehouse_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one place a library error becomes a message: a FrontlineError raised by any command ends
+    it with `Error: <message>` and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FrontlineError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Commands, commands=TABLE_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """frontline: war and diplomacy events from news articles, as Parquet tables you query with SQL."""
 
@@ -71,8 +83,6 @@ def run(input_dir: str, warehouse: str, batch_size: int, max_bytes: int, full: b
                 if lifetime.stop_requested() is None:
                     raise
                 raise lifetime.Stopped(lifetime.stop_requested()) from exc
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifetime.Stopped)
         signum = exc.signum if isinstance(exc, lifetime.Stopped) else signal.SIGINT
         click.echo(f"stopped by {signal.Signals(signum).name}: the run is recorded as interrupted; the next run "
@@ -220,10 +230,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     if not api_url:
         api_url = recorded_server(state_dir()) or "http://127.0.0.1:4200/api"
-    try:
-        check_locations(input_dir, warehouse)  # before Prefect is imported: answered at once
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
+    check_locations(input_dir, warehouse)  # before Prefect is imported: answered at once
     if not api_answers(api_url, timeout=5.0):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
@@ -267,8 +274,6 @@ def _serve_watching(watch_dir: str, warehouse: str, api_url: str | None, poll: f
             if temporary is not None:
                 temporary.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
             summary = watch_flow(input_dir=watch_dir, warehouse=warehouse, poll=poll)
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:  # a signal during start-up, before the flow followed anything
         click.echo("stopped before the first change was followed", err=True)
         return
@@ -308,69 +313,6 @@ def server(host: str, port: int) -> None:
     os.execvp(prefect, [prefect, "server", "start", "--host", host, "--port", str(port)])
 
 
-@main.command()
-@warehouse_option
-@click.option("--output", "-o", default="report.html", show_default=True, type=click.Path(dir_okay=False))
-def report(warehouse: str, output: str) -> None:
-    """Write one self-contained HTML report: timeline, map, latest events, filters (opens offline).
-
-    Example: frontline report --output report.html
-    """
-    from pathlib import Path
-
-    from pipeline.html_report import write_report
-    from pipeline.warehouse.store import Warehouse
-
-    try:
-        n = write_report(Warehouse(warehouse), Path(output))
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {output} ({n} events)")
-
-
-@main.command()
-@warehouse_option
-def compact(warehouse: str) -> None:
-    """Merge small Parquet files into large ones (atomic; rows unchanged). Run it now and then.
-
-    Example: frontline compact --warehouse warehouse
-    """
-    from pipeline.warehouse.store import Warehouse
-
-    try:
-        report = Warehouse(warehouse).compact()
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-    for table, (before, after) in sorted(report.items()):
-        click.echo(f"{table}: {before} files -> {after}")
-
-
-@main.command()
-@warehouse_option
-def repair(warehouse: str) -> None:
-    """Restore a lost or damaged manifest from the kept ones, quarantine Parquet files that cannot be read,
-    rebuild the catalog. Safe to run on a healthy warehouse (it then only checks it).
-
-    Example: frontline repair --warehouse warehouse
-    """
-    from pipeline.warehouse.files import QUARANTINE
-    from pipeline.warehouse.store import Warehouse
-
-    try:
-        report = Warehouse(warehouse).repair()
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-    if report.restored is not None:
-        click.echo(f"{report.problem}\nrestored the manifest of snapshot {report.restored} from the kept copies")
-    for rel, why in sorted(report.quarantined.items()):
-        click.echo(f"quarantined {rel} ({why}) to {QUARANTINE}/")
-    if report.quarantined:
-        click.echo("the rows of those files are gone from the tables; `frontline run --full` reads the input "
-                   "again and restores them")
-    if report.restored is None and not report.quarantined:
-        click.echo(f"{warehouse}: the manifest and every Parquet file read back whole; the catalog was rebuilt")
-
-
 @main.command(name="eval")
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--input", "input_dir", required=True, type=click.Path(exists=True, file_okay=False),
@@ -387,158 +329,18 @@ def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: boo
     Example: frontline eval tests/data/dev/gold.jsonl --input tests/data/dev/articles --errors
     """
     import json
-    from datetime import datetime, timezone
-    from pathlib import Path
 
-    from pipeline import ingest
-    from pipeline.events.assign import assign_events
-    from pipeline.evaluate import (GoldError, file_key, format_article_errors, format_event_scores, format_scores,
-                                   load_gold, score, score_events)
-    from pipeline.extract import extract_mentions
+    from pipeline.evaluate.evaluation import evaluate_folder, evaluation_json, evaluation_text
 
-    try:
-        gold = load_gold(Path(gold_file))
-    except GoldError as exc:
-        raise click.ClickException(str(exc)) from None
-    root = Path(input_dir)
-    read = ingest.read_files(ingest.discover_files(root), root, run_id="eval", now=datetime.now(timezone.utc))
-    keys = {a.article_id: file_key(a) for a in read.articles}
-    mentions, _ = assign_events(extract_mentions(read.articles, run_id="eval"),
-                                {a.article_id: a.outlet for a in read.articles})
-    predicted = [(keys[m.article_id], m) for m in mentions]
-    scores = score(gold, predicted)
-    events = score_events(gold, predicted)
+    evaluation = evaluate_folder(gold_file, input_dir)
     if as_json:
-        out = scores.to_json()
-        out["errors"] = out["errors"] if show_errors else []
-        out["events"] = events.to_json()
-        if show_errors:
-            out["events"]["errors_by_article"] = events.errors_by_article()
-        out["articles"] = len(read.articles)
-        click.echo(json.dumps(out, indent=2, default=str))
-        return
-    click.echo(f"{len(read.articles)} articles, {len(gold)} gold events, {len(mentions)} predicted mentions\n")
-    click.echo(format_scores(scores))
-    click.echo("")
-    click.echo(format_event_scores(events))
-    if show_errors:
-        click.echo("")
-        click.echo(format_article_errors(events))
+        click.echo(json.dumps(evaluation_json(evaluation, show_errors), indent=2, default=str))
+    else:
+        click.echo(evaluation_text(evaluation, show_errors))
 
 
 def _reasons(by_reason: dict[str, int]) -> str:
     return f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_reason.items()))})" if by_reason else ""
-
-
-@main.command()
-@click.argument("query")
-@warehouse_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
-              show_default=True, help="How to print or write the result.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-def sql(query: str, warehouse: str, fmt: str, output: str | None) -> None:
-    """Run a read-only SQL QUERY over the warehouse and print or write the result.
-
-    Example: frontline sql "select event_type, count(*) from events group by 1" --format csv -o counts.csv
-    """
-    from pipeline.warehouse.store import Warehouse
-    from pipeline.query import rich_table, run_sql, write_result
-
-    try:
-        table = run_sql(Warehouse(warehouse), query)
-        if fmt == "table" and not output:
-            Console(width=max(Console().width, 160)).print(rich_table(table))
-        else:
-            write_result(table, "csv" if fmt == "table" else fmt, output)
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _date_option(value: str | None, name: str):
-    from datetime import date
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=name) from None
-
-
-@main.command()
-@warehouse_option
-@click.option("--type", "event_type", help="OFFENSIVE, TALKS, CEASEFIRE_PROPOSAL, SURRENDER_DEMAND ...")
-@click.option("--actor", help="Actor id (RUS_PUTIN) or part of a name, as agent or target.")
-@click.option("--since", help="Events whose own date period ends on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Events whose own date period starts on or before this date (YYYY-MM-DD).")
-@click.option("--undated", is_flag=True, help="Also list events with no date of their own (listed last).")
-@click.option("--place", help="A country (name or ISO code), a region, or part of a place's name in any "
-              "spelling the gazetteer knows; matches the events in it.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False))
-def events(warehouse: str, event_type: str | None, actor: str | None, since: str | None, until: str | None,
-           undated: bool, place: str | None, limit: int, fmt: str, output: str | None) -> None:
-    """List events (one row per real-world event) with filters, no SQL needed. An event matches
-    --since/--until when its own date period overlaps them; events with no date are listed only with
-    --undated, never at their publication date.
-
-    Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
-    """
-    from pipeline.warehouse.store import Warehouse
-    from pipeline.query import EventFilter, events_query, rich_table, run_sql, write_result
-
-    f = EventFilter(event_type, actor, _date_option(since, "--since"), _date_option(until, "--until"), place, limit,
-                    undated)
-    terms = None
-    if place:
-        from pipeline.normalize.places import gazetteer
-        from pipeline.place_terms import country_codes, place_terms
-
-        terms = place_terms(place, None if country_codes(place) else gazetteer())
-    query, params = events_query(f, terms)
-    try:
-        table = run_sql(Warehouse(warehouse), query, params)
-        if fmt == "table" and not output:
-            title = f"{table.num_rows} events"
-            if not undated:  # say how many undated events the other filters would have listed
-                import dataclasses
-
-                every, every_params = events_query(dataclasses.replace(f, undated=True, limit=2**62), terms)
-                n = run_sql(Warehouse(warehouse), f"select count(*) n from ({every}) where event_date is null",
-                            every_params)["n"][0].as_py()
-                title += f" ({n} undated not listed: add --undated)" if n else ""
-            Console(width=max(Console().width, 180)).print(rich_table(table, title=title))
-        else:
-            write_result(table, "csv" if fmt == "table" else fmt, output)
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@main.command(name="export")
-@warehouse_option
-@click.option("--format", "fmt", type=click.Choice(["acled", "plover"]), required=True,
-              help="Whose column layout: ACLED's or PLOVER's.")
-@click.option("--file-format", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True)
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
-    """Write the dated events that happened (asserted or claimed) as a flat file with ACLED's or PLOVER's
-    column names; the README says what each column holds and what is approximate.
-
-    Example: frontline export --format acled -o events_acled.csv
-    """
-    from pipeline.interop_export import EXPORT_SQL, export_table
-    from pipeline.warehouse.store import Warehouse
-    from pipeline.rules import data_dir
-    from pipeline.query import run_sql, write_result
-
-    try:
-        table = export_table(run_sql(Warehouse(warehouse), EXPORT_SQL).to_pylist(), fmt, data_dir())
-        write_result(table, file_format, output)
-    except FrontlineError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {output} ({table.num_rows} events, {fmt} columns)")
 
 
 if __name__ == "__main__":

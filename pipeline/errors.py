@@ -1,4 +1,9 @@
-"""Specific exceptions; the CLI and the flow turn them into messages and reject rows."""
+"""Specific exceptions; the CLI and the flow turn them into messages and reject rows.
+
+Every error the library raises on purpose is a FrontlineError, so the CLI turns all of them into a
+one-line message in one place (pipeline.cli). The ones that also derive from ValueError were
+ValueErrors before they joined this hierarchy; callers that catch ValueError still catch them.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +45,15 @@ class WarehouseError(FrontlineError):
 
 class QueryError(FrontlineError):
     """A user's SQL failed; the message says why."""
+
+
+class SchemaError(FrontlineError, ValueError):
+    """A table declaration is malformed or data does not fit it."""
+
+
+class GoldError(FrontlineError, ValueError):
+    """A gold file for `frontline eval` is malformed; the message names the file and line."""
+
+
+class ExportError(FrontlineError, ValueError):
+    """An export was asked for in a layout frontline does not write."""

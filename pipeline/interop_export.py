@@ -8,10 +8,15 @@ import csv
 from datetime import datetime, time, timezone
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from pipeline.crosswalk import Crosswalk, crosswalk, crosswalk_rows
+from pipeline.errors import ExportError
+
+if TYPE_CHECKING:
+    from pipeline.warehouse.store import Warehouse
 
 EXPORT_FORMATS = ("acled", "plover")
 
@@ -134,6 +139,14 @@ def export_table(events: list[dict], fmt: str, folder: Path) -> pa.Table:
     elif fmt == "plover":
         data, columns, types = plover_rows(events, rows), PLOVER_COLUMNS, _PLOVER_TYPES
     else:
-        raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        raise ExportError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
     return pa.Table.from_pylist(data, schema=schema)
+
+
+def exported_events(warehouse: Warehouse, fmt: str) -> pa.Table:
+    """The warehouse's dated events that happened, in ACLED's or PLOVER's layout (``fmt``)."""
+    from pipeline.rules import data_dir
+    from pipeline.query import run_sql
+
+    return export_table(run_sql(warehouse, EXPORT_SQL).to_pylist(), fmt, data_dir())

@@ -134,6 +134,23 @@ def events_query(f: EventFilter, place: PlaceTerms | None = None) -> tuple[str, 
     return sql, params + [f.limit]
 
 
+def place_filter_terms(place: str) -> PlaceTerms:
+    """What ``--place`` stands for: a country needs no gazetteer; any other name loads it (a few seconds)."""
+    from pipeline.normalize.places import gazetteer
+    from pipeline.place_terms import country_codes, place_terms
+
+    return place_terms(place, None if country_codes(place) else gazetteer())
+
+
+def undated_not_listed(warehouse: Warehouse, f: EventFilter, place: PlaceTerms | None = None) -> int:
+    """How many undated events the filters would list with ``undated`` on: `frontline events` says so."""
+    import dataclasses
+
+    every, every_params = events_query(dataclasses.replace(f, undated=True, limit=2**62), place)
+    return run_sql(warehouse, f"select count(*) n from ({every}) where event_date is null",
+                   every_params)["n"][0].as_py()
+
+
 FORMATS = ("table", "csv", "jsonl", "parquet")
 LIST_SEPARATOR = "; "  # a list in a CSV cell: its elements joined, as ACLED joins its sources
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.errors import SchemaError
+
 SCHEMA_DIR = Path(__file__).parent
 
 # Declared type -> (pyarrow type, DuckDB type). Timestamps are UTC, microseconds.
@@ -28,10 +30,6 @@ _TYPES: dict[str, tuple[pa.DataType, str]] = {
     "timestamp": (pa.timestamp("us", tz="UTC"), "TIMESTAMP WITH TIME ZONE"),
     "list<string>": (pa.list_(pa.string()), "VARCHAR[]"),
 }
-
-
-class SchemaError(ValueError):
-    """A table declaration is malformed or data does not fit it."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ from click.testing import CliRunner
 
 from pipeline import ingest
 from pipeline.cli import main
-from pipeline.evaluate import (GoldEvent, load_gold, names_agree, names_overlap, reliability, score, score_events,
-                               sentences_agree, sentences_overlap)
+from pipeline.evaluate.agreement import names_agree, names_overlap, sentences_agree, sentences_overlap
+from pipeline.evaluate.event_scores import reliability, score_events
+from pipeline.evaluate.gold import GoldEvent, load_gold
+from pipeline.evaluate.mention_scores import score
 
 from conftest import NOW, ROOT
 

@@ -4,8 +4,9 @@ from datetime import date, datetime, timezone
 import pyarrow as pa
 import pytest
 
+from pipeline.errors import SchemaError
 from pipeline.records import RECORD_TYPES, Article, from_arrow, to_arrow
-from schemas import Column, SchemaError, _parse, table_schemas
+from schemas import Column, _parse, table_schemas
 from schemas.codegen import RECORDS_PATH, record_source, with_generated_records
 
 

@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import ingest  # noqa: E402
 from pipeline.events.assign import assign_events  # noqa: E402
-from pipeline.evaluate import file_key, load_gold, reliability, supports  # noqa: E402
+from pipeline.evaluate.event_scores import reliability, supports  # noqa: E402
+from pipeline.evaluate.gold import file_key, load_gold  # noqa: E402
 from pipeline.extract import mention_id, mention_record  # noqa: E402
 from pipeline.nlp.build import load_nlp  # noqa: E402
 from pipeline.nlp.confidence import features  # noqa: E402

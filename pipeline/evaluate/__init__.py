@@ -1,0 +1,1 @@
+"""Score extraction against a gold file (`frontline eval`): gold events, mention- and event-level scores."""
