@@ -1,18 +1,20 @@
-"""Helpers for serving the flow on a schedule against a running Prefect server."""
+"""What the flow served on a schedule reads from the environment of the process that serves it."""
 
 from __future__ import annotations
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+from pipeline.errors import FrontlineError
+from pipeline.settings import DEFAULT_BATCH_SIZE
+
+SERVED_INPUT, SERVED_WAREHOUSE, SERVED_BATCH_SIZE = "FRONTLINE_INPUT", "FRONTLINE_WAREHOUSE", "FRONTLINE_BATCH_SIZE"
 
 
-def unprotected_exposure(host: str, env: dict[str, str]) -> str | None:
-    """Why serving the Prefect API on ``host`` would expose it without authentication, or None.
-
-    The API has no authentication by default: whoever reaches it can create deployments and flow
-    runs. Off the loopback interface it must have Prefect's basic auth (PREFECT_SERVER_API_AUTH_STRING)
-    or stay behind an authenticating proxy."""
-    if host in LOOPBACK or host.startswith("127.") or env.get("PREFECT_SERVER_API_AUTH_STRING"):
-        return None
-    return (f"--host {host} would expose the Prefect API, which has no authentication, beyond this machine; "
-            "set PREFECT_SERVER_API_AUTH_STRING=user:password (clients set PREFECT_API_AUTH_STRING), or keep "
-            "--host 127.0.0.1 and put an authenticating proxy in front")
+def served_settings(env: dict[str, str]) -> tuple[str, str, int]:
+    """(input, warehouse, batch size) of the served flow, from the environment of the process that
+    serves it; FrontlineError when they are missing."""
+    try:
+        input_dir, warehouse = env[SERVED_INPUT], env[SERVED_WAREHOUSE]
+        batch_size = int(env.get(SERVED_BATCH_SIZE, DEFAULT_BATCH_SIZE))
+    except (KeyError, ValueError):
+        raise FrontlineError(f"the served flow reads {SERVED_INPUT}, {SERVED_WAREHOUSE} (and {SERVED_BATCH_SIZE}) "
+                             "from the environment of the process that serves it; `frontline serve` sets them") from None
+    return input_dir, warehouse, batch_size

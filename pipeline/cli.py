@@ -143,9 +143,9 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
     import os
 
     from pipeline.prefect_api import TemporaryApi, configured_api, recorded_server
-    from pipeline.settings import configure_prefect, state_dir
+    from pipeline.settings import prepare_process, state_dir
 
-    configure_prefect()  # Prefect's home and settings, before the temporary server or Prefect start
+    prepare_process()  # Prefect's home and settings, before the temporary server or Prefect start
     temporary = None
     if not configured_api(dict(os.environ)):
         found = recorded_server(state_dir())
@@ -155,7 +155,8 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
         else:
             temporary = TemporaryApi()
             os.environ["PREFECT_API_URL"] = temporary.api_url  # Prefect reads its settings when imported
-    from flows.etl import etl, task_runner
+    from flows.etl import etl
+    from flows.runners import task_runner
     from pipeline import progress
 
     if temporary is not None:
@@ -215,7 +216,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         interval = 900
     from pipeline.locations import check_locations
     from pipeline.prefect_api import api_answers, recorded_server
-    from pipeline.settings import state_dir
+    from pipeline.settings import prepare_process, state_dir
 
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     if not api_url:
@@ -227,7 +228,9 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     if not api_answers(api_url, timeout=5.0):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
+    prepare_process()
+    from flows.etl import scheduled_etl
+    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE
 
     # The served runs read these from this process's environment: a run requested through the API
     # cannot point them elsewhere (the deployment has no parameters to override).
@@ -245,13 +248,13 @@ def _serve_watching(watch_dir: str, warehouse: str, api_url: str | None, poll: f
 
     from pipeline import storage
     from pipeline.prefect_api import TemporaryApi, api_answers, recorded_server
-    from pipeline.settings import configure_prefect, state_dir
+    from pipeline.settings import prepare_process, state_dir
 
     if not storage.is_remote(watch_dir):
         watch_dir = str(Path(watch_dir).absolute())
     if not storage.is_remote(warehouse):
         warehouse = str(Path(warehouse).absolute())
-    configure_prefect()
+    prepare_process()
     api_url = api_url or recorded_server(state_dir())
     temporary = None
     if api_url and api_answers(api_url, timeout=1.0):
@@ -290,8 +293,7 @@ def server(host: str, port: int) -> None:
     import sys
     from pathlib import Path
 
-    from flows.serve import unprotected_exposure
-    from pipeline.prefect_api import client_host, server_environment, write_server_record
+    from pipeline.prefect_api import client_host, server_environment, unprotected_exposure, write_server_record
     from pipeline.settings import state_dir
 
     problem = unprotected_exposure(host, dict(os.environ))
@@ -389,18 +391,18 @@ def eval_command(gold_file: str, input_dir: str, as_json: bool, show_errors: boo
     from datetime import datetime, timezone
     from pathlib import Path
 
-    from pipeline import ingest
     from pipeline.dedup import assign_events
     from pipeline.evaluate import (GoldError, file_key, format_article_errors, format_event_scores, format_scores,
                                    load_gold, score, score_events)
     from pipeline.extract import extract_mentions
+    from pipeline.ingest.read import read_folder
 
     try:
         gold = load_gold(Path(gold_file))
     except GoldError as exc:
         raise click.ClickException(str(exc)) from None
     root = Path(input_dir)
-    read = ingest.read_files(ingest.discover_files(root), root, run_id="eval", now=datetime.now(timezone.utc))
+    read = read_folder(root, run_id="eval", now=datetime.now(timezone.utc))
     keys = {a.article_id: file_key(a) for a in read.articles}
     mentions, _ = assign_events(extract_mentions(read.articles, run_id="eval"),
                                 {a.article_id: a.outlet for a in read.articles})

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.dedup import MentionKey, assign_events, cluster
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

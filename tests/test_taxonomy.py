@@ -5,7 +5,7 @@ import shutil
 from datetime import datetime, timezone
 
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 from pipeline.nlp.patterns import DATA_DIR, load_event_types
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
