@@ -6,23 +6,18 @@ order; the flow only says what a run is.
 
 from __future__ import annotations
 
-import os
-import signal
 from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger
-from prefect.exceptions import ExternalSignal, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.loading import Loading
-from flows.serve import served_settings
+from flows.loading import Loading, record_failure
 from flows.tasks import publish_report, upgrade_warehouse
 from pipeline import lifetime, progress
 from pipeline.errors import FrontlineError
 from pipeline.ingest.plan import chunks
 from pipeline.load import Warehouse
 from pipeline.locations import check_locations
-from pipeline.records import Run, to_arrow
 from pipeline.run import RunLedger, Sizes
 from pipeline.runs import DEFAULT_CHUNK_FILES, new_run_id
 from pipeline.settings import (DEFAULT_BATCH_SIZE, DEFAULT_COMMIT_EVERY, DEFAULT_IN_FLIGHT, DEFAULT_INPUT,
@@ -55,7 +50,7 @@ def etl(input_dir: str = DEFAULT_INPUT, warehouse: str = DEFAULT_WAREHOUSE, batc
                 return _load(source, warehouse, ledger, sizes, only, compact)
         except BaseException as exc:  # Ctrl-C and SIGTERM too: a stopped run says so in `runs`
             stop = lifetime.stop_requested()
-            _record_failure(wh, ledger, exc, stop)
+            record_failure(wh, ledger, exc, stop)
             if stop is not None and not isinstance(exc, KeyboardInterrupt):
                 raise lifetime.Stopped(stop) from exc  # e.g. DuckDB's "Query interrupted"
             raise
@@ -88,25 +83,3 @@ def _load(source, warehouse: str, ledger: RunLedger, sizes: Sizes, only: list[st
     if run.message:
         logger.info(run.message)
     return summary
-
-
-def _record_failure(wh: Warehouse, ledger: RunLedger, exc: BaseException, stop: int | None = None) -> None:
-    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded
-    stays. ``stop``: the signal that asked the process to stop, whatever exception it became."""
-    if stop is None and isinstance(exc, (TerminationSignal, lifetime.Stopped)):
-        stop = getattr(exc, "signum", signal.SIGTERM)
-    stopped = stop is not None or isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
-    try:
-        wh.commit({"runs": to_arrow([ledger.failed_row(exc, stop, stopped)], Run)})
-    except Exception:  # the original error matters more
-        pass
-
-
-@flow(name="frontline-scheduled", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
-def scheduled_etl() -> dict:
-    """The flow `frontline serve` deploys. It takes no parameters: the Prefect API has no
-    authentication, and a deployment's parameters can be replaced by anyone who reaches it when
-    they ask for a run, so what is read and where it is written come from the serving process's
-    environment, which an API caller cannot set."""
-    input_dir, warehouse, batch_size = served_settings(dict(os.environ))
-    return etl.fn(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size)

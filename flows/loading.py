@@ -7,17 +7,20 @@ commit points); this module only calls the tasks in order.
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from datetime import datetime
 from logging import Logger
 
 import pyarrow as pa
+from prefect.exceptions import ExternalSignal, TerminationSignal
 
 from flows.tasks import (cluster_events, compact_small_files, extract_batch, ingest_batch, load_last_tables,
                          load_tables, read_listed_elsewhere, read_state, scan_input)
 from pipeline.ingest.plan import plan, stale_article_ids
-from pipeline.load import CommitResult
-from pipeline.records import Mention
+from pipeline import lifetime
+from pipeline.load import CommitResult, Warehouse
+from pipeline.records import Mention, Run, to_arrow
 from pipeline.report import top_events
 from pipeline.run import (ARTICLES_PER_TASK, CommitPoints, CopyWindow, Part, RunLedger, Sizes, Unit, batches,
                           commit_changes, parts)
@@ -123,3 +126,15 @@ class Loading:
             self.ledger.committed(result)
         self.window.forget(ids)  # committed: the warehouse answers for them from now on
         return result
+
+
+def record_failure(wh: Warehouse, ledger: RunLedger, exc: BaseException, stop: int | None = None) -> None:
+    """Best effort: a failed or stopped run leaves a row saying why; what its earlier commits loaded
+    stays. ``stop``: the signal that asked the process to stop, whatever exception it became."""
+    if stop is None and isinstance(exc, (TerminationSignal, lifetime.Stopped)):
+        stop = getattr(exc, "signum", signal.SIGTERM)
+    stopped = stop is not None or isinstance(exc, (KeyboardInterrupt, SystemExit, ExternalSignal))
+    try:
+        wh.commit({"runs": to_arrow([ledger.failed_row(exc, stop, stopped)], Run)})
+    except Exception:  # the original error matters more
+        pass

@@ -229,8 +229,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
     prepare_process()
-    from flows.etl import scheduled_etl
-    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE
+    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     # The served runs read these from this process's environment: a run requested through the API
     # cannot point them elsewhere (the deployment has no parameters to override).

@@ -142,8 +142,7 @@ def test_prefect_yaml_points_at_the_flow_and_its_parameters():
 
     import yaml
 
-    from flows.etl import scheduled_etl
-    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE
+    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     [deployment] = spec["deployments"]

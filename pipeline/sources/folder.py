@@ -74,6 +74,31 @@ class FolderSource(Source):
             raise BadArticle(errors.UNREADABLE, "the folder could not be listed when the input was scanned")
         return os.fdopen(confined.open_below(self.folder, rel), "rb")
 
+    @property
+    def folder_here(self) -> str | None:
+        return self.folder
+
+    def signatures(self) -> dict[str, tuple[int, int]]:
+        root = self.folder
+        out = {}
+        stack = [""]
+        while stack:
+            prefix = stack.pop()
+            try:
+                with os.scandir(os.path.join(root, prefix) if prefix else root) as it:
+                    for entry in it:
+                        if entry.name.startswith("."):
+                            continue
+                        rel = f"{prefix}/{entry.name}" if prefix else entry.name
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(rel)
+                        else:
+                            st = entry.stat(follow_symlinks=False)
+                            out[rel] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                continue
+        return out
+
     def _size(self, fh: BinaryIO, rel: str) -> int | None:
         return os.fstat(fh.fileno()).st_size
 

@@ -39,6 +39,17 @@ class ObjectSource(Source):
     def _open(self, rel: str) -> BinaryIO:
         return self.location.fs.open_input_stream(self.location.join(rel))
 
+    def signatures(self) -> dict[str, tuple[int, int]]:
+        import pyarrow.fs as pafs
+
+        out = {}
+        selector = pafs.FileSelector(self.location.path, recursive=True, allow_not_found=True)
+        for info in self.location.fs.get_file_info(selector):
+            rel = self.location.relative(info.path)
+            if info.type == pafs.FileType.File and not any(part.startswith(".") for part in rel.split("/")):
+                out[rel] = (info.size or 0, info.mtime_ns or 0)
+        return out
+
     def _size(self, fh: BinaryIO, rel: str) -> int | None:
         return self.location.fs.get_file_info(self.location.join(rel)).size
 

@@ -112,6 +112,16 @@ class Source:
         """How many input files there are, and their names (as ``names``)."""
         raise NotImplementedError
 
+    def signatures(self) -> dict[str, tuple[int, int]]:
+        """(size, modification time in ns) of every visible input file, by relative path: one listing,
+        for a service that polls for changes."""
+        raise NotImplementedError
+
+    @property
+    def folder_here(self) -> str | None:
+        """The input's folder when it is one on this machine (file-system notifications can follow it)."""
+        return None
+
     def _open(self, rel: str) -> BinaryIO:
         """The file ``rel`` opened for reading; OSError or BadArticle when it cannot be."""
         raise NotImplementedError
