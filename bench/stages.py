@@ -46,7 +46,7 @@ def selective(folder: str) -> dict:
 def etl(folder: str, warehouse: str, workers: str = "1") -> dict:
     """The whole flow, as `frontline run` runs it; the flow's own duration comes from its runs row."""
     from flows.etl import etl as flow
-    from flows.etl import task_runner
+    from flows.runners import task_runner
     from pipeline.warehouse.store import Warehouse
     from pipeline.query import run_sql
 
@@ -69,11 +69,13 @@ def templates(folder: str, out: str, count: str = "500") -> dict:
     import pyarrow.parquet as pq
 
     from pipeline.extract import extract_mentions
-    from pipeline.ingest import discover_files, read_files
+    from pipeline.ingest.read import read_input
     from pipeline.records import Mention, to_arrow
+    from pipeline.sources import open_source
 
-    paths = list(itertools.islice(discover_files(Path(folder)), int(count)))
-    read = read_files(paths, Path(folder), run_id="templates", now=datetime.now(timezone.utc))
+    source = open_source(Path(folder))
+    names = list(itertools.islice(source.names(), int(count)))
+    read = read_input(source, names, run_id="templates", now=datetime.now(timezone.utc))
     mentions = extract_mentions(read.articles, run_id="templates")
     pq.write_table(to_arrow(mentions, Mention), out)
     return {"articles": len(read.articles), "mentions": len(mentions), "seconds": 0.0}
@@ -95,7 +97,7 @@ def etl_replay(folder: str, warehouse: str, saved: str, count: str = "500") -> d
 
     import pyarrow.parquet as pq
 
-    import flows.etl
+    import flows.tasks
     from pipeline.extract import mention_id
     from pipeline.records import Mention, from_arrow
 
@@ -115,15 +117,14 @@ def etl_replay(folder: str, warehouse: str, saved: str, count: str = "500") -> d
                     mention_id=mention_id(a.article_id, m.event_type, m.trigger_start, m.trigger_end)))
         return out
 
-    flows.etl.extract_mentions = replay
+    flows.tasks.extract_mentions = replay
     return etl(folder, warehouse)
 
 
 if __name__ == "__main__":
-    from pipeline.settings import configure_prefect, tune_allocators
+    from pipeline.settings import prepare_process
 
-    tune_allocators()  # as flows/ does, so the floor runs under the same allocator settings
-    configure_prefect()
+    prepare_process()  # as the CLI does, so the floor runs under the same allocator settings
     stage, *args = sys.argv[1:]
     result = {"floor": floor, "selective": selective, "etl": etl, "templates": templates, "etl-replay": etl_replay}[stage](*args)
     result["peak_rss_mb"] = _peak_rss_mb()

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 AFTER_IMPORTS = """
 import time; t = time.monotonic()
+from pipeline.settings import prepare_process; prepare_process()
 import flows.etl
 from prefect.server.api.server import SubprocessASGIServer
 server = SubprocessASGIServer(); server.start()
@@ -38,8 +39,8 @@ print(f"READY {time.monotonic() - t:.2f}"); server.stop()
 BEFORE_IMPORTS = """
 import os, time; t = time.monotonic()
 from pipeline.prefect_api import TemporaryApi
-from pipeline.settings import configure_prefect
-configure_prefect(); api = TemporaryApi(); os.environ["PREFECT_API_URL"] = api.api_url
+from pipeline.settings import prepare_process
+prepare_process(); api = TemporaryApi(); os.environ["PREFECT_API_URL"] = api.api_url
 import flows.etl
 api.wait(120)
 print(f"READY {time.monotonic() - t:.2f}")
@@ -49,6 +50,7 @@ import os, time; t = time.monotonic()
 from pipeline.prefect_api import recorded_server
 from pipeline.settings import state_dir
 os.environ["PREFECT_API_URL"] = recorded_server(state_dir())
+from pipeline.settings import prepare_process; prepare_process()
 import flows.etl
 print(f"READY {time.monotonic() - t:.2f}")
 """

@@ -80,8 +80,8 @@ def write_articles(folder: Path, n: int, seed: int = 42) -> int:
 
 
 def texts(folder: Path) -> list[str]:
-    from pipeline.ingest import discover_files, read_files
+    from pipeline.ingest.read import read_folder
     from datetime import datetime, timezone
 
-    read = read_files(discover_files(folder), folder, run_id="bench", now=datetime.now(timezone.utc))
+    read = read_folder(folder, run_id="bench", now=datetime.now(timezone.utc))
     return [a.body for a in read.articles]

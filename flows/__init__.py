@@ -1,6 +1,5 @@
-"""Prefect flows: thin orchestration around the functions in `pipeline`."""
+"""Prefect flows: thin orchestration around the functions in `pipeline`.
 
-from pipeline.settings import configure_prefect, tune_allocators
-
-tune_allocators()
-configure_prefect()
+Importing them changes nothing in the process: entry points call
+``pipeline.settings.prepare_process`` first.
+"""

@@ -1,18 +1,37 @@
-"""Helpers for serving the flow on a schedule against a running Prefect server."""
+"""The flow `frontline serve` deploys on a schedule, and what it reads from the environment of the
+process that serves it."""
 
 from __future__ import annotations
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+import os
+
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.etl import etl
+from pipeline.errors import FrontlineError
+from pipeline.settings import DEFAULT_BATCH_SIZE
+
+SERVED_INPUT, SERVED_WAREHOUSE, SERVED_BATCH_SIZE = "FRONTLINE_INPUT", "FRONTLINE_WAREHOUSE", "FRONTLINE_BATCH_SIZE"
 
 
-def unprotected_exposure(host: str, env: dict[str, str]) -> str | None:
-    """Why serving the Prefect API on ``host`` would expose it without authentication, or None.
+def served_settings(env: dict[str, str]) -> tuple[str, str, int]:
+    """(input, warehouse, batch size) of the served flow, from the environment of the process that
+    serves it; FrontlineError when they are missing."""
+    try:
+        input_dir, warehouse = env[SERVED_INPUT], env[SERVED_WAREHOUSE]
+        batch_size = int(env.get(SERVED_BATCH_SIZE, DEFAULT_BATCH_SIZE))
+    except (KeyError, ValueError):
+        raise FrontlineError(f"the served flow reads {SERVED_INPUT}, {SERVED_WAREHOUSE} (and {SERVED_BATCH_SIZE}) "
+                             "from the environment of the process that serves it; `frontline serve` sets them") from None
+    return input_dir, warehouse, batch_size
 
-    The API has no authentication by default: whoever reaches it can create deployments and flow
-    runs. Off the loopback interface it must have Prefect's basic auth (PREFECT_SERVER_API_AUTH_STRING)
-    or stay behind an authenticating proxy."""
-    if host in LOOPBACK or host.startswith("127.") or env.get("PREFECT_SERVER_API_AUTH_STRING"):
-        return None
-    return (f"--host {host} would expose the Prefect API, which has no authentication, beyond this machine; "
-            "set PREFECT_SERVER_API_AUTH_STRING=user:password (clients set PREFECT_API_AUTH_STRING), or keep "
-            "--host 127.0.0.1 and put an authenticating proxy in front")
+
+@flow(name="frontline-scheduled", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
+def scheduled_etl() -> dict:
+    """The flow `frontline serve` deploys. It takes no parameters: the Prefect API has no
+    authentication, and a deployment's parameters can be replaced by anyone who reaches it when
+    they ask for a run, so what is read and where it is written come from the serving process's
+    environment, which an API caller cannot set."""
+    input_dir, warehouse, batch_size = served_settings(dict(os.environ))
+    return etl.fn(input_dir=input_dir, warehouse=warehouse, batch_size=batch_size)

@@ -13,7 +13,6 @@ committed stays), the threads are stopped, and the next start catches up on what
 
 from __future__ import annotations
 
-import os
 import queue
 import sys
 import threading
@@ -23,8 +22,12 @@ from dataclasses import dataclass, field
 from prefect import flow, get_run_logger
 from prefect.exceptions import TerminationSignal
 
-from flows.etl import COMPACT_AFTER_FILES, DEFAULT_LOCK_TIMEOUT, check_locations, etl
-from pipeline import lifetime, storage, watch
+from flows.etl import etl
+from pipeline import lifetime, watch
+from pipeline.locations import check_locations
+from pipeline.runs import COMPACT_AFTER_FILES
+from pipeline.settings import RUN_LOCK_TIMEOUT
+from pipeline.sources import open_source
 from pipeline.warehouse.store import Warehouse
 
 DEFAULT_BATCH_FILES = 500  # files per ETL run at most; the rest wait for the next one
@@ -113,14 +116,12 @@ def _announce(line: str) -> None:
 def _present(input_dir: str, names: list[str]) -> list[str]:
     """Drop local files deleted since they were announced (an editor's temporary file): a run would
     record them as unreadable."""
-    if storage.is_remote(input_dir):
-        return names
-    return [n for n in names if os.path.lexists(os.path.join(input_dir, n))]
+    return open_source(input_dir).present(names)
 
 
 @flow(name="frontline-watch", log_prints=True)
 def watch_flow(input_dir: str, warehouse: str, poll: float | None = None,
-               batch_files: int = DEFAULT_BATCH_FILES, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> dict:
+               batch_files: int = DEFAULT_BATCH_FILES, lock_timeout: float = RUN_LOCK_TIMEOUT) -> dict:
     """Follow ``input_dir`` until stopped, loading new and changed files as they arrive."""
     logger = get_run_logger()
     check_locations(input_dir, warehouse)

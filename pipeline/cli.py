@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.errors import FrontlineError
-from pipeline.settings import DEFAULT_INPUT, DEFAULT_MAX_BYTES, DEFAULT_WAREHOUSE
+from pipeline.settings import DEFAULT_INPUT, DEFAULT_MAX_BYTES, DEFAULT_WAREHOUSE, RUN_LOCK_TIMEOUT
 from pipeline.table_commands import COMMANDS as TABLE_COMMANDS
 from pipeline.table_commands import warehouse_option
 
@@ -41,7 +41,7 @@ def main() -> None:
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1),
               help="Files larger than this are rejected unread.")
 @click.option("--full", is_flag=True, help="Reprocess every file, not only new and changed ones.")
-@click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(0),
+@click.option("--lock-timeout", default=RUN_LOCK_TIMEOUT, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for another run on the same warehouse to finish.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
               help="Extract on a local Dask cluster of this many worker processes.")
@@ -153,9 +153,9 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
     import os
 
     from pipeline.prefect_api import TemporaryApi, configured_api, recorded_server
-    from pipeline.settings import configure_prefect, state_dir
+    from pipeline.settings import prepare_process, state_dir
 
-    configure_prefect()  # Prefect's home and settings, before the temporary server or Prefect start
+    prepare_process()  # Prefect's home and settings, before the temporary server or Prefect start
     temporary = None
     if not configured_api(dict(os.environ)):
         found = recorded_server(state_dir())
@@ -165,7 +165,8 @@ def _run_flow(console: Console, *, workers: int, dask_address: str | None, **par
         else:
             temporary = TemporaryApi()
             os.environ["PREFECT_API_URL"] = temporary.api_url  # Prefect reads its settings when imported
-    from flows.etl import etl, task_runner
+    from flows.etl import etl
+    from flows.runners import task_runner
     from pipeline import progress
 
     if temporary is not None:
@@ -225,7 +226,7 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
         interval = 900
     from pipeline.locations import check_locations
     from pipeline.prefect_api import api_answers, recorded_server
-    from pipeline.settings import state_dir
+    from pipeline.settings import prepare_process, state_dir
 
     input_dir, warehouse = str(Path(input_dir).absolute()), str(Path(warehouse).absolute())
     if not api_url:
@@ -234,7 +235,8 @@ def serve(input_dir: str, warehouse: str, cron: str | None, interval: int | None
     if not api_answers(api_url, timeout=5.0):
         raise click.ClickException(f"no Prefect API answers at {api_url}; start one with `frontline server`")
     os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported
-    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
+    prepare_process()
+    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     # The served runs read these from this process's environment: a run requested through the API
     # cannot point them elsewhere (the deployment has no parameters to override).
@@ -252,13 +254,13 @@ def _serve_watching(watch_dir: str, warehouse: str, api_url: str | None, poll: f
 
     from pipeline import storage
     from pipeline.prefect_api import TemporaryApi, api_answers, recorded_server
-    from pipeline.settings import configure_prefect, state_dir
+    from pipeline.settings import prepare_process, state_dir
 
     if not storage.is_remote(watch_dir):
         watch_dir = str(Path(watch_dir).absolute())
     if not storage.is_remote(warehouse):
         warehouse = str(Path(warehouse).absolute())
-    configure_prefect()
+    prepare_process()
     api_url = api_url or recorded_server(state_dir())
     temporary = None
     if api_url and api_answers(api_url, timeout=1.0):
@@ -295,8 +297,7 @@ def server(host: str, port: int) -> None:
     import sys
     from pathlib import Path
 
-    from flows.serve import unprotected_exposure
-    from pipeline.prefect_api import client_host, server_environment, write_server_record
+    from pipeline.prefect_api import client_host, server_environment, unprotected_exposure, write_server_record
     from pipeline.settings import state_dir
 
     problem = unprotected_exposure(host, dict(os.environ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import nullcontext
 
-from pipeline.ingest import content_hash
+from pipeline.ingest.ids import content_hash
 from pipeline.nlp.build import extractor_name, load_nlp
 from pipeline.nlp.extract import EventDraft, extract_events
 from pipeline.nlp.selective import annotated

@@ -7,42 +7,29 @@ imported only when the input is fine and the warehouse must be looked at.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pipeline.errors import FrontlineError
+from pipeline.sources import open_source
 
 
 def check_input(input_dir: str) -> None:
     """FrontlineError when the input folder (or s3:// prefix) does not exist or cannot be read."""
-    if urlsplit(input_dir).scheme == "s3":  # the only remote scheme (pipeline.storage): ask the store
-        from pyarrow.fs import FileType
-
-        from pipeline import storage
-
-        src = storage.location(input_dir)
-        if src.fs.get_file_info(src.path).type == FileType.NotFound:
-            raise FrontlineError(f"input {input_dir!r} does not exist (no objects under that prefix)")
-        return
-    src_dir = Path(input_dir)
-    if not src_dir.is_dir():
-        raise FrontlineError(f"input directory {input_dir!r} does not exist or is not a directory")
-    if not os.access(src_dir, os.R_OK | os.X_OK):
-        raise FrontlineError(f"input directory {input_dir!r} is not readable")
+    open_source(input_dir).check()
 
 
 def check_locations(input_dir: str, warehouse: str) -> None:
     """Fail before any work when the input cannot be read, the warehouse cannot be written, is not a
     warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
-    check_input(input_dir)
-    from pipeline import incremental, storage
+    source = open_source(input_dir)
+    source.check()
+    from pipeline import storage
     from pipeline.warehouse.folder import TMP
     from pipeline.warehouse.store import Warehouse
 
-    overlap = incremental.nested(input_dir, warehouse)
+    overlap = source.overlap(warehouse)
     if overlap:
         raise FrontlineError(f"the warehouse {warehouse!r} and the input {input_dir!r} must not overlap: {overlap}")
     try:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import signal
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
-
-from pipeline import incremental, ingest, storage
+from pipeline.ingest.plan import chunks, plan, stored_states
 from pipeline.warehouse.store import Warehouse
 from pipeline.records import Run, to_arrow
+from pipeline.sources import open_source
 
 DEFAULT_CHUNK_FILES = 10_000  # input files listed, hashed and planned at a time
 COMPACT_AFTER_FILES = 8  # small files in one partition before a run merges them
@@ -28,19 +27,19 @@ def new_run_id(now: datetime) -> str:
 
 def input_where(input_dir: str) -> str:
     """How a run records its input: the s3:// URI, or the folder's absolute path."""
-    return input_dir if storage.is_remote(input_dir) else str(Path(input_dir).absolute())
+    return open_source(input_dir).where
 
 
 def unchanged_count(input_dir: str, wh: Warehouse, chunk_files: int = DEFAULT_CHUNK_FILES) -> int | None:
     """How many input files there are when every one is unchanged since it was last processed;
     None as soon as one chunk holds a new or changed file (the rest is not hashed)."""
-    root = ingest.input_root(input_dir)
-    _, names = incremental.listing(input_dir)
+    source = open_source(input_dir)
+    _, names = source.listing()
     seen = 0
-    for chunk, _ in incremental.chunks(names, chunk_files):
-        scanned = incremental.scan_input(input_dir, chunk)
-        known = incremental.stored_states(wh, root, [f.source_path for f in scanned])
-        if incremental.plan(scanned, known).to_process:
+    for chunk, _ in chunks(names, chunk_files):
+        scanned = source.scan(chunk)
+        known = stored_states(wh, source.root, [f.source_path for f in scanned])
+        if plan(scanned, known).to_process:
             return None
         seen += len(scanned)
     return seen

@@ -1,4 +1,8 @@
-"""Where frontline keeps its state, and the Prefect settings that must be in place before import."""
+"""Where frontline keeps its state, and the process settings that must be in place before Prefect is imported.
+
+Nothing here acts on import: the process entry points (the CLI's commands that start flows, the Dask
+worker set-up) call ``prepare_process``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from pathlib import Path
 DEFAULT_INPUT = "seeds"
 DEFAULT_WAREHOUSE = "warehouse"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # input files larger than this are rejected unread
+DEFAULT_BATCH_SIZE = 200  # input files ingested, and submitted for extraction, at a time
+DEFAULT_COMMIT_EVERY = 2000  # articles per commit: a run holds one commit's batches, not its input
+DEFAULT_IN_FLIGHT = 4  # batches submitted ahead of the one being collected
 
 
 def state_dir() -> Path:
@@ -27,6 +34,13 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+
+
+def prepare_process() -> None:
+    """What a process that runs flows sets first: the allocators tuned, and Prefect kept offline and
+    inside the project. Call it before `prefect` is imported."""
+    tune_allocators()
+    configure_prefect()
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter number

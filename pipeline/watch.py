@@ -1,6 +1,6 @@
 """Which input files appeared or changed: file-system notifications for a folder, polling otherwise.
 
-Both sources yield sets of paths relative to the input, as ``incremental.input_names`` spells them
+Both sources yield sets of paths relative to the input, as ``Source.names`` spells them
 (hidden names skipped). They only say where to look: what is new or changed is still decided by the
 content hash the flow records, so a notification for a half-written file costs a read, not a wrong row
 (the write that completes it sends another).
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline import storage
+from pipeline.sources import open_source
 
 DEBOUNCE_MS = 50  # notifications this close together arrive as one set
 STEP_MS = 25
@@ -62,35 +62,7 @@ def notified_changes(folder: str, stop: threading.Event, debounce_ms: int = DEBO
 
 def signatures(input_uri: str) -> dict[str, tuple[int, int]]:
     """(size, modification time in ns) of every visible input file, by relative path: one listing."""
-    if storage.is_remote(input_uri):
-        import pyarrow.fs as pafs
-
-        loc = storage.location(input_uri)
-        out = {}
-        for info in loc.fs.get_file_info(pafs.FileSelector(loc.path, recursive=True, allow_not_found=True)):
-            rel = loc.relative(info.path)
-            if info.type == pafs.FileType.File and _visible(rel):
-                out[rel] = (info.size or 0, info.mtime_ns or 0)
-        return out
-    root = os.fspath(input_uri)
-    out = {}
-    stack = [""]
-    while stack:
-        prefix = stack.pop()
-        try:
-            with os.scandir(os.path.join(root, prefix) if prefix else root) as it:
-                for entry in it:
-                    if entry.name.startswith("."):
-                        continue
-                    rel = f"{prefix}/{entry.name}" if prefix else entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(rel)
-                    else:
-                        st = entry.stat(follow_symlinks=False)
-                        out[rel] = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            continue
-    return out
+    return open_source(input_uri).signatures()
 
 
 def changed_since(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
@@ -118,7 +90,8 @@ def _polling(input_uri: str, stop: threading.Event, interval: float,
 
 def can_notify(input_uri: str) -> bool:
     """A local folder on a system whose notifications ``watchfiles`` can read."""
-    if storage.is_remote(input_uri) or not Path(input_uri).is_dir():
+    folder = open_source(input_uri).folder_here
+    if folder is None or not Path(folder).is_dir():
         return False
     try:
         import watchfiles  # noqa: F401

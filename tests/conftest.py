@@ -43,7 +43,7 @@ def nlp():
 def seed_mentions():
     """Mentions extracted from the sample article by the default pipeline."""
     from pipeline.extract import extract_mentions
-    from pipeline.ingest import parse_document
+    from pipeline.ingest.parse import parse_document
 
     result = parse_document(SEED_ARTICLE.read_bytes(), SEED_ARTICLE.name, run_id="test", now=NOW)
     assert len(result.articles) == 1

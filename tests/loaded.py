@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
-from pipeline.incremental import file_states
-from pipeline.ingest import discover_files, input_root, read_files
+from pipeline.ingest.plan import file_states
+from pipeline.ingest.read import read_folder
+from pipeline.sources import input_root
 from pipeline.warehouse.store import Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, to_arrow
 
@@ -18,7 +19,7 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def load_folder(src: Path, wh_dir: Path, run_id: str = "r1") -> Warehouse:
-    read = read_files(discover_files(src), src, run_id=run_id, now=NOW)
+    read = read_folder(src, run_id=run_id, now=NOW)
     mentions, events = assign_events(extract_mentions(read.articles, run_id=run_id),
                                            {a.article_id: a.outlet for a in read.articles})
     files = file_states(read.files, ((a.source_path, a.article_id) for a in read.articles),

@@ -35,11 +35,11 @@ def warehouse(tmp_path_factory):
 
     from pipeline.events.assign import assign_events
     from pipeline.extract import extract_mentions
-    from pipeline.ingest import read_files, discover_files
+    from pipeline.ingest.read import read_folder
     from pipeline.records import Article, Event, Mention, to_arrow
 
     root = tmp_path_factory.mktemp("cli")
-    read = read_files(discover_files(ROOT / "seeds"), ROOT / "seeds", run_id="r", now=datetime.now(timezone.utc))
+    read = read_folder(ROOT / "seeds", run_id="r", now=datetime.now(timezone.utc))
     mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                            {a.article_id: a.outlet for a in read.articles})
     wh = Warehouse(root / "wh")

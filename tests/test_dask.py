@@ -21,7 +21,8 @@ def table(wh: Warehouse, sql: str) -> list[tuple]:
 
 
 def test_dask_local_cluster_matches_the_local_run(tmp_path):
-    from flows.etl import etl, task_runner
+    from flows.etl import etl
+    from flows.runners import task_runner
 
     src = tmp_path / "in"
     src.mkdir()
@@ -46,7 +47,7 @@ def test_local_workers_keep_glibc_default_malloc_settings():
 
     from distributed import Client, LocalCluster
 
-    from flows.etl import task_runner
+    from flows.runners import task_runner
 
     runner = task_runner(workers=2)
     kwargs = {**runner.cluster_kwargs, "n_workers": 1, "preload": []}

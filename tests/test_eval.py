@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from pipeline import ingest
+from pipeline.ingest.read import read_folder
 from pipeline.cli import main
 from pipeline.evaluate.agreement import names_agree, names_overlap, sentences_agree, sentences_overlap
 from pipeline.evaluate.event_scores import reliability, score_events
@@ -31,7 +31,7 @@ MIN_HELDOUT_F1 = 0.80  # never tuned on: the honest estimate (README, "Extractio
 
 def bodies() -> dict[str, str]:
     root = DEV / "articles"
-    read = ingest.read_files(ingest.discover_files(root), root, run_id="t", now=NOW)
+    read = read_folder(root, run_id="t", now=NOW)
     assert read.rejects == []
     return {(a.source_path if a.source_record is None else f"{a.source_path}#{a.source_record}"): a.body
             for a in read.articles}

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 from pipeline.normalize.places import Context, gazetteer
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

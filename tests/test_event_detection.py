@@ -13,7 +13,7 @@ from pipeline.events.assign import assign_events
 from pipeline.events.cluster import cluster
 from pipeline.events.keys import MentionKey
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -78,12 +78,12 @@ def test_sql_events_report_and_eval_never_import_prefect(tmp_path):
 
         from pipeline.events.assign import assign_events
         from pipeline.extract import extract_mentions
-        from pipeline.ingest import discover_files, read_files
+        from pipeline.ingest.read import read_folder
         from pipeline.warehouse.store import Warehouse
         from pipeline.records import Article, Event, Mention, to_arrow
 
         seeds = Path({str(SEEDS)!r})
-        read = read_files(discover_files(seeds), seeds, run_id="r", now=datetime.now(timezone.utc))
+        read = read_folder(seeds, run_id="r", now=datetime.now(timezone.utc))
         mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                                {{a.article_id: a.outlet for a in read.articles}})
         Warehouse({str(wh)!r}).commit({{"articles": to_arrow(read.articles, Article),

@@ -129,15 +129,18 @@ def test_the_file_listing_is_not_tracked_item_by_item_by_prefect(tmp_path):
     from prefect import flow
     from prefect.context import FlowRunContext
 
-    from flows.etl import read_state, scan_input
+    from flows.tasks import read_state, scan_input
+    from pipeline.sources import open_source
 
     for i in range(300):
         (tmp_path / f"{i:03d}.txt").write_text(f" date 2025-03-15 Wire / world\n\nHeadline {i}\n\nBody {i}.\n")
 
     @flow
     def listing() -> tuple[int, int]:
-        files = scan_input(str(tmp_path)).value
-        read_state(str(tmp_path / "wh"), str(tmp_path), [f.source_path for f in files])
+        source = open_source(str(tmp_path))
+        names = list(source.names())
+        known = read_state(str(tmp_path / "wh"), source.root, names).value
+        files = scan_input(source, names, known, False).value
         return len(files), len(FlowRunContext.get().run_results)
 
     files, tracked = listing()

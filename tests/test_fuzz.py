@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from pipeline import errors
 from pipeline.errors import BadArticle
-from pipeline.ingest import article_id, parse_date, parse_document
+from pipeline.ingest.formats import parse_date
+from pipeline.ingest.ids import article_id
+from pipeline.ingest.parse import parse_document
 from pipeline.warehouse.store import Warehouse
 from pipeline.normalize.dates import resolve_date
 from pipeline.query import run_sql

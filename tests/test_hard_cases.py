@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -13,7 +13,7 @@ import pytest
 from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
 from pipeline.html_report import write_report
-from pipeline.ingest import discover_files, read_files
+from pipeline.ingest.read import read_folder
 from pipeline.warehouse.store import Warehouse
 from pipeline.records import Article, Event, Mention, to_arrow
 
@@ -40,7 +40,7 @@ def report(tmp_path_factory):
     (src / "hostile.jsonl").write_text(json.dumps({
         "title": "<!--<script>", "url": "javascript:alert(document.domain)", "outlet": "<img src=x onerror=alert(1)>",
         "published": "2025-06-01", "text": "Sudanese army troops shelled the city of El Obeid on Sunday."}) + "\n")
-    read = read_files(discover_files(src), src, run_id="r", now=datetime.now(timezone.utc))
+    read = read_folder(src, run_id="r", now=datetime.now(timezone.utc))
     mentions, events = assign_events(extract_mentions(read.articles, run_id="r"),
                                            {a.article_id: a.outlet for a in read.articles})
     wh = Warehouse(tmp_path_factory.mktemp("wh") / "wh")

@@ -5,7 +5,9 @@ import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import ingest, incremental
+from pipeline.ingest.parse import parse_document
+from pipeline.ingest.read import read_input
+from pipeline.sources import open_source
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 MB = 1024 * 1024
@@ -17,8 +19,9 @@ def test_a_50_mb_single_line_file_is_rejected_unread_by_default(tmp_path):
         for _ in range(50):
             fh.write(b"x" * MB)
     tracemalloc.start()
-    [scanned] = incremental.scan(tmp_path, [big.name])  # hashing streams the file
-    result = ingest.read_file(big, tmp_path, run_id="r", now=NOW)
+    source = open_source(tmp_path)
+    [scanned] = source.scan([big.name], keep=lambda f: True)  # hashing streams the file, and holds nothing of it
+    result = read_input(source, [big.name], run_id="r", now=NOW)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert scanned.size_bytes == 50 * MB and scanned.content_sha256
@@ -28,7 +31,7 @@ def test_a_50_mb_single_line_file_is_rejected_unread_by_default(tmp_path):
 
 def test_a_body_longer_than_the_nlp_limit_is_rejected_not_crashed(tmp_path):
     text = " date 2025-03-15 Wire / world\n\nHeadline\n\n" + ("Troops advanced. " * 70_000)
-    result = ingest.parse_document(text.encode(), "long.txt", run_id="r", now=NOW)
+    result = parse_document(text.encode(), "long.txt", run_id="r", now=NOW)
     assert result.articles == []
     assert result.rejects[0].reason == "too_large" and "character" in result.rejects[0].detail
 
@@ -46,17 +49,18 @@ def test_a_hundred_thousand_files_and_a_deep_tree(tmp_path):
     (path / "article.txt").write_text("Headline\n\nTroops attacked the town.\n")
 
     tracemalloc.start()
-    scanned = incremental.scan(flat)
+    source = open_source(flat)
+    scanned = source.scan()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    rejects = sum(len(ingest.read_file(Path(f.path), flat, run_id="r", now=NOW).rejects) for f in scanned[:20_000])
+    rejects = len(read_input(source, [f.rel for f in scanned[:20_000]], run_id="r", now=NOW).rejects)
     assert len(scanned) == 100_000 and rejects == 20_000
     assert peak < 30 * MB  # what the run keeps per file (about 250 bytes), not a listing beside it
 
-    [found] = ingest.discover_files(deep)
-    assert found == path / "article.txt"
-    assert len(os.fspath(found.relative_to(deep)).split(os.sep)) == 201
-    [article] = ingest.read_file(found, deep, run_id="r", now=NOW).articles
+    [found] = open_source(deep).names()
+    assert deep / found == path / "article.txt"
+    assert len(found.split("/")) == 201
+    [article] = read_input(open_source(deep), [found], run_id="r", now=NOW).articles
     assert article.source_path.count("/") == 200
 
 
@@ -70,7 +74,7 @@ def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp, mo
     def batch(start):
         bodies = [f"Forces of the Zorvakian {i}th brigade attacked Qelmirovo-{i} on Friday, killing {i * 7} people."
                   for i in range(start, start + 50)]
-        return [ingest.parse_document(f" date 2025-03-15 Wire / world\n\nHeadline\n\n{b}\n".encode(), f"{i}.txt",
+        return [parse_document(f" date 2025-03-15 Wire / world\n\nHeadline\n\n{b}\n".encode(), f"{i}.txt",
                                       run_id="r", now=NOW).articles[0] for i, b in enumerate(bodies)]
 
     first = extract_mentions(batch(0), run_id="r")
@@ -83,11 +87,13 @@ def test_extraction_does_not_keep_the_words_of_every_article_it_has_read(nlp, mo
 
 
 def test_the_flow_entry_point_makes_arrow_allocate_through_glibc_unless_told_otherwise():
-    """Arrow's bundled allocator held on to what each commit's tables used (BENCHMARKS.md)."""
+    """Arrow's bundled allocator held on to what each commit's tables used (BENCHMARKS.md). The
+    process entry points (the CLI's flow commands, the Dask worker set-up) call ``prepare_process``."""
     import subprocess
     import sys
 
-    probe = "import flows, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    probe = ("from pipeline.settings import prepare_process; prepare_process(); import flows.etl, pyarrow as pa; "
+             "print(pa.default_memory_pool().backend_name)")
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     default = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     chosen = subprocess.run([sys.executable, "-c", probe], env=env | {"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
@@ -95,19 +101,33 @@ def test_the_flow_entry_point_makes_arrow_allocate_through_glibc_unless_told_oth
     assert (default.stdout.strip(), chosen.stdout.strip()) == ("system", "mimalloc")
 
 
+def test_importing_the_flows_changes_nothing_in_the_process():
+    """No import-time side effects: the allocator and the environment are as they were."""
+    import subprocess
+    import sys
+
+    probe = ("import os, pyarrow as pa; before = (pa.default_memory_pool().backend_name, dict(os.environ)); "
+             "import flows.etl, flows.watch, flows.worker_setup, pipeline.cli; "
+             "print(before == (pa.default_memory_pool().backend_name, dict(os.environ)))")
+    env = {k: v for k, v in os.environ.items() if k not in ("ARROW_DEFAULT_MEMORY_POOL", "PREFECT_HOME")}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
 def test_a_body_without_punctuation_is_kept_to_bounded_sentences():
     """A 990 KB body with no sentence end made one 990 KB sentence, and every mention carried it."""
-    from pipeline.ingest import MAX_SENTENCE_CHARS, article_id
+    from pipeline.ingest.ids import article_id
+    from pipeline.ingest.parse import MAX_SENTENCE_CHARS
 
     words = ("troops attacked the town army shelled village near border forces advanced " * 20_000)[:300_000]
     text = " date 2025-03-15 Wire / world\n\nHeadline\n\n" + words + "\n"
-    [article] = ingest.parse_document(text.encode(), "long.txt", run_id="r", now=NOW).articles
+    [article] = parse_document(text.encode(), "long.txt", run_id="r", now=NOW).articles
     lines = article.body.split("\n")
     assert len(lines) > 150 and max(map(len, lines)) <= MAX_SENTENCE_CHARS
     assert article.body.replace("\n", " ") == words.strip()  # spaces became line breaks, nothing else
     assert article.article_id == article_id("Headline", words)
     # A run with no space to break it at cannot be bounded: the article is rejected, not read whole.
-    [reject] = ingest.parse_document(("x" * 5_000).encode(), "blob.txt", run_id="r", now=NOW).rejects
+    [reject] = parse_document(("x" * 5_000).encode(), "blob.txt", run_id="r", now=NOW).rejects
     assert reject.reason == "too_large" and "no space" in reject.detail
 
 
@@ -117,7 +137,8 @@ def test_a_long_body_is_extracted_in_pieces_with_offsets_into_the_whole_body():
     from pipeline.records import Article
 
     dev = Path(__file__).parent / "data" / "dev" / "articles"
-    bodies = [ingest.read_file(p, dev, run_id="r", now=NOW).articles[0].body for p in sorted(dev.glob("0[0-3]*.txt"))]
+    names = sorted(p.name for p in dev.glob("0[0-3]*.txt"))
+    bodies = [a.body for a in read_input(open_source(dev), names, run_id="r", now=NOW).articles]
     body = "\n\n".join(bodies)
     article = Article("a" * 32, "long.txt", None, "text", None, None, None, None, None, body, (), NOW, "r")
     given: list[int] = []

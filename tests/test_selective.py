@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_mentions
-from pipeline.ingest import discover_files, read_files
+from pipeline.ingest.read import read_folder
 from pipeline.nlp import selective
 from pipeline.nlp.build import load_nlp
 
@@ -85,7 +85,7 @@ def test_background_sentences_get_a_placeholder_parse_and_event_sentences_the_mo
 @pytest.mark.parametrize("corpus", ["dev", "heldout"])
 def test_selective_extraction_finds_the_same_mentions_as_the_full_pipeline(corpus, monkeypatch):
     folder = DATA / corpus / "articles"
-    articles = read_files(list(discover_files(folder)), folder, run_id="t", now=NOW).articles
+    articles = read_folder(folder, run_id="t", now=NOW).articles
     load_nlp()
     monkeypatch.setenv(selective.SETTING, "0")
     full = extract_mentions(articles, run_id="t")

@@ -5,7 +5,7 @@ import shutil
 from datetime import datetime, timezone
 
 from pipeline.extract import extract_mentions
-from pipeline.ingest import parse_document
+from pipeline.ingest.parse import parse_document
 from pipeline.nlp.patterns import load_event_types
 from pipeline.rules import DATA_DIR
 

@@ -123,7 +123,7 @@ def test_a_folder_that_is_not_a_warehouse_is_refused_and_nothing_in_it_is_touche
         wh.commit({"articles": articles_table(1)})
     with pytest.raises(WarehouseError, match="not a frontline warehouse"):
         run_sql(wh, "select count(*) from articles")
-    from flows.etl import check_locations
+    from pipeline.locations import check_locations
     from pipeline.errors import FrontlineError
 
     (tmp_path / "in").mkdir()
@@ -204,7 +204,7 @@ def test_kept_manifests_are_bounded_and_list_only_existing_files(tmp_path):
 
 
 def test_a_warehouse_and_an_input_that_overlap_are_refused(tmp_path):
-    from flows.etl import check_locations
+    from pipeline.locations import check_locations
     from pipeline.errors import FrontlineError
 
     src = tmp_path / "in"

@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import ingest  # noqa: E402
+from pipeline.ingest.read import read_folder  # noqa: E402
 from pipeline.events.assign import assign_events  # noqa: E402
 from pipeline.evaluate.event_scores import reliability, supports  # noqa: E402
 from pipeline.evaluate.gold import file_key, load_gold  # noqa: E402
@@ -38,7 +38,7 @@ STEPS = 4000
 
 def labelled(gold_path: Path, folder: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
     gold = load_gold(gold_path)
-    read = ingest.read_files(ingest.discover_files(folder), folder, run_id="fit", now=datetime.now(timezone.utc))
+    read = read_folder(folder, run_id="fit", now=datetime.now(timezone.utc))
     nlp = load_nlp()
     rows, mentions, keys = {}, [], {}
     for a, doc in zip(read.articles, nlp.pipe(a.body for a in read.articles)):

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import ingest
 from pipeline.events.assign import assign_events
 from pipeline.evaluate.event_scores import EventScores, format_article_errors, format_event_scores, score_events
 from pipeline.evaluate.gold import file_key, load_gold
 from pipeline.evaluate.mention_scores import Scores, format_scores, score
 from pipeline.extract import extract_mentions
+from pipeline.ingest.read import read_folder
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def evaluate_folder(gold_file: Path, input_dir: Path) -> Evaluation:
     cluster their mentions, and score them at mention and event level."""
     gold = load_gold(Path(gold_file))
     root = Path(input_dir)
-    read = ingest.read_files(ingest.discover_files(root), root, run_id="eval", now=datetime.now(timezone.utc))
+    read = read_folder(root, run_id="eval", now=datetime.now(timezone.utc))
     keys = {a.article_id: file_key(a) for a in read.articles}
     mentions, _ = assign_events(extract_mentions(read.articles, run_id="eval"),
                                 {a.article_id: a.outlet for a in read.articles})

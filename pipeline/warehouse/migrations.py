@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
-from pipeline.ingest import file_id, input_root
+from pipeline.ingest.ids import file_id
+from pipeline.sources import input_root
 
 
 def _roots(runs: pa.Table) -> tuple[dict[str, str], str]:

@@ -1,4 +1,5 @@
-"""Scheduled-run behaviour: only new and changed files are processed; edits replace, never add."""
+"""The plan stage (`pipeline.ingest.plan`) and what it makes true of runs: only new and changed files are
+processed; edits replace, never add."""
 
 import json
 import shutil
@@ -8,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.incremental import ScannedFile, plan, stale_article_ids
+from pipeline.ingest.plan import plan, stale_article_ids
 from pipeline.warehouse.store import Warehouse
 from pipeline.query import run_sql
 from pipeline.records import FileState
+from pipeline.sources import ScannedFile
 
 from conftest import NOW, ROOT, SEED_ARTICLE
 
@@ -140,7 +142,7 @@ def test_prefect_yaml_points_at_the_flow_and_its_parameters():
 
     import yaml
 
-    from flows.etl import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
+    from flows.serve import SERVED_BATCH_SIZE, SERVED_INPUT, SERVED_WAREHOUSE, scheduled_etl
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     [deployment] = spec["deployments"]
@@ -191,6 +193,7 @@ def test_a_run_that_fails_midway_keeps_its_commits_and_the_next_run_finishes_the
     """Each commit is atomic; a run that dies after some commits leaves them whole, records a failed
     run, and the next run processes only the files no commit recorded."""
     import flows.etl as etl_module
+    import flows.tasks as tasks_module
     from pipeline.extract import extract_mentions
 
     src = ROOT / "tests" / "data" / "dev" / "articles"
@@ -205,7 +208,7 @@ def test_a_run_that_fails_midway_keeps_its_commits_and_the_next_run_finishes_the
             raise RuntimeError("worker lost")
         return extract_mentions(articles, run_id=run_id)
 
-    monkeypatch.setattr(etl_module, "extract_mentions", failing)
+    monkeypatch.setattr(tasks_module, "extract_mentions", failing)
     with pytest.raises(RuntimeError, match="worker lost"):
         etl_module.etl(input_dir=str(src), warehouse=str(broken.root), batch_size=3, commit_every=5, in_flight=1)
     done = run_sql(broken, "select count(*) n from files")["n"][0].as_py()
@@ -213,7 +216,7 @@ def test_a_run_that_fails_midway_keeps_its_commits_and_the_next_run_finishes_the
     assert run_sql(broken, "select status, message from runs").to_pylist() == [
         {"status": "failed", "message": "RuntimeError: worker lost"}]
 
-    monkeypatch.setattr(etl_module, "extract_mentions", extract_mentions)
+    monkeypatch.setattr(tasks_module, "extract_mentions", extract_mentions)
     summary = etl_module.etl(input_dir=str(src), warehouse=str(broken.root))
     assert summary["files_unchanged"] == done and summary["files_new"] == summary["files_seen"] - done
 
@@ -309,28 +312,45 @@ def test_the_same_file_name_in_two_input_folders_is_two_files(tmp_path):
 def test_a_file_caught_missing_empty_or_half_written_is_read_again_by_the_next_run(tmp_path, monkeypatch, moment):
     """The files row records the hash of the bytes that were parsed, not the scan's."""
     from flows.etl import etl
-    from pipeline import ingest
+    from pipeline.sources.folder import FolderSource
 
     src, wh = tmp_path / "in", Warehouse(tmp_path / "wh")
     src.mkdir()
     target = src / "sumy.txt"
     target.write_text(ARTICLE.format(extra="The governor called for a ceasefire to evacuate civilians."))
     full = target.read_bytes()
-    real = ingest.read_input
+    real = FolderSource._open
 
-    def caught(paths, input_uri, **kwargs):  # between the scan and the read, the file is caught mid-change
+    class RestoredOnClose:
+        """The file as it was opened; once read and closed, it is whole again."""
+
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+            target.write_bytes(full)
+
+    def caught(self, rel):  # when the run reads it, the file is caught mid-change
         if moment == "missing":
             target.unlink()
         else:
             target.write_bytes(b"" if moment == "empty" else full[:len(full) // 2])
         try:
-            return real(paths, input_uri, **kwargs)
-        finally:
+            return RestoredOnClose(real(self, rel))
+        except BaseException:
             target.write_bytes(full)
+            raise
 
-    monkeypatch.setattr(ingest, "read_input", caught)
+    monkeypatch.setattr(FolderSource, "_open", caught)
     etl(input_dir=str(src), warehouse=str(wh.root))
-    monkeypatch.setattr(ingest, "read_input", real)
+    monkeypatch.setattr(FolderSource, "_open", real)
     second = etl(input_dir=str(src), warehouse=str(wh.root))
     assert (second["files_changed"], second["files_unchanged"]) == (1, 0)
     [article] = run_sql(wh, "select body from articles where source_path = 'sumy.txt'").to_pylist()
@@ -349,7 +369,7 @@ def test_files_and_rejects_of_schema_version_1_get_their_input_folder_from_the_r
     import pyarrow as pa
 
     from test_schema_evolution import declare_all
-    from pipeline.ingest import file_id
+    from pipeline.ingest.ids import file_id
     from pipeline.records import Run, to_arrow
     from schemas import table_schemas
 
@@ -396,6 +416,7 @@ def test_a_file_of_many_records_is_committed_in_several_commits_and_resumes_afte
     """148,721 records in one file were one commit (2 GB); now a file is extracted and committed in
     parts, and its files row is written with its last part, so a run stopped inside it resumes."""
     import flows.etl as etl_module
+    import flows.tasks as tasks_module
     from pipeline.extract import extract_mentions
 
     src = tmp_path / "in"
@@ -411,13 +432,13 @@ def test_a_file_of_many_records_is_committed_in_several_commits_and_resumes_afte
             raise RuntimeError("worker lost")
         return extract_mentions(articles, run_id=run_id)
 
-    monkeypatch.setattr(etl_module, "extract_mentions", failing)
+    monkeypatch.setattr(tasks_module, "extract_mentions", failing)
     with pytest.raises(RuntimeError, match="worker lost"):
         etl_module.etl(input_dir=str(src), warehouse=str(broken.root), commit_every=10, in_flight=1)
     partial = run_sql(broken, "select count(*) n from articles")["n"][0].as_py()
     assert 0 < partial < 40
     assert run_sql(broken, "select count(*) n from files")["n"][0].as_py() == 0  # the file is not done
-    monkeypatch.setattr(etl_module, "extract_mentions", extract_mentions)
+    monkeypatch.setattr(tasks_module, "extract_mentions", extract_mentions)
     again = etl_module.etl(input_dir=str(broken.root.parent / "in"), warehouse=str(broken.root), commit_every=10)
     assert again["files_new"] == 1
 
