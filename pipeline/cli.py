@@ -250,16 +250,12 @@ def _serve_watching(watch_dir: str, warehouse: str, api_url: str | None, poll: f
     """`serve --watch`: the watching flow in this process, on the Prefect API given, or this folder's
     `frontline server`, when one answers (its runs show in the UI), else on a temporary one of its own."""
     import os
-    from pathlib import Path
 
     from pipeline import storage
     from pipeline.prefect_api import TemporaryApi, api_answers, recorded_server
     from pipeline.settings import prepare_process, state_dir
 
-    if not storage.is_remote(watch_dir):
-        watch_dir = str(Path(watch_dir).absolute())
-    if not storage.is_remote(warehouse):
-        warehouse = str(Path(warehouse).absolute())
+    watch_dir, warehouse = storage.absolute(watch_dir), storage.absolute(warehouse)
     prepare_process()
     api_url = api_url or recorded_server(state_dir())
     temporary = None

@@ -7,10 +7,6 @@ imported only when the input is fine and the warehouse must be looked at.
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from pathlib import Path
-
 from pipeline.errors import FrontlineError
 from pipeline.sources import open_source
 
@@ -25,24 +21,14 @@ def check_locations(input_dir: str, warehouse: str) -> None:
     warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
     source = open_source(input_dir)
     source.check()
-    from pipeline import storage
-    from pipeline.warehouse.folder import TMP
     from pipeline.warehouse.store import Warehouse
 
     overlap = source.overlap(warehouse)
     if overlap:
         raise FrontlineError(f"the warehouse {warehouse!r} and the input {input_dir!r} must not overlap: {overlap}")
     try:
-        Warehouse(warehouse).ensure()
-        if storage.is_remote(warehouse):
-            wh = storage.location(warehouse)
-            probe = wh.join(f".write-check-{uuid.uuid4().hex[:8]}")
-            storage.write_bytes(wh.fs, probe, b"")
-            wh.fs.delete_file(probe)
-            return
-        private = Path(warehouse) / TMP
-        private.mkdir(exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=private, prefix="write-check-"):
-            pass
+        store = Warehouse(warehouse)
+        store.ensure()
+        store.check_writable()
     except OSError as exc:
         raise FrontlineError(f"warehouse {warehouse!r} is not writable: {exc.strerror or exc}") from None

@@ -27,6 +27,12 @@ def is_remote(uri: str | Path) -> bool:
     return isinstance(uri, str) and urlsplit(uri).scheme in REMOTE_SCHEMES
 
 
+def absolute(uri: str | Path) -> str:
+    """A local path made absolute (a long-running service must not depend on its working folder);
+    an object-storage URI as written."""
+    return str(uri) if is_remote(uri) else str(Path(uri).absolute())
+
+
 @dataclass(frozen=True)
 class Location:
     """A folder on some filesystem: ``path`` is what that filesystem calls it (``bucket/prefix`` on S3)."""

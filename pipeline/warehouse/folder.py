@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import re
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -117,6 +118,13 @@ class LocalFolder(Folder):
         """A file written through a Parquet writer, flushed before any manifest lists it."""
         fsync(Path(self.path(rel)))
 
+    def check_writable(self) -> None:
+        """Raises OSError unless a file can be created in the warehouse's private folder."""
+        private = self.root / TMP
+        private.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=private, prefix="write-check-"):
+            pass
+
     def move(self, rel: str, target: str) -> None:
         Path(self.path(target)).parent.mkdir(parents=True, exist_ok=True)
         self.fs.move(self.path(rel), self.path(target))
@@ -188,6 +196,12 @@ class ObjectFolder(Folder):
 
     def make_durable(self, rel: str) -> None:
         """An object is durable once its upload is closed."""
+
+    def check_writable(self) -> None:
+        """Raises OSError unless an object can be written (and is removed again) under the prefix."""
+        probe = self.location.join(f".write-check-{uuid.uuid4().hex[:8]}")
+        storage.write_bytes(self.fs, probe, b"")
+        self.fs.delete_file(probe)
 
     def move(self, rel: str, target: str) -> None:
         self.fs.move(self.path(rel), self.path(target))

@@ -112,6 +112,10 @@ class Warehouse:
                              "created_at": datetime.now(timezone.utc).isoformat()}) + "\n"
         self.folder.write_small(MARKER, marker.encode("utf-8"))
 
+    def check_writable(self) -> None:
+        """OSError unless this warehouse can be written now (a run checks before any work starts)."""
+        self.folder.check_writable()
+
     def require(self) -> None:
         """Readers: fail clearly on a mistyped location instead of answering with no rows."""
         if self.is_marked() or compat.is_legacy(self.folder):
