@@ -3,7 +3,7 @@
 ``extract_events(doc, published)`` reads the spans the pipeline marked
 (entities, event triggers, modality cues, date expressions) and decides, per
 sentence and trigger, the event type, agent and target (``roles``), location,
-date, duration, and modality with attribution (``modality``).
+date and duration (``event_dates``), and modality with attribution (``modality``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
 from pipeline.nlp import references, roles
+from pipeline.nlp.event_dates import duration_days, event_date, reported_date
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
@@ -108,12 +109,12 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
         where_am_i.seen.append((place.latitude, place.longitude))
-    period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
+    period, date_text = event_date(doc, s, [trig, anchor], published, spec)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
                             official=speaker is not None and _official(speaker), presupposed=reference)
     implied = None
     if period is None and not reference and _dated_by_report(spec, modality):
-        implied = roles.reported_date(doc, s, [trig, anchor], published)
+        implied = reported_date(doc, s, [trig, anchor], published)
     if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
@@ -142,7 +143,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         date_text=date_text,
         date_basis="text" if period else None,
         implied_date=implied if implied and implied[0] else None,
-        duration_days=roles.duration_days(doc, s, trig),
+        duration_days=duration_days(doc, s, trig),
         count=stated_count(doc, s, trig),
         agent_ref=agent_ref,
         target_ref=target_ref,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import references
+from pipeline.nlp.participants import noun_phrase
 from pipeline.nlp.patterns import EventType
-from pipeline.nlp.roles import first_actor_after
-from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView, in_quote
+from pipeline.nlp.senses import word_list
+from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView, distance, in_quote
+from pipeline.nlp.surface_roles import first_actor_after, nearest_left_actor
 from pipeline.rules import listed_words
 
 PRONOUNS = {"he", "she", "they", "it"}
@@ -25,8 +27,6 @@ def _subject_role(s: SentenceView, verb: Token) -> Role | None:
         if child.dep_ in ("nsubj", "nsubj:pass"):
             if (role := s.actor_at(child)) is not None and not references.is_place(role):
                 return role
-            from pipeline.nlp.roles import noun_phrase
-
             if child.lower_ in OFFICIAL_HEADS and child.pos_ == "NOUN":  # "the government of Velmar said"
                 inner = next((r for g in child.subtree if (r := s.actor_at(g)) is not None), None)
                 np = noun_phrase(s.span.doc, child)
@@ -160,8 +160,6 @@ def _is_definite(doc: Doc, s: SentenceView, trig: Span) -> bool:
 
 
 def _light_verb(token: Token) -> bool:
-    from pipeline.nlp.senses import word_list
-
     return token.lemma_.lower() in word_list("light_verbs") or token.lower_ in word_list("light_verbs")
 
 
@@ -299,8 +297,6 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
 
 def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
     """Talks still to come: a future word before them in the sentence, or 'to meet' of purpose."""
-    from pipeline.nlp.senses import word_list
-
     future = word_list("future_cues") | {"further", "would", "upcoming", "coming", "planned"}
     if any(t.lower_ in future for t in doc[s.span.start:trig.start]):
         return True
@@ -309,8 +305,6 @@ def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
 
 
 def _calls_for(cue: Span) -> bool:
-    from pipeline.nlp.senses import word_list
-
     return cue.label_ == "PROPOSAL" or (cue.label_ == "DEMAND" and cue.root.lemma_.lower() in word_list("call_verbs"))
 
 
@@ -349,9 +343,6 @@ RESPONSE_WINDOW = 8
 
 def response(doc: Doc, s: SentenceView, trig: Span) -> tuple[str | None, Role | None]:
     """How a party answered a proposal: 'Hamas accepted the truce', 'the ceasefire collapsed'."""
-    from pipeline.nlp.roles import nearest_left_actor
-    from pipeline.nlp.sentence import distance
-
     near = [c for c in s.cues if c.label_ in RESPONSE_OF and distance(c, trig.start, trig.end) <= RESPONSE_WINDOW]
     if not near:
         return None, None
