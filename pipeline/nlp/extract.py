@@ -27,7 +27,8 @@ from pipeline.nlp.patterns import EventType, actor_country, load_event_types
 from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
-from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer, initials_of
+from pipeline.normalize.gazetteer import gazetteer
+from pipeline.normalize.places import Context, Gazetteer, Place, initials_of
 from pipeline.rules import load_actors
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
