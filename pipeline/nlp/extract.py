@@ -3,7 +3,7 @@
 ``extract_events(doc, published)`` reads the spans the pipeline marked
 (entities, event triggers, modality cues, date expressions) and decides, per
 sentence and trigger, the event type, agent and target (``roles``), location,
-date and duration (``event_dates``), and modality with attribution (``modality``).
+date and duration (``event_dates``), modality (``modality``) and who said so (``attribution``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
+from pipeline.nlp.attribution import attribution, is_quoted
 from pipeline.nlp import references, roles
 from pipeline.nlp.event_dates import duration_days, event_date, reported_date
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
@@ -105,7 +106,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     reference = doc.has_annotation("DEP") and is_reference(doc, s, trig, spec)
     found = roles.find_roles(doc, s, trig, spec, demand, sentences, index, reference=reference)
     agent, target = found.agent, found.target
-    speaker = mod.attribution(doc, s, trig, sentences, index)
+    speaker = attribution(doc, s, trig, sentences, index)
     where = event_location(doc, s, trig, spec, [agent], gaz) or referred_place(doc, s, trig, where_am_i.towns)
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
@@ -116,7 +117,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     implied = None
     if period is None and not reference and _dated_by_report(spec, modality):
         implied = reported_date(doc, s, [trig, anchor], published)
-    if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
+    if agent is None and speaker is not None and spec.speaker_is_agent and is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
             and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
