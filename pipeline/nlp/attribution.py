@@ -6,7 +6,8 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import references
 from pipeline.nlp.participants import noun_phrase
-from pipeline.nlp.sentence import Role, SentenceView, in_quote
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView, in_quote
 from pipeline.nlp.surface_roles import first_actor_after
 from pipeline.rules import listed_words
 

@@ -14,7 +14,8 @@ from pipeline.nlp.participants import (ATTACK_PREPS, FORCE_WORDS, MODIFIER_DEPS,
                                        spokesmen_of)
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import in_list, word_list
-from pipeline.nlp.sentence import Role, SentenceView
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView
 from pipeline.nlp.surface_roles import compound_owner
 
 AGENT_DEPS = {"obl:agent", "agent"}

@@ -25,7 +25,8 @@ from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
-from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
 from pipeline.normalize.gazetteer import gazetteer

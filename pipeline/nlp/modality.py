@@ -8,7 +8,8 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.nlp.attribution import subject_role
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
-from pipeline.nlp.sentence import Role, SentenceView, distance
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView, distance
 from pipeline.nlp.surface_roles import nearest_left_actor
 
 DEFINITE = {"the", "this", "that", "these", "those", "last", "latest", "previous", "earlier"}

@@ -12,7 +12,8 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp import references
 from pipeline.nlp.senses import word_list
-from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, Role, SentenceView
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, SentenceView
 from pipeline.rules import listed_words
 
 # A name right after one of these is inside a prepositional phrase: not a subject.

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Token
 
 from pipeline.rules import listed_words, load_actors
 from pipeline.nlp.senses import word_list
-from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import PERSON_LABELS, SentenceView
 from pipeline.normalize.gazetteer import gazetteer
 
 REACH = 4  # sentences back

@@ -17,7 +17,8 @@ from pipeline.nlp.dependency_roles import dependency_roles, noun_owner
 from pipeline.nlp.participants import ATTACK_PREPS, PREPOSITIONS, Roles, case_marker
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
-from pipeline.nlp.sentence import Role, SentenceView, preceding_word
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView, preceding_word
 from pipeline.nlp.surface_roles import between_roles, reported_subject, surface_roles
 
 def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType,

