@@ -76,7 +76,7 @@ class EventDraft:
     reference: bool = False  # "the offensive", "in the shelling": refers back to a reported event
     antecedent: int | None = None  # index, among the article's drafts, of the mention it refers back to
     inherited: tuple[str, ...] = ()  # fields taken from the other mentions of its event
-    date_basis: str | None = None  # text | report | publication: how the date was decided (see roles.reported_date)
+    date_basis: str | None = None  # text | report | publication: how the date was decided (see event_dates.reported_date)
     implied_date: tuple | None = None  # (period, text, basis) to use if no mention of its chain states a date
 
     @property
@@ -164,7 +164,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
 
 
 def _date_implied(d: EventDraft) -> EventDraft:
-    """An event no mention of its chain dates takes the date its report implies (roles.reported_date)."""
+    """An event no mention of its chain dates takes the date its report implies (event_dates.reported_date)."""
     if d.period is not None or d.implied_date is None:
         return d
     period, text, basis = d.implied_date
