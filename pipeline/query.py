@@ -136,7 +136,7 @@ def events_query(f: EventFilter, place: PlaceTerms | None = None) -> tuple[str, 
 
 def place_filter_terms(place: str) -> PlaceTerms:
     """What ``--place`` stands for: a country needs no gazetteer; any other name loads it (a few seconds)."""
-    from pipeline.normalize.places import gazetteer
+    from pipeline.normalize.gazetteer import gazetteer
     from pipeline.place_terms import country_codes, place_terms
 
     return place_terms(place, None if country_codes(place) else gazetteer())

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.extract import extract_mentions
 from pipeline.ingest.parse import parse_document
-from pipeline.normalize.places import Context, gazetteer
+from pipeline.normalize.gazetteer import gazetteer
+from pipeline.normalize.places import Context
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -6,8 +6,8 @@ import pytest
 
 from pipeline.nlp.location import event_location, place_candidates, referred_place
 from pipeline.nlp.roles import find_roles
-from pipeline.nlp.sentence import Role
-from pipeline.normalize.places import gazetteer
+from pipeline.nlp.role_mention import Role
+from pipeline.normalize.gazetteer import gazetteer
 
 from sentence_parts import parts
 

@@ -1,5 +1,5 @@
 """pipeline.nlp.modality on sentences written for these tests: asserted, claimed, denied, proposed or
-hypothetical, who said so, how a party answered a proposal, and how talks went.
+hypothetical, who denied it, how a party answered a proposal, and how talks went.
 
 The conventions: the article's own voice asserts; a party's word, 'reportedly' or a disputed account
 claims; a denial or negation denies; offers, calls and planned talks are proposed; conditional,
@@ -9,6 +9,7 @@ threatened or intended actions are hypothetical. An agreed or declared truce is 
 import pytest
 
 from pipeline.nlp import modality as mod
+from pipeline.nlp.attribution import attribution
 from pipeline.nlp.roles import find_roles
 from pipeline.nlp.sentence import sentence_views
 
@@ -20,15 +21,9 @@ def modality_of(nlp, text: str, trigger: str, official: bool = False) -> str:
     p = parts(nlp, text, trigger)
     demand = p.demand()
     found = find_roles(p.doc, p.s, p.trig, p.spec, demand, p.sentences, p.index)
-    speaker = mod.attribution(p.doc, p.s, p.trig, p.sentences, p.index)
+    speaker = attribution(p.doc, p.s, p.trig, p.sentences, p.index)
     return mod.modality(p.doc, p.s, p.trig, demand or p.trig, p.spec, speaker is not None, bool(found),
                         official=official)
-
-
-def speaker_of(nlp, text: str, trigger: str) -> str | None:
-    p = parts(nlp, text, trigger)
-    who = mod.attribution(p.doc, p.s, p.trig, p.sentences, p.index)
-    return who.text if who else None
 
 
 @pytest.mark.parametrize("text, trigger, expected", [
@@ -57,7 +52,8 @@ def test_a_negated_future_is_hypothetical_not_denied(nlp):
 def test_talks_reported_by_anyone_are_asserted(nlp):
     """Talks are seldom contested: a speech tag does not make them a claim, as it does an attack."""
     text = "Israel and Hamas held talks in Cairo, officials said."
-    assert speaker_of(nlp, text, "talks") == "officials"
+    p = parts(nlp, text, "talks")
+    assert attribution(p.doc, p.s, p.trig, p.sentences, p.index).text == "officials"
     assert modality_of(nlp, text, "talks") == "asserted"
 
 
@@ -66,29 +62,6 @@ def test_an_official_speaker_asserts_an_agreed_truce_and_an_armed_group_claims_i
     rebels = "The rebels said they had agreed to a truce with the army."
     assert modality_of(nlp, army, "truce", official=True) == "asserted"
     assert modality_of(nlp, rebels, "truce", official=False) == "claimed"
-
-
-@pytest.mark.parametrize("text, trigger, speaker", [
-    ("Velmar troops shelled the town of Oskel on Tuesday, the defence ministry said.", "shelled", "the defence ministry"),
-    ("The army said its forces shelled rebel positions near Donetsk.", "shelled", "The army"),
-    ("A journalist reported that Russian troops captured Avdiivka.", "captured", "A journalist"),
-    ("Sudan's army shelled El Fasher, a reporter in Khartoum said.", "shelled", "a reporter"),
-    ("Russian forces shelled Kharkiv on Tuesday.", "shelled", None),
-])
-def test_attribution_names_who_said_it(nlp, text, trigger, speaker):
-    assert speaker_of(nlp, text, trigger) == speaker
-
-
-def test_a_quoted_event_is_attributed_to_the_speech_tag(nlp):
-    text = '"Our troops will attack the rebels tomorrow and keep attacking them," the commander told reporters.'
-    p = parts(nlp, text, "attack")
-    assert mod.is_quoted(p.s, p.trig)
-    assert speaker_of(nlp, text, "attack") == "the commander"
-
-
-def test_a_speech_tag_split_off_as_the_next_sentence_still_names_the_speaker(nlp):
-    text = '"Lay down your arms and surrender to our forces now," / the general said.'
-    assert speaker_of(nlp, text, "surrender") == "the general"
 
 
 @pytest.mark.parametrize("text, who", [

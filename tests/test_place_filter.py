@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.normalize.places import gazetteer
+from pipeline.normalize.gazetteer import gazetteer
 from pipeline.place_terms import country_codes, place_terms
 from pipeline.query import run_sql
 

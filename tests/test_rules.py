@@ -22,7 +22,8 @@ def test_every_state_is_an_actor_with_its_country_and_the_curated_actors_keep_th
 
 
 def test_normalising_needs_no_part_of_extraction():
-    code = ("import sys, pipeline.normalize.actors, pipeline.normalize.places, pipeline.normalize.dates; "
+    code = ("import sys, pipeline.normalize.actors, pipeline.normalize.places, pipeline.normalize.gazetteer, "
+            "pipeline.normalize.dates; "
             "print(sorted(m for m in sys.modules if m.startswith('pipeline.nlp') or m == 'spacy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -13,7 +13,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.sentence import Role
+from pipeline.nlp.role_mention import Role
 
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,9}$")
 KNOWN_AS = ("also known as", "known as", "better known as", "which calls itself", "dubbed")

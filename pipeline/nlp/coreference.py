@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from pipeline.nlp.senses import word_list
 from pipeline.normalize.dates import Period
 from pipeline.normalize.places import Place
 
@@ -63,8 +64,6 @@ def periods_compatible(a: Period | None, b: Period | None) -> bool:
 
 def _kind(draft) -> str | None:
     """What sort of attack a trigger names (capture, strike), or None for an umbrella word."""
-    from pipeline.nlp.senses import word_list
-
     words = draft.trigger.lower().split()
     for kind in ("capture", "strike"):
         if any(w in word_list(f"{kind}_words") or w.rstrip("s") in word_list(f"{kind}_words") for w in words):

@@ -3,7 +3,7 @@
 ``extract_events(doc, published)`` reads the spans the pipeline marked
 (entities, event triggers, modality cues, date expressions) and decides, per
 sentence and trigger, the event type, agent and target (``roles``), location,
-date, duration, and modality with attribution (``modality``).
+date and duration (``event_dates``), modality (``modality``) and who said so (``attribution``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import modality as mod
+from pipeline.nlp.attribution import attribution, is_quoted
 from pipeline.nlp import references, roles
+from pipeline.nlp.event_dates import duration_days, event_date, reported_date
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
@@ -23,10 +25,12 @@ from pipeline.nlp.senses import is_reference, not_an_event
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
-from pipeline.nlp.sentence import Role, SentenceView, sentence_views, trimmed_bounds
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import SentenceView, sentence_views, trimmed_bounds
 from pipeline.normalize.dates import UNKNOWN, Period
 from pipeline.normalize.actors import ActorRef, envoy_of, normalise
-from pipeline.normalize.places import Context, Gazetteer, Place, gazetteer, initials_of
+from pipeline.normalize.gazetteer import gazetteer
+from pipeline.normalize.places import Context, Gazetteer, Place, initials_of
 from pipeline.rules import load_actors
 
 DENIAL_REACH = 5  # sentences back a bare denial ("denied the claims") looks for the claim it answers
@@ -72,7 +76,7 @@ class EventDraft:
     reference: bool = False  # "the offensive", "in the shelling": refers back to a reported event
     antecedent: int | None = None  # index, among the article's drafts, of the mention it refers back to
     inherited: tuple[str, ...] = ()  # fields taken from the other mentions of its event
-    date_basis: str | None = None  # text | report | publication: how the date was decided (see roles.reported_date)
+    date_basis: str | None = None  # text | report | publication: how the date was decided (see event_dates.reported_date)
     implied_date: tuple | None = None  # (period, text, basis) to use if no mention of its chain states a date
 
     @property
@@ -103,18 +107,18 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     reference = doc.has_annotation("DEP") and is_reference(doc, s, trig, spec)
     found = roles.find_roles(doc, s, trig, spec, demand, sentences, index, reference=reference)
     agent, target = found.agent, found.target
-    speaker = mod.attribution(doc, s, trig, sentences, index)
+    speaker = attribution(doc, s, trig, sentences, index)
     where = event_location(doc, s, trig, spec, [agent], gaz) or referred_place(doc, s, trig, where_am_i.towns)
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
         where_am_i.seen.append((place.latitude, place.longitude))
-    period, date_text = roles.event_date(doc, s, [trig, anchor], published, spec)
+    period, date_text = event_date(doc, s, [trig, anchor], published, spec)
     modality = mod.modality(doc, s, trig, anchor, spec, speaker is not None, bool(agent or target),
                             official=speaker is not None and _official(speaker), presupposed=reference)
     implied = None
     if period is None and not reference and _dated_by_report(spec, modality):
-        implied = roles.reported_date(doc, s, [trig, anchor], published)
-    if agent is None and speaker is not None and spec.speaker_is_agent and mod.is_quoted(s, trig) and not reference:
+        implied = reported_date(doc, s, [trig, anchor], published)
+    if agent is None and speaker is not None and spec.speaker_is_agent and is_quoted(s, trig) and not reference:
         agent = speaker  # '"Lay down your arms," the commander said': the speaker demands it
     if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
             and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
@@ -142,7 +146,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         date_text=date_text,
         date_basis="text" if period else None,
         implied_date=implied if implied and implied[0] else None,
-        duration_days=roles.duration_days(doc, s, trig),
+        duration_days=duration_days(doc, s, trig),
         count=stated_count(doc, s, trig),
         agent_ref=agent_ref,
         target_ref=target_ref,
@@ -160,7 +164,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
 
 
 def _date_implied(d: EventDraft) -> EventDraft:
-    """An event no mention of its chain dates takes the date its report implies (roles.reported_date)."""
+    """An event no mention of its chain dates takes the date its report implies (event_dates.reported_date)."""
     if d.period is not None or d.implied_date is None:
         return d
     period, text, basis = d.implied_date

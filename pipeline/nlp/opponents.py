@@ -18,7 +18,8 @@ from dataclasses import replace
 
 from pipeline.nlp import references
 from pipeline.nlp.patterns import actor_country, armed_actor
-from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import PERSON_LABELS, SentenceView
 from pipeline.normalize.actors import normalise
 from pipeline.rules import load_actors
 

