@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
-from pipeline.nlp.sentence import SentenceView, dateline_end, distance, preceding_word
+from pipeline.nlp.sentence import SentenceView, dateline_end, distance
 from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
 from pipeline.rules import listed_words
 
