@@ -322,6 +322,21 @@ def test_government_forces_are_the_forces_of_the_state_the_article_names():
     assert m.agent == "Government forces" and m.agent_country == "SYR", (m.agent, m.agent_country)
 
 
+@pytest.mark.parametrize("body, trigger, side", [
+    ("On Sunday a Kenyan army spokesman said troops retook the village of Kolbio.", "retook", "KEN"),
+    ("AMISOM said on Sunday that the joint forces had captured the town of Baidoa.", "captured", "AMISOM"),
+])
+def test_forces_named_only_by_their_kind_are_the_official_speakers_side(body, trigger, side):
+    m = triggered(mentions_of(body), trigger)
+    assert side in (m.agent_id, m.agent_country), (m.agent, m.agent_id, m.agent_country, m.attribution)
+
+
+def test_forces_named_by_their_own_country_keep_it_whoever_reports_them():
+    m = triggered(mentions_of("A Kenyan army spokesman said Somali troops retook the village of Kolbio on Sunday."),
+                  "retook")
+    assert m.agent_country == "SOM", (m.agent, m.agent_id, m.agent_country)
+
+
 @pytest.mark.parametrize("body, broker", [
     ("Both sides accepted the Egyptian-brokered truce on Monday.", "EGY"),
     ("The rebels and the army agreed on Monday to a truce brokered by Qatar.", "QAT"),

@@ -21,7 +21,7 @@ from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
 from pipeline.nlp.opponents import add_opponents, side_of
-from pipeline.nlp.senses import is_reference, not_an_event
+from pipeline.nlp.senses import is_reference, not_an_event, word_list
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
@@ -108,6 +108,7 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     found = roles.find_roles(doc, s, trig, spec, demand, sentences, index, reference=reference)
     agent, target = found.agent, found.target
     speaker = attribution(doc, s, trig, sentences, index)
+    agent = _speakers_forces(doc, agent, speaker)
     where = event_location(doc, s, trig, spec, [agent], gaz) or referred_place(doc, s, trig, where_am_i.towns)
     place = gaz.resolve(where.role.text, near=where.near, region=where.region, context=where_am_i) if where else None
     if place is not None and place.latitude is not None and place.kind in ("town", "district"):
@@ -182,6 +183,22 @@ def _dated_by_report(spec: EventType, modality: str) -> bool:
 OFFICIAL_SECTORS = {"government", "military", "international", "diplomat", "police"}
 OFFICIAL_WORDS = {"military", "army", "ministry", "government", "forces", "police", "mission", "command", "navy",
                   "president", "minister", "office", "spokesman", "spokeswoman", "spokesperson", "authorities"}
+
+
+def _speakers_forces(doc: Doc, agent: Role | None, speaker: Role | None) -> Role | None:
+    """'A Somali government official said troops retook the town', 'AMISOM says the joint forces have
+    liberated ten towns': forces named only by their kind are, in an official's report, that side's."""
+    if agent is None or speaker is None or agent.id or not speaker.id or not _official(speaker):
+        return agent
+    words = [t for t in doc[agent.start:agent.end] if not t.is_punct]
+    if not words or words[-1].lower_ not in word_list("force_descriptions") \
+            or any(t.ent_type_ or t.pos_ == "PROPN" for t in words):
+        return agent
+    side = side_of(speaker.id)
+    if side is None:
+        return agent
+    forces = f"{side}_MIL" if len(side) == 3 and side.isupper() else side
+    return replace(agent, id=forces, refers_to=speaker.text)
 
 
 def _official(role: Role) -> bool:
