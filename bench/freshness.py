@@ -52,7 +52,7 @@ def _texts(prefix: str, n: int, seed: int) -> list[tuple[str, str]]:
 
 def _visible(warehouse: str, prefix: str) -> tuple[set[str], set[str]]:
     """(files with mentions, files processed) whose names start with ``prefix``, as `frontline sql` sees them."""
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import run_sql
 
     wh = Warehouse(warehouse)

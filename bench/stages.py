@@ -47,7 +47,7 @@ def etl(folder: str, warehouse: str, workers: str = "1") -> dict:
     """The whole flow, as `frontline run` runs it; the flow's own duration comes from its runs row."""
     from flows.etl import etl as flow
     from flows.runners import task_runner
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import run_sql
 
     runner = task_runner(int(workers))

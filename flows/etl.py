@@ -16,7 +16,7 @@ from flows.tasks import publish_report, upgrade_warehouse
 from pipeline import lifetime, progress
 from pipeline.errors import FrontlineError
 from pipeline.ingest.plan import chunks
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.locations import check_locations
 from pipeline.run import RunLedger, Sizes
 from pipeline.runs import DEFAULT_CHUNK_FILES, new_run_id

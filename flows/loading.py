@@ -19,7 +19,7 @@ from flows.tasks import (cluster_events, compact_small_files, extract_batch, ing
                          load_tables, read_listed_elsewhere, read_state, scan_input)
 from pipeline.ingest.plan import plan, stale_article_ids
 from pipeline import lifetime
-from pipeline.warehouse.store import CommitResult, Warehouse
+from pipeline.warehousing.store import CommitResult, Warehouse
 from pipeline.records import Mention, Run, to_arrow
 from pipeline.report import top_events
 from pipeline.run import (ARTICLES_PER_TASK, CommitPoints, CopyWindow, Part, RunLedger, Sizes, Unit, batches,

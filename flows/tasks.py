@@ -22,7 +22,7 @@ from pipeline.extract import extract_mentions
 from pipeline.extract_bounded import extract_mentions_bounded
 from pipeline.ingest.plan import file_states, listed_elsewhere, stored_states, to_be_read
 from pipeline.ingest.read import read_input
-from pipeline.warehouse.store import PERMANENT_ERRNOS, CommitResult, Warehouse
+from pipeline.warehousing.store import PERMANENT_ERRNOS, CommitResult, Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.report import run_markdown
 from pipeline.run import RunLedger

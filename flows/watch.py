@@ -28,7 +28,7 @@ from pipeline.locations import check_locations
 from pipeline.runs import COMPACT_AFTER_FILES
 from pipeline.settings import RUN_LOCK_TIMEOUT
 from pipeline.sources import open_source
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 DEFAULT_BATCH_FILES = 500  # files per ETL run at most; the rest wait for the next one
 IDLE_WAIT = 0.5  # seconds the loop sleeps on the change queue when there is nothing to do

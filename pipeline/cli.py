@@ -112,7 +112,7 @@ def _shell_word(text: str) -> str:
 
 def _show_run_events(console: Console, warehouse: str, run_id: str) -> None:
     """The events this run added mentions to, at most a screenful, then how many more and the query."""
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import rich_table, run_events_sql, run_sql
 
     wh = Warehouse(warehouse)

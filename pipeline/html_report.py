@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 ASSETS = Path(__file__).parent / "assets"

@@ -16,7 +16,7 @@ from pipeline.crosswalk import Crosswalk, crosswalk, crosswalk_rows
 from pipeline.errors import ExportError
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
 
 EXPORT_FORMATS = ("acled", "plover")
 

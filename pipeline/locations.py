@@ -21,7 +21,7 @@ def check_locations(input_dir: str, warehouse: str) -> None:
     warehouse (a folder that is not empty and has no marker), or one lies inside the other."""
     source = open_source(input_dir)
     source.check()
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
 
     overlap = source.overlap(warehouse)
     if overlap:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from rich.table import Table
 
 from pipeline.errors import QueryError
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.place_terms import PlaceTerms
 
 EVENT_COLUMNS = ("event_date, event_date_end, date_precision, event_type, modality, agent_name, target_name, place_name, "

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 import pyarrow as pa
 
-from pipeline.warehouse.store import CommitResult
+from pipeline.warehousing.store import CommitResult
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, to_arrow
 from pipeline.runs import NOTHING_TO_DO
 

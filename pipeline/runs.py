@@ -12,7 +12,7 @@ import signal
 import uuid
 from datetime import datetime, timezone
 from pipeline.ingest.plan import chunks, plan, stored_states
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import Run, to_arrow
 from pipeline.sources import open_source
 

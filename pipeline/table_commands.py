@@ -28,7 +28,7 @@ def report(warehouse: str, output: str) -> None:
     from pathlib import Path
 
     from pipeline.html_report import write_report
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
 
     n = write_report(Warehouse(warehouse), Path(output))
     click.echo(f"wrote {output} ({n} events)")
@@ -41,7 +41,7 @@ def compact(warehouse: str) -> None:
 
     Example: frontline compact --warehouse warehouse
     """
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
 
     report = Warehouse(warehouse).compact()
     for table, (before, after) in sorted(report.items()):
@@ -56,8 +56,8 @@ def repair(warehouse: str) -> None:
 
     Example: frontline repair --warehouse warehouse
     """
-    from pipeline.warehouse.files import QUARANTINE
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.files import QUARANTINE
+    from pipeline.warehousing.store import Warehouse
 
     report = Warehouse(warehouse).repair()
     if report.restored is not None:
@@ -82,7 +82,7 @@ def sql(query: str, warehouse: str, fmt: str, output: str | None) -> None:
 
     Example: frontline sql "select event_type, count(*) from events group by 1" --format csv -o counts.csv
     """
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import rich_table, run_sql, write_result
 
     table = run_sql(Warehouse(warehouse), query)
@@ -124,7 +124,7 @@ def events(warehouse: str, event_type: str | None, actor: str | None, since: str
 
     Example: frontline events --type OFFENSIVE --actor RUS --since 2025-03-01 --place Ukraine
     """
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import (EventFilter, events_query, place_filter_terms, rich_table, run_sql, undated_not_listed,
                                 write_result)
 
@@ -156,7 +156,7 @@ def export(warehouse: str, fmt: str, file_format: str, output: str) -> None:
     Example: frontline export --format acled -o events_acled.csv
     """
     from pipeline.interop_export import exported_events
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from pipeline.query import write_result
 
     table = exported_events(Warehouse(warehouse), fmt)

@@ -12,7 +12,7 @@ from pipeline.extract import extract_mentions
 from pipeline.ingest.plan import file_states
 from pipeline.ingest.read import read_folder
 from pipeline.sources import input_root
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import Article, Event, FileState, Mention, Reject, Run, to_arrow
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

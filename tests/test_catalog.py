@@ -2,7 +2,7 @@
 
 import duckdb
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 from warehouse_rows import articles_table, count
 

@@ -11,24 +11,24 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from warehouse_rows import articles_table, NOW
 
 # Where the writer dies: (module:what is patched in it, on which call it kills the process)
 CRASH_POINTS = {
-    "before writing files": ("pipeline.warehouse.files:TableFiles.write", 1),
+    "before writing files": ("pipeline.warehousing.files:TableFiles.write", 1),
     "between two files": ("pyarrow.parquet:write_table", 2),
-    "after files, before the manifest": ("pipeline.warehouse.manifest:Snapshots.write", 1),
-    "after the manifest, before the catalog": ("pipeline.warehouse.catalog:FileCatalog.publish", 1),
+    "after files, before the manifest": ("pipeline.warehousing.manifest:Snapshots.write", 1),
+    "after the manifest, before the catalog": ("pipeline.warehousing.catalog:FileCatalog.publish", 1),
 }
 
 CHILD = textwrap.dedent("""
     import importlib, os, signal, sys
     from datetime import datetime, timezone
     sys.path.insert(0, {tests!r})
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
     from warehouse_rows import articles_table, NOW
     from pipeline.records import Reject, to_arrow
 
@@ -75,7 +75,7 @@ def test_sigkill_during_a_load(tmp_path, point, caplog):
     # The next load completes the work, cleans up after the dead one, and duplicates nothing.
     from pipeline.records import Reject, to_arrow
     rejects = to_arrow([Reject("r" * 32, "f" * 32, "bad.txt", None, "empty_file", "empty", None, 0, NOW, "r2")], Reject)
-    with caplog.at_level(logging.WARNING, logger="pipeline.warehouse"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.warehousing"):
         wh.commit({"articles": articles_table(4, 5), "rejects": rejects})
     assert counts(wh) == new
     live = set(wh.manifest().files("articles") + wh.manifest().files("rejects"))

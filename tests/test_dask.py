@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from conftest import ROOT

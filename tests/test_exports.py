@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.warehouse.catalog import derived_views
+from pipeline.warehousing.catalog import derived_views
 from pipeline.query import LIST_SEPARATOR, run_sql
 from schemas import table_schemas
 

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 from pipeline.runs import NOTHING_TO_DO
 
@@ -79,7 +79,7 @@ def test_sql_events_report_and_eval_never_import_prefect(tmp_path):
         from pipeline.events.assign import assign_events
         from pipeline.extract import extract_mentions
         from pipeline.ingest.read import read_folder
-        from pipeline.warehouse.store import Warehouse
+        from pipeline.warehousing.store import Warehouse
         from pipeline.records import Article, Event, Mention, to_arrow
 
         seeds = Path({str(SEEDS)!r})

@@ -5,7 +5,7 @@ from datetime import date
 import pyarrow.parquet as pq
 
 from pipeline.query import run_sql
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 from warehouse_rows import articles_table
 
@@ -23,7 +23,7 @@ def test_compaction_merges_small_files_atomically_and_keeps_every_row(tmp_path):
     assert after == before
     on_disk = {p.relative_to(wh.root).as_posix() for p in (wh.root / "tables").rglob("*.parquet")}
     assert len(on_disk) == 7 + 1  # the old files stay while a kept manifest lists them, for readers still on it
-    from pipeline.warehouse.manifest import KEEP_SNAPSHOTS
+    from pipeline.warehousing.manifest import KEEP_SNAPSHOTS
 
     for n in range(8, 8 + KEEP_SNAPSHOTS - 1):
         wh.commit({"articles": articles_table(n)})
@@ -33,7 +33,7 @@ def test_compaction_merges_small_files_atomically_and_keeps_every_row(tmp_path):
 
 def test_compaction_streams_rows_into_bounded_row_groups_and_files(tmp_path, monkeypatch):
     """Merging reads and writes a row group at a time: the most it holds is MERGE_ROW_GROUP rows."""
-    from pipeline.warehouse import files
+    from pipeline.warehousing import files
 
     monkeypatch.setattr(files, "MERGE_ROW_GROUP", 2)
     wh = Warehouse(tmp_path / "wh")

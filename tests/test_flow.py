@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from conftest import SEED_ARTICLE

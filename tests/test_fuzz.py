@@ -22,7 +22,7 @@ from pipeline.errors import BadArticle
 from pipeline.ingest.formats import parse_date
 from pipeline.ingest.ids import article_id
 from pipeline.ingest.parse import parse_document
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.normalize.dates import resolve_date
 from pipeline.query import run_sql
 from pipeline.records import Article, from_arrow, to_arrow

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from conftest import ROOT

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 from warehouse_rows import articles_table
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pipeline.events import neighbours
 from pipeline.events.cluster import _blocks, _span, _times_may_match
 from pipeline.events.keys import key_of
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import Mention, to_arrow
 
 DAY = date(2025, 3, 1)

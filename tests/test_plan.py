@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest.plan import plan, stale_article_ids
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 from pipeline.records import FileState
 from pipeline.sources import ScannedFile

@@ -14,7 +14,7 @@ from pipeline.events.assign import assign_events
 from pipeline.extract import extract_mentions
 from pipeline.html_report import write_report
 from pipeline.ingest.read import read_folder
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import Article, Event, Mention, to_arrow
 
 from conftest import ROOT

@@ -3,7 +3,7 @@
 import json
 import signal
 
-from pipeline.warehouse.store import CommitResult
+from pipeline.warehousing.store import CommitResult
 from pipeline.records import Article, FileState, Mention, Reject, Run, from_arrow, to_arrow
 from pipeline.run import CommitPoints, CopyWindow, Part, RunLedger, Unit, batches, commit_changes, parts, tail_start
 

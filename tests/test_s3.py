@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline import storage
 from pipeline.errors import FrontlineError
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from conftest import ROOT, SEED_ARTICLE

@@ -6,8 +6,8 @@ import pyarrow as pa
 import pytest
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse import catalog, files, store
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing import catalog, files, store
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 from schemas import Column, table_schemas
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline.errors import QueryError, WarehouseError
 from pipeline.query import run_sql
 from pipeline.records import Reject, to_arrow
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 from warehouse_rows import NOW, articles_table, count
 
@@ -51,7 +51,7 @@ def test_a_failure_mid_load_leaves_the_previous_snapshot(tmp_path, monkeypatch):
     wh.commit({"articles": articles_table(1)})
     before = wh.manifest().snapshot
 
-    from pipeline.warehouse.manifest import Snapshots
+    from pipeline.warehousing.manifest import Snapshots
 
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -4,14 +4,14 @@ from datetime import date
 
 import pyarrow.parquet as pq
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 from warehouse_rows import articles_table
 
 
 def test_files_of_one_schema_share_one_cached_schema_object(tmp_path):
     """The cache holds an entry per live file; a 100,000-article warehouse has about 2,000 files."""
-    from pipeline.warehouse.stored_schemas import FILE_SCHEMAS
+    from pipeline.warehousing.stored_schemas import FILE_SCHEMAS
 
     wh = Warehouse(tmp_path / "wh")
     for month in range(1, 13):

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 from pipeline.records import Event, Mention, to_arrow
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import QueryError, WarehouseError
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from warehouse_rows import articles_table, count
@@ -162,8 +162,8 @@ def test_a_mistyped_warehouse_is_an_error_and_is_not_created(wh, tmp_path):
 
 def test_a_read_only_warehouse_with_a_stale_catalog_reads_without_writing(wh, monkeypatch):
     """Readers never write: not even a stale catalog file is rebuilt by a query."""
-    from pipeline.warehouse.catalog import FileCatalog
-    from pipeline.warehouse.folder import LocalFolder
+    from pipeline.warehousing.catalog import FileCatalog
+    from pipeline.warehousing.folder import LocalFolder
 
     (wh.root / "frontline.duckdb").unlink()
 
@@ -188,7 +188,7 @@ def test_a_connection_opened_before_a_commit_does_not_make_later_ones_stale(wh):
 
 
 def test_kept_manifests_are_bounded_and_list_only_existing_files(tmp_path):
-    from pipeline.warehouse.manifest import KEEP_SNAPSHOTS
+    from pipeline.warehousing.manifest import KEEP_SNAPSHOTS
 
     wh = Warehouse(tmp_path / "wh")
     for n in range(1, 12):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import watch
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.query import run_sql
 
 from conftest import SEED_ARTICLE

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 from pipeline.query import run_sql
 from pipeline.records import Article, to_arrow
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

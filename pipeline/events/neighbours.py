@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.events.keys import DAY_SLACK, REAL, STATED_BASES, UNDATED_WINDOW, MentionKey
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import Mention, from_arrow
 
 

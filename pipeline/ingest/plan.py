@@ -16,7 +16,7 @@ from itertools import islice
 import pyarrow as pa
 
 from pipeline.ingest.ids import file_id
-from pipeline.warehouse.store import Warehouse
+from pipeline.warehousing.store import Warehouse
 from pipeline.records import FileState, from_arrow
 from pipeline.sources import FileRead, ScannedFile
 

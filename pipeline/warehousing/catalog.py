@@ -13,12 +13,12 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse.manifest import Manifest
-from pipeline.warehouse.scan import repr_sql, select_sql, sql_string
+from pipeline.warehousing.manifest import Manifest
+from pipeline.warehousing.scan import repr_sql, select_sql, sql_string
 from schemas import TableSchema, table_schema, table_schemas
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.folder import Folder, LocalFolder
+    from pipeline.warehousing.folder import Folder, LocalFolder
 
 CATALOG = "frontline.duckdb"
 CATALOG_STORAGE_VERSION = "v1.0.0"

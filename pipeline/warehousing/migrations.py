@@ -5,7 +5,7 @@ An added column needs nothing (old files read it as NULL). A changed key does: `
 input folders was one file. Version 2 keys them by input folder and path (``file_id``). The folder
 of an old row is the input of the run that wrote it (``runs.input_dir``; for a run that left no
 row, the most recent run's). ``Warehouse`` runs these under its write lock, in one commit
-(``pipeline.warehouse.compat`` decides when, ``TableFiles.migrate`` rewrites the files).
+(``pipeline.warehousing.compat`` decides when, ``TableFiles.migrate`` rewrites the files).
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse import compat
-from pipeline.warehouse.manifest import FORMAT_VERSION, MARKER
+from pipeline.warehousing import compat
+from pipeline.warehousing.manifest import FORMAT_VERSION, MARKER
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.store import Warehouse
+    from pipeline.warehousing.store import Warehouse
 
 
 @dataclass

@@ -17,11 +17,11 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from pipeline.warehouse.compat import conform, migrated, unpartitioned
-from pipeline.warehouse.folder import LocalFolder, ObjectFolder
-from pipeline.warehouse.manifest import Manifest
-from pipeline.warehouse.scan import read_files
-from pipeline.warehouse.stored_schemas import FILE_SCHEMAS
+from pipeline.warehousing.compat import conform, migrated, unpartitioned
+from pipeline.warehousing.folder import LocalFolder, ObjectFolder
+from pipeline.warehousing.manifest import Manifest
+from pipeline.warehousing.scan import read_files
+from pipeline.warehousing.stored_schemas import FILE_SCHEMAS
 from schemas import TableSchema, table_schema
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class TableFiles:
 
     # -- rewriting what older code stored -------------------------------------------
     def migrate(self, schema: TableSchema, entry: dict, tables: dict[str, dict], snapshot: int) -> None:
-        """The table's rows rewritten by its migrations (``pipeline.warehouse.migrations``) into new
+        """The table's rows rewritten by its migrations (``pipeline.warehousing.migrations``) into new
         files of the declared version; the old files are retired like any superseded file."""
         rows = read_files(self.folder, schema, entry["files"])
         runs_schema = table_schema("runs")

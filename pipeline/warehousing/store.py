@@ -43,13 +43,13 @@ import pyarrow as pa
 
 from pipeline.errors import WarehouseError
 from pipeline.settings import WRITE_LOCK_TIMEOUT
-from pipeline.warehouse import catalog, compat, locks
-from pipeline.warehouse.files import TableFiles
-from pipeline.warehouse.folder import LOCK, RUN_LOCK, folder_at
-from pipeline.warehouse.manifest import FORMAT_VERSION, MANIFEST, MARKER, Manifest, Snapshots
-from pipeline.warehouse.repair import RepairReport, repaired
-from pipeline.warehouse.scan import select_sql
-from pipeline.warehouse.stored_schemas import FILE_SCHEMAS
+from pipeline.warehousing import catalog, compat, locks
+from pipeline.warehousing.files import TableFiles
+from pipeline.warehousing.folder import LOCK, RUN_LOCK, folder_at
+from pipeline.warehousing.manifest import FORMAT_VERSION, MANIFEST, MARKER, Manifest, Snapshots
+from pipeline.warehousing.repair import RepairReport, repaired
+from pipeline.warehousing.scan import select_sql
+from pipeline.warehousing.stored_schemas import FILE_SCHEMAS
 from schemas import table_schema, table_schemas
 
 # Errors no retry will cure: report them instead.
@@ -335,7 +335,7 @@ class Warehouse:
     # -- repair ------------------------------------------------------------------
     def repair(self) -> RepairReport:
         """Bring a damaged warehouse back to its last good state, under the write lock (see
-        ``pipeline.warehouse.repair``)."""
+        ``pipeline.warehousing.repair``)."""
         return repaired(self)
 
     # -- locks ---------------------------------------------------------------------

@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from pipeline import storage
 from pipeline.settings import state_dir
 from pipeline.storage import Location
-from pipeline.warehouse import scan
-from pipeline.warehouse.catalog import FileCatalog, NoCatalog
+from pipeline.warehousing import scan
+from pipeline.warehousing.catalog import FileCatalog, NoCatalog
 from schemas import TableSchema
 
 log = logging.getLogger(__name__)

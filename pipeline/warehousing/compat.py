@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from pipeline.errors import WarehouseError
-from pipeline.warehouse.manifest import MANIFEST, parse_manifest
-from pipeline.warehouse.migrations import MIGRATIONS
+from pipeline.warehousing.manifest import MANIFEST, parse_manifest
+from pipeline.warehousing.migrations import MIGRATIONS
 from schemas import TableSchema
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.folder import Folder
+    from pipeline.warehousing.folder import Folder
 
 # Stored type -> declared types it may be read as when a declaration changes.
 WIDENINGS = {

@@ -14,7 +14,7 @@ import pyarrow.fs as pafs
 from pipeline.errors import WarehouseError
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.folder import Folder
+    from pipeline.warehousing.folder import Folder
 
 MANIFEST = "_manifest.json"
 MARKER = "_frontline_warehouse.json"  # marks the folder as a frontline warehouse

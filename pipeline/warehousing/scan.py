@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from pipeline.warehouse.compat import check_compatible, partitioned
-from pipeline.warehouse.stored_schemas import FILE_SCHEMAS
+from pipeline.warehousing.compat import check_compatible, partitioned
+from pipeline.warehousing.stored_schemas import FILE_SCHEMAS
 from schemas import TableSchema
 
 if TYPE_CHECKING:
-    from pipeline.warehouse.folder import Folder
+    from pipeline.warehousing.folder import Folder
 
 
 def parquet_source(folder: Folder, files: list[str], *, filename: bool = False, relative: bool = False) -> str:
