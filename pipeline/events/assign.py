@@ -71,9 +71,17 @@ def _inside(a, b) -> bool:
     return b.place_admin1 is None or b.place_admin1 in (a.place_admin1, b.place_name) and a.place_admin1 == b.place_admin1
 
 
+def _place_for_party(m) -> bool:
+    """A target that is only the place attacked or taken ('the capture of the town'), not a party."""
+    if m.target_id is not None:
+        return False
+    return m.target in (m.location, m.place_name) or (m.place_name is not None and m.target_name == m.place_name)
+
+
 def share_within_articles(mentions: list) -> list:
     """Each mention takes the fields it lacks from the other mentions its article has of the same event
-    (by the same confidence-weighted vote as the event row), and lists them in ``inherited``.
+    (by the same confidence-weighted vote as the event row), and lists them in ``inherited``. A target
+    that is only the place taken or hit yields to a party another mention names as the target.
 
     Only a mention's own values are given, and only within one article: what a mention row says
     stays what its article says, and the result does not depend on how commits split the input."""
@@ -95,6 +103,11 @@ def share_within_articles(mentions: list) -> list:
                 elif field == "date" and m.event_date is not None and not stated(m):
                     # "said on Tuesday" dates a mention only until another mention states the event's day
                     own = [d for d in own if stated(d)]
+                    if not own:
+                        continue
+                elif field == "target" and m.target is not None and _place_for_party(m):
+                    # "the recapture of the town" here, "the attack on the rebels" there: the side it was taken from
+                    own = [d for d in own if d.target_id is not None]
                     if not own:
                         continue
                 elif getattr(m, columns[0]) is not None:

@@ -32,13 +32,14 @@ def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | No
     if subject is None or agent is None:
         return agent
     heads = [subject] + [c for c in subject.children if c.dep_ in {"compound", "amod", "nmod:poss"}]
-    siblings = [c for c in subject.head.children if c.dep_ in SUBJECT_DEPS and c != subject] \
-        if subject.head != subject else []  # the parse may give "X and Y agreed" two subjects
-    members = [agent] + [m for c in [c for h in heads for c in h.children if c.dep_ == "conj"] + siblings
-                         if (m := participant(doc, s, c, sentences, index)) is not None and m != agent]
+    siblings = co_subjects(subject)  # the parse may give "X and Y agreed" two subjects
+    joined = [(c, m) for c in [c for h in heads for c in h.children if c.dep_ == "conj"] + siblings
+              if (m := participant(doc, s, c, sentences, index)) is not None and m != agent]
+    members = [agent] + [m for _, m in joined]
     if len(members) < 2:
         return agent
-    start, end = min(m.start for m in members), max(m.end for m in members)
+    # "Somali clan militias": the member's whole phrase, not only the name inside it
+    start, end = min(m.start for m in members), max([m.end for m in members] + [c.i + 1 for c, _ in joined])
     while end < s.span.end and doc[end].lower_ in FORCE_WORDS:
         end += 1  # "NATO and Afghan forces": the noun they share
     if end - start > 12 or any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";") and t.i > agent.end
@@ -79,6 +80,47 @@ def _holder(s: SentenceView, verb: Token, sentences: list[SentenceView], index: 
     return None
 
 
+NOMINAL = ("NOUN", "PROPN")
+
+
+def _finite(verb: Token) -> bool:
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("aux", "aux:pass") and c.lower_ != "to"
+                                                     for c in verb.children)
+
+
+def _root_as_subject(verb: Token) -> Token | None:
+    """'X and Y agreed ...', "X's government and Y have agreed ...": the parser often makes the first
+    subject the sentence's root and hangs the finite verb from it; a finite verb is never a noun's
+    modifier, so the root is its subject (or, after a dateline taken as the root, the name in apposition)."""
+    head = verb.head
+    while head.dep_ == "conj" and head.head != head and head.pos_ in NOMINAL:
+        head = head.head  # "X and Y agreed", the verb hung from Y
+    if head.dep_ == "appos" and head.head.dep_ == "ROOT" and head.pos_ in NOMINAL and head.i < verb.i \
+            and verb.dep_ in ("acl", "conj") and verb.pos_ == "VERB" and _finite(verb):
+        return head  # after a dateline taken as the root
+    # "X's government and Y have agreed", parsed with the verb as a parenthetical of the root
+    coordinated = verb.dep_ == "parataxis" and any(c.dep_ in ("cc", "conj") and c.i < verb.i for c in head.children)
+    if not ((verb.dep_ in ("acl", "conj") or coordinated) and head.dep_ == "ROOT" and head.pos_ in NOMINAL
+            and head.i < verb.i and verb.pos_ == "VERB" and _finite(verb)):
+        return None
+    named = [c for c in head.children if c.dep_ == "appos" and c.i < verb.i and c.pos_ in NOMINAL]
+    return named[0] if named else head
+
+
+def co_subjects(subj: Token) -> list[Token]:
+    """The other subjects coordinated with ``subj``: its conjuncts, the verb's other subjects, and, when
+    the parse made ``subj`` the root, the subject it gave the verb hanging from it."""
+    others = [c for c in subj.children if c.dep_ == "conj" and c.pos_ in NOMINAL]
+    if subj.dep_ == "appos" and subj.head.dep_ == "ROOT":
+        subj = subj.head  # the dateline the parse made the root: the verb hangs from it
+    if subj.head != subj:
+        others += [c for c in subj.head.children if c.dep_ in SUBJECT_DEPS and c != subj]
+    else:
+        others += [g for c in subj.children if c.dep_ in ("conj", "acl", "parataxis") and c.pos_ == "VERB"
+                   for g in c.children if g.dep_ in SUBJECT_DEPS]
+    return others
+
+
 GERUND_MARKS = {"after", "before", "while", "since", "upon", "by", "when"}
 
 
@@ -90,6 +132,8 @@ def _subject(token: Token) -> Token | None:
     """
     seen = 0
     while token is not None and seen < 4:
+        if (root_subject := _root_as_subject(token)) is not None:
+            return root_subject  # "Kenya and the rebels agreed to a truce", parsed with 'Kenya' as the root
         subj = child_by_dep(token, SUBJECT_DEPS)
         if subj is not None:
             return subj
@@ -117,6 +161,50 @@ def _subject(token: Token) -> Token | None:
             continue
         return None
     return None
+
+
+ADDRESSEE_PREPS = {"to", "on", "upon", "for"}  # "called for the junta to halt attacks"
+
+
+def _addressee(verb: Token, party) -> Role | None:
+    """'urged the rebels to stop fighting', 'appealed to both armies to cease fire', 'called for the junta
+    to halt attacks': whom a call to stop is made to is the proposal's target. The call's verb is found the
+    way its subject is (up through infinitives and conjuncts); the addressee is its object or the party
+    after 'to'/'on', or the subject of a 'for X to' clause on the way."""
+    token, hops = verb, 0
+    while token.head != token and hops < 4:
+        if token.dep_ in {"conj"}:
+            token = token.head
+            hops += 1
+            continue
+        for c in token.children:  # "called for the junta to halt": the clause's own subject
+            if c.dep_ in SUBJECT_DEPS and any(m.dep_ == "mark" and m.lower_ == "for" for m in token.children):
+                return party(c)
+        if token.dep_ not in {"xcomp", "advcl", "acl", "ccomp"} or not any(
+                m.dep_ == "mark" and m.lower_ == "to" for m in token.children):
+            break
+        token = token.head
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in {"obj", "obl", "conj"}:
+            if _asks(token) and (found := party(token)) is not None:
+                return found  # "appealed to the army to cease fire", parsed with the call hanging on its addressee
+            token = token.head  # "urged X to keep its pledge to stop fighting": the pledge's verb
+        hops += 1
+        if not in_list(token, "appeal_verbs"):
+            continue
+        found = party(child_by_dep(token, OBJECT_DEPS))
+        if found is None:
+            found = next((r for c in token.children if c.dep_ == "obl" and case_marker(c) in ADDRESSEE_PREPS
+                          and (r := party(c)) is not None), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _asks(noun: Token) -> bool:
+    """Is this noun the one an appeal verb is addressed to ('urged the army', 'appealed to both sides')?"""
+    while noun.dep_ == "conj" and noun.head != noun:
+        noun = noun.head
+    return noun.dep_ in {"obj", "obl"} and in_list(noun.head, "appeal_verbs")
 
 
 def noun_owner(s: SentenceView, noun: Token) -> Role | None:
@@ -213,9 +301,11 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                     break
         if target is None:
             target = _named_opponent(s, [root, *(t for t in trig if t.i != root.i)])
+        if target is None and spec.default_modality == "proposed" and not spec.symmetric:
+            target = _addressee(root, party)
         agent = part(subject)
         if target is None and spec.symmetric and subject is not None:  # "Russia and Ukraine exchanged ..."
-            target = next((part(c) for c in subject.children if c.dep_ == "conj"), None)
+            target = next((p for c in co_subjects(subject) if (p := part(c)) is not None), None)
         elif not spec.symmetric:
             agent = _together(doc, s, subject, agent, sentences, index)
         return Roles(agent, target, decided=subject is not None)
@@ -263,13 +353,13 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if not spec.symmetric:
             agent = _together(doc, s, subj, agent, sentences, index)
         if agent is not None and target is None and spec.symmetric and subj is not None:
-            others = [c for c in subj.children if c.dep_ == "conj"]
-            others += [c for c in subj.head.children if c.dep_ in SUBJECT_DEPS and c != subj] if subj.head != subj else []
-            target = next((p for c in others if (p := part(c)) is not None), None)
+            target = next((p for c in co_subjects(subj) if (p := part(c)) is not None), None)
         if target is None:
             for child in verb.children:
                 if child.dep_ == "obl" and case_marker(child) in preps and (role := party(child)):
                     target = role
                     break
+        if target is None and proposal and not spec.symmetric:
+            target = _addressee(verb, party)
         return Roles(agent, target, decided=agent is not None)
     return Roles(None, target)

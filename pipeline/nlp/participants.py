@@ -102,7 +102,10 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     parties, not with "details"); ``strict="target"`` also keeps what an attack hits ("a van", "the
     presidential palace", "opposition strongholds"), never a number, a date or a weapon.
     """
-    if token is None or token.i < s.body_start or any(d.start <= token.i < d.end for d in s.dates):
+    if token is not None and token.i < s.body_start:
+        # "NAIROBI - Kenya and Somalia launched ...", parsed with the dateline as the subject: the name after it
+        token = next((c for c in token.children if c.dep_ == "appos" and c.i >= s.body_start), None)
+    if token is None or any(d.start <= token.i < d.end for d in s.dates):
         return None  # "on Monday" is when, never who
     if (role := _actor(s, token)) is not None:
         return role

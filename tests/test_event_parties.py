@@ -1,0 +1,78 @@
+"""Who acts and who is acted on, in the shapes real reporting takes that our first corpora lacked:
+calls made to a party, parties written as one coordinated subject, and a place standing in for
+the side it was taken from. The sentences are written for these tests."""
+
+import pytest
+
+from pipeline.events.assign import assign_events
+
+from test_event_arguments import mentions_of, only, triggered
+
+
+# -- whom a call to stop fighting is made to -------------------------------------------------------
+
+@pytest.mark.parametrize("body, trigger, addressee", [
+    ("The UN envoy on Monday urged the militias to honour their pledge to stop fighting.", "stop fighting", "militias"),
+    ("The envoy appealed to the army and the militias to cease hostilities on Monday.", "cease hostilities", "militias"),
+    ("Qatar asked the Houthis on Monday to accept a truce.", "truce", "Houthis"),
+    ("Egypt pressed Israel on Monday to agree to a ceasefire.", "ceasefire", "Israel"),
+    ("The mediators issued a plan on Monday that called for the junta to pull back its tanks and stop its "
+     "attacks by Sunday.", "stop its attacks", "junta"),
+])
+def test_the_party_a_call_to_stop_is_made_to_is_its_target(body, trigger, addressee):
+    m = triggered(mentions_of(body), trigger)
+    assert m.event_type == "CEASEFIRE_PROPOSAL"
+    assert m.target is not None and addressee in m.target, (m.agent, m.target)
+
+
+@pytest.mark.parametrize("body", [
+    "The envoy hoped to convince Moscow on Monday to back the calls for a ceasefire.",
+    "The envoy went to Moscow on Monday to win support for a ceasefire.",
+])
+def test_one_asked_to_support_a_truce_is_not_whom_it_is_offered_to(body):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.target is None or "Moscow" not in m.target, (m.agent, m.target)
+
+
+# -- parties written as one coordinated subject ------------------------------------------------------
+
+@pytest.mark.parametrize("body, first, second", [
+    ("Kenya and al-Shabab agreed to a truce after talks in Nairobi on Monday.", "Kenya", "al-Shabab"),
+    ("Colombia's government and the ELN have agreed to a truce after talks in Havana on Monday.",
+     "Colombia", "ELN"),
+    ("Sudan's army and the Rapid Support Forces agreed to a week-long truce after talks in Jeddah on Monday.",
+     "army", "Rapid Support Forces"),
+])
+def test_two_parties_agreeing_after_talks_are_the_talks_agent_and_target(body, first, second):
+    mentions = mentions_of(body)
+    talks = only(mentions, "TALKS")
+    assert talks.agent is not None and first in talks.agent, (talks.agent, talks.target)
+    assert talks.target is not None and second in talks.target, (talks.agent, talks.target)
+    truce = only(mentions, "CEASEFIRE_PROPOSAL")
+    assert truce.agent is not None and first in truce.agent, truce.agent  # "both parties" for an agreed truce
+    assert truce.target is None or truce.target != talks.agent, truce.target
+
+
+def test_a_coalition_written_before_the_verb_is_named_whole():
+    m = only(mentions_of("Government troops and allied clan militias have recaptured the town of Beledweyne."),
+             "OFFENSIVE")
+    assert m.agent == "Government troops and allied clan militias", m.agent
+
+
+# -- a place standing in for the side it was taken from -------------------------------------------------
+
+def test_the_capture_of_a_town_is_against_the_side_another_mention_of_the_event_names():
+    body = ("The president said on Friday that the capture of Jowhar was a turning point in the war."
+            "\n\nSomali troops captured Jowhar from al-Shabab on Friday after a week of fighting.")
+    mentions, _ = assign_events(mentions_of(body), {})
+    attacks = [m for m in mentions if m.event_type == "OFFENSIVE"]
+    assert len(attacks) == 2 and len({m.event_id for m in attacks}) == 1, [(m.trigger, m.event_id) for m in attacks]
+    assert all(m.target_id == "AL_SHABAB" for m in attacks), [(m.trigger, m.target, m.target_id) for m in attacks]
+    assert "target" in triggered(attacks, "capture of").inherited
+
+
+def test_a_place_hit_keeps_the_place_when_no_mention_of_the_event_names_a_side():
+    body = "Artillery shells hit the centre of Jowhar on Friday, residents said."
+    mentions, _ = assign_events(mentions_of(body), {})
+    m = only(mentions, "OFFENSIVE")
+    assert "target" not in (m.inherited or ()), (m.target, m.inherited)
