@@ -76,3 +76,38 @@ def test_a_place_hit_keeps_the_place_when_no_mention_of_the_event_names_a_side()
     mentions, _ = assign_events(mentions_of(body), {})
     m = only(mentions, "OFFENSIVE")
     assert "target" not in (m.inherited or ()), (m.target, m.inherited)
+
+
+# -- a subject qualified by the party it backs ------------------------------------------------------------
+
+@pytest.mark.parametrize("body, agent_id", [
+    ("The Saudi-led coalition backing Yemen's government carried out airstrikes on the port on Thursday.",
+     "SAUDI_COALITION"),
+    ("Wagner fighters allied with Mali's junta attacked the village on Monday.", "WAGNER"),
+    ("The RSF, fighting the Sudanese army for control of the city, shelled El Obeid on Monday.", "SDN_RSF"),
+])
+def test_the_party_a_subject_backs_or_fights_is_not_the_agent(body, agent_id):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.agent_id == agent_id, (m.agent, m.agent_id)
+
+
+# -- an owned proposal and the party that answers it ---------------------------------------------------------
+
+@pytest.mark.parametrize("body, trigger, proposer, answerer", [
+    ("Hamas rejected Egypt's truce proposal on Monday.", "truce", "Egypt", "Hamas"),
+    ("A three-day truce expires on Friday unless the rebels accept the army's proposal to extend it.",
+     "proposal to extend", "army", "rebels"),
+    ("The junta turned down Algeria's offer to prolong the ceasefire on Sunday.", "offer to prolong", "Algeria",
+     "junta"),
+])
+def test_an_owned_proposal_is_the_owners_and_is_made_to_the_one_who_answers_it(body, trigger, proposer, answerer):
+    m = triggered(mentions_of(body), trigger)
+    assert m.event_type == "CEASEFIRE_PROPOSAL" and m.modality == "proposed", (m.event_type, m.modality)
+    assert m.agent is not None and proposer in m.agent, (m.agent, m.target)
+    assert m.target is not None and answerer in m.target, (m.agent, m.target)
+
+
+def test_parties_agreeing_to_a_truce_are_not_each_others_target():
+    m = only(mentions_of("Ukraine's government and the rebels have agreed to a truce after talks in Minsk on Monday."),
+             "CEASEFIRE_PROPOSAL")
+    assert m.target is None, (m.agent, m.target)

@@ -217,6 +217,14 @@ def noun_owner(s: SentenceView, noun: Token) -> Role | None:
     return None
 
 
+def _possessor(noun: Token, party) -> Role | None:
+    """"the army's proposal", "the junta's offensive": a possessor that is a party, named or not."""
+    owner = child_by_dep(noun, POSSESSOR_DEPS)
+    if owner is None or owner.pos_ == "PRON":
+        return None  # 'its operation' in reported speech: the parse's nearest party is too often the speaker
+    return party(owner)
+
+
 def _governing_verb(root: Token, s: SentenceView | None = None, symmetric: bool = False) -> Token | None:
     """The verb a noun trigger hangs from: 'mounted a counteroffensive', 'called for a truce', 'ready for a truce'.
 
@@ -270,6 +278,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     party = lambda tok: participant(doc, s, tok, sentences, index, strict="target" if spec.name == "OFFENSIVE" else True)
     preps = TARGET_PREPS if spec.symmetric or spec.default_modality == "proposed" else ATTACK_PREPS
     root = trig.root
+    if root.pos_ == "VERB" and root.head.i in range(trig.start, trig.end) and root.head.lower_ in PROPOSAL_NOUNS:
+        root = root.head  # "the army's proposal to extend the truce": the proposal is the event, its owner proposes
     if demand is not None:
         verb = demand.root
         agent = part(_subject(verb))
@@ -279,7 +289,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if target is None:  # "called for troops to surrender": the subject of the surrender clause
             target = party(child_by_dep(root, SUBJECT_DEPS)) or party(child_by_dep(root, OBJECT_DEPS))
         return Roles(agent, target, decided=agent is not None)
-    if root.pos_ in ("VERB", "AUX") or root.tag_.startswith("VB"):
+    if root.pos_ in ("VERB", "AUX") or (root.tag_.startswith("VB") and root.pos_ not in NOMINAL):
         passive = child_by_dep(root, PASSIVE_SUBJECT_DEPS)
         by_agent = child_by_dep(root, AGENT_DEPS)
         if passive is not None or by_agent is not None or any(c.dep_ == "aux:pass" for c in root.children):
@@ -316,7 +326,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             second = next((part(c) for c in child.children if c.dep_ == "conj"), None)
             if first is not None:
                 return Roles(first, second, decided=True)
-    agent = noun_owner(s, root) or _involving(s, root, sentences, index)
+    agent = noun_owner(s, root) or _possessor(root, party) or _involving(s, root, sentences, index)
     target = None
     # "a ceasefire deal with the government": the phrase may hang on the noun the trigger qualifies
     nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lower_ in PROPOSAL_NOUNS else [])

@@ -125,6 +125,9 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
             and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
         target = None  # nobody asks their own side to surrender: 'they' was resolved to the wrong party
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
+    if target is None and agent is not None and responder is not None and not spec.symmetric \
+            and not _same_party(responder, agent) and _owned_by(doc, trig, agent):
+        target = responder  # "the rebels rejected the army's offer of a truce": the offer was made to them
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
     target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
     start, end = trimmed_bounds(s.span)
@@ -162,6 +165,19 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         reference=reference,
     )
     return draft
+
+
+def _owned_by(doc: Doc, trig: Span, agent: Role) -> bool:
+    """Is the agent named inside the proposal's own phrase ("the army's offer", "Egypt's truce plan",
+    "a Qatari-brokered truce"), not as the subject of a verb such as 'agreed'?"""
+    phrase = trig.root.head if trig.root.dep_ == "compound" else trig.root
+    return any(phrase.i == t.i or phrase in t.ancestors for t in doc[agent.start:agent.end]) \
+        if doc.has_annotation("DEP") else False
+
+
+def _same_party(a: Role, b: Role) -> bool:
+    return ((a.id is not None and a.id == b.id) or a.text == b.text
+                              or (b.start <= a.start and a.end <= b.end))
 
 
 def _date_implied(d: EventDraft) -> EventDraft:

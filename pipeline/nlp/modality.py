@@ -71,8 +71,10 @@ def _distance(c: Span, trig: Span) -> int:
 
 
 def _hedged(s: SentenceView, cue: Span) -> bool:
-    """'would sign', 'hoped they would sign', 'ready to accept': an agreement still to come."""
-    return any(m.end <= cue.start and cue.start - m.end <= 2 for m in s.cues_of("MODAL"))
+    """'would sign', 'hoped they would sign', 'ready to accept', 'unless the rebels accept': an agreement
+    still to come."""
+    return any(m.end <= cue.start and cue.start - m.end <= 2 for m in s.cues_of("MODAL")) \
+        or any(m.end <= cue.start and cue.start - m.end <= 4 for m in s.cues_of("CONDITIONAL"))
 
 
 def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
@@ -136,7 +138,9 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         hedged = any(m.end == negations[-1].start for m in s.cues_of("MODAL"))
         return "hypothetical" if hedged else "denied"
     in_phrase = trig.root.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "case" for c in trig.root.children)
-    if any(c.label_ == "CONDITIONAL" for c in before) and not in_phrase:
+    # "unless Hamas accepts Israel's proposal to extend it": the owned proposal exists; the condition is on its answer
+    owned = trig.root.pos_ in ("NOUN", "PROPN") and any(c.dep_ in ("nmod:poss", "poss") for c in trig.root.children)
+    if any(c.label_ == "CONDITIONAL" for c in before) and not in_phrase and not owned:
         return "hypothetical"  # "... if negotiators do not meet a demand at the talks in Cairo": the talks are on
     if any(c.label_ == "MODAL_ADJ" and (near(c, 2) or _near(c, trig, 3)) for c in s.cues):
         return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"

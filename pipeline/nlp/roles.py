@@ -83,12 +83,30 @@ def _find_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: 
     if spec.symmetric and surface.agent is not None and surface.target is not None and surface.target.end <= trig.start:
         return surface  # "X and Y held talks": coordination read from the words; long subjects trip the parser
     parsed = dependency_roles(doc, s, trig, spec, demand, sentences or [s], index)
-    parsed = Roles(_agent_or_none(doc, parsed.agent), parsed.target, parsed.decided)
+    parsed = Roles(_agent_or_none(doc, _ally_holder(doc, s, parsed.agent)), parsed.target, parsed.decided)
+    surface = Roles(_ally_holder(doc, s, surface.agent), surface.target)
     agent = parsed.agent if parsed.decided else (parsed.agent or reported_subject(doc, s, trig) or surface.agent)
     target = parsed.target or (None if parsed.decided and parsed.agent is None else surface.target)
     if target is not None and agent is not None and (target.start, target.end) == (agent.start, agent.end):
         target = None
     return Roles(agent, target)
+
+
+def _ally_holder(doc: Doc, s: SentenceView, role: Role | None) -> Role | None:
+    """'The coalition backing the government carried out strikes', 'a militia loyal to the general
+    attacked': the party named after 'backing'/'loyal to' qualifies the subject; the subject acts."""
+    if role is None:
+        return None
+    i = role.start - 1
+    while i > s.span.start and doc[i].lower_ in ("the", "a", "an", "to", "with", "by"):
+        i -= 1
+    if i <= s.span.start or doc[i].lower_ not in word_list("ally_words"):
+        return role
+    j = i  # "Wagner fighters allied with ...": the name, then the noun it qualifies
+    while j > s.span.start and doc[j - 1].pos_ == "NOUN" and i - j < 2:
+        j -= 1
+    before = [r for r in s.actors if r.end in (i, j) and not references.is_place(r)]
+    return before[0] if before else role
 
 
 def _in_phrase(doc: Doc, role: Role) -> bool:
