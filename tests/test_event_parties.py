@@ -111,3 +111,34 @@ def test_parties_agreeing_to_a_truce_are_not_each_others_target():
     m = only(mentions_of("Ukraine's government and the rebels have agreed to a truce after talks in Minsk on Monday."),
              "CEASEFIRE_PROPOSAL")
     assert m.target is None, (m.agent, m.target)
+
+
+# -- the town attacked, when no side is named for it -------------------------------------------------------
+
+@pytest.mark.parametrize("body, place", [
+    ("Government troops shelled the town of Idlib on Saturday.", "Idlib"),
+    ("Jets carried out strikes on the town of Saraqib on Saturday.", "Saraqib"),
+    ("Activists said the army resumed heavy shelling of the already battered city of Hama on Saturday.", "Hama"),
+])
+def test_an_attack_on_the_town_of_x_is_an_attack_on_x(body, place):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.target == place and m.location == place, (m.target, m.location)
+
+
+# -- the next stage of a negotiation ----------------------------------------------------------------------
+
+def test_a_further_round_of_talks_is_between_the_parties_the_article_named():
+    body = ("Colombia's government and the ELN rebels opened peace talks in Caracas on Monday.\n\n"
+            "A second round of negotiations is expected to take place in Havana next month.")
+    mentions = [m for m in mentions_of(body) if m.event_type == "TALKS"]
+    later = triggered(mentions, "negotiations")
+    assert later.agent_id == "COL" and later.target_id == "COL_ELN", (later.agent, later.target)
+    assert {"agent", "target"} <= set(later.inherited)
+
+
+def test_talks_without_a_mark_of_continuation_do_not_borrow_parties():
+    body = ("Colombia's government and the ELN rebels opened peace talks in Caracas on Monday.\n\n"
+            "Analysts said any talks on land reform would take years.")
+    mentions = [m for m in mentions_of(body) if m.event_type == "TALKS"]
+    assert all(m.agent_id is None for m in mentions if "land reform" in m.sentence), \
+        [(m.trigger, m.agent, m.target) for m in mentions]

@@ -20,6 +20,7 @@ from pipeline.nlp.event_dates import duration_days, event_date, reported_date
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
+from pipeline.nlp.negotiation import add_negotiating_parties
 from pipeline.nlp.opponents import add_opponents, side_of
 from pipeline.nlp.senses import is_reference, not_an_event, word_list
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
@@ -343,6 +344,6 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             drafts.append(draft)
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
-    drafts = add_opponents(link_references(drafts, published), sentences, published)
+    drafts = add_opponents(add_negotiating_parties(link_references(drafts, published)), sentences, published)
     drafts = [_date_implied(d) for d in drafts]
     return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]

@@ -14,6 +14,7 @@ from pipeline.nlp import references
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
 from pipeline.nlp.sentence import PERSON_LABELS, PLACE_LABELS, SentenceView
+from pipeline.normalize.gazetteer import gazetteer
 from pipeline.rules import listed_words
 
 # A name right after one of these is inside a prepositional phrase: not a subject.
@@ -117,6 +118,9 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
         if speaker is not None:
             return speaker
         return references.resolve_pronoun(sentences or [s], index if sentences else 0, token)
+    if strict == "target" and token.pos_ == "NOUN" and token.lemma_.lower() in word_list("settlement_nouns"):
+        if (place := _named_settlement(s, token)) is not None:
+            return place
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in NOT_PARTICIPANTS:
         return None
     if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS and token.pos_ != "PROPN" \
@@ -131,6 +135,23 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
             return None
         return references.resolve_description(doc, sentences or [s], index if sentences else 0,
                                               noun_phrase(doc, token))
+    return None
+
+
+def _named_settlement(s: SentenceView, token: Token) -> Role | None:
+    """'shelled the town of Idlib', 'strikes on the city of Hama': the town is the place it is named as."""
+    for child in token.children:
+        if child.dep_ not in {"nmod", "appos", "flat"} or case_marker(child) not in {"of", None} \
+                or not child.text[:1].isupper():
+            continue
+        known = next((p for p in s.places + s.actors if p.start <= child.i < p.end), None)
+        if known is not None:
+            return known if references.is_place(known) else None
+        words = [t for t in child.subtree if t.dep_ in {"compound", "flat"} or t == child]
+        start, end = min(t.i for t in words), max(t.i for t in words) + 1
+        text = s.span.doc[start:end].text
+        if gazetteer().named(text):
+            return Role(text, None, start, end, "LOC")
     return None
 
 
