@@ -142,3 +142,12 @@ def test_talks_without_a_mark_of_continuation_do_not_borrow_parties():
     mentions = [m for m in mentions_of(body) if m.event_type == "TALKS"]
     assert all(m.agent_id is None for m in mentions if "land reform" in m.sentence), \
         [(m.trigger, m.agent, m.target) for m in mentions]
+
+
+@pytest.mark.parametrize("body", [
+    "About 3,000 Marines who stormed into northern Kunduz province on Thursday met little resistance.",
+    "The offensive was led by Marines who pushed into the Helmand valley on Thursday.",
+])
+def test_fighters_named_by_their_kind_are_not_a_town_of_that_name(body):
+    m = next(m for m in mentions_of(body) if m.event_type == "OFFENSIVE" and m.trigger != "offensive")
+    assert m.agent is not None and "Marines" in m.agent, (m.trigger, m.agent)

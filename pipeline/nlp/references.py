@@ -52,6 +52,8 @@ def is_place(role: Role) -> bool:
         return role.id is None
     if role.id is None and role.refers_to is None and role.label in ("ORG", "PER", "PERSON", "NP", "FAC"):
         text = role.text
+        if text.strip().lower() in listed_words("force_nouns"):
+            return False  # "Marines", "Commandos": a town may bear the name, the fighters are not it
         return " " not in text.strip() and text[:1].isupper() and gazetteer().named(text)
     return False
 
