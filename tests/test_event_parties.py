@@ -151,3 +151,20 @@ def test_talks_without_a_mark_of_continuation_do_not_borrow_parties():
 def test_fighters_named_by_their_kind_are_not_a_town_of_that_name(body):
     m = next(m for m in mentions_of(body) if m.event_type == "OFFENSIVE" and m.trigger != "offensive")
     assert m.agent is not None and "Marines" in m.agent, (m.trigger, m.agent)
+
+
+# -- the side that holds the place hit -------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, holder", [
+    ("The army shelled positions near the rebel-held town of Zawiya on Monday.", "rebel"),
+    ("Government forces were shelling targets around the opposition-held city of Deraa on Monday.", "opposition"),
+    ("Saudi jets struck the Houthi-held port of Hodeidah on Monday.", "Houthi"),
+])
+def test_an_attack_near_a_place_a_side_holds_is_against_that_side(body, holder):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.target is not None and holder in m.target, (m.trigger, m.target)
+
+
+def test_whatever_was_hit_stays_the_target_when_no_side_holds_the_place():
+    m = only(mentions_of("Turkey launched more air strikes against targets in northern Iraq on Monday."), "OFFENSIVE")
+    assert m.target == "targets", m.target

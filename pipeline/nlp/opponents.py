@@ -81,19 +81,24 @@ def _attacker_sides(draft) -> set[str]:
 def add_opponents(drafts: list, sentences: list[SentenceView], published) -> list:
     """Attacks with a known attacker and no party as target take the article's opposing armed side."""
     counts = _armed_named(sentences)
-    if not counts:
-        return drafts
     out = []
     for d in drafts:
-        if d.event_type != "OFFENSIVE" or d.agent is None or not _needs_target(d):
+        if d.event_type != "OFFENSIVE" or d.agent is None:
             out.append(d)
             continue
+        if not _needs_target(d):
+            generic = d.target.text.split()[-1].lower() in GENERIC_TARGETS
+            held = _holder_of_place(d, sentences[d.sentence_index], _attacker_sides(d)) if generic else None
+            out.append(d if held is None else
+                       replace(d, target=held, target_ref=normalise(held.text, held.id, published=published)))
+            continue
         mine = _attacker_sides(d) | _coalition_sides(d, sentences)
-        here = _in_sentence_opponent(d, sentences[d.sentence_index], mine)
+        here = _in_sentence_opponent(d, sentences[d.sentence_index], mine) \
+            or _holder_of_place(d, sentences[d.sentence_index], mine)
         if here is not None:
             out.append(replace(d, target=here, target_ref=normalise(here.text, here.id, published=published)))
             continue
-        if not mine:
+        if not mine or not counts:
             out.append(d)
             continue
         near = _sides_near(sentences, d.sentence_index)
@@ -142,6 +147,28 @@ def _in_sentence_opponent(d, s: SentenceView, mine: set[str]) -> Role | None:
     return min(found, key=lambda r: abs(doc[r.start].idx - trigger), default=None)
 
 
+HELD = {"held", "controlled", "occupied", "run", "besieged"}
+HOLDER_WORDS = {"rebel", "militant", "insurgent", "opposition", "government", "regime", "separatist", "jihadist",
+                "army", "militia"}
+
+
+def _holder_of_place(d, s: SentenceView, mine: set[str]) -> Role | None:
+    """'shelling targets near the rebel-held city', 'strikes on Houthi-controlled ports': the side that holds
+    the place hit is whom the attack is against, named or only described."""
+    doc = s.span.doc
+    for t in doc[s.span.start + 2:s.span.end]:
+        if t.lower_ not in HELD or doc[t.i - 1].text not in ("-", "\u2013"):
+            continue
+        owner = doc[t.i - 2]
+        role = s.actor_at(owner)
+        if role is not None:
+            if armed_actor(role.id) and side_of(role.id) not in mine and role.id != (d.agent.id if d.agent else None):
+                return role
+        elif owner.lower_ in HOLDER_WORDS and not (d.agent is not None and owner.lower_ in d.agent.text.lower()):
+            return Role(owner.text, None, owner.i, owner.i + 1, "NP")
+    return None
+
+
 NOT_ACTED_ON = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "appos", "obl:agent", "agent"}
 
 
@@ -154,6 +181,7 @@ def _attacked(root) -> bool:
     return root.dep_ not in NOT_ACTED_ON
 
 
+GENERIC_TARGETS = {"targets", "positions", "sites", "locations"}
 SETTLEMENT_HEADS = {"town", "towns", "city", "village", "villages", "area", "territory", "district", "region"}
 
 
