@@ -168,3 +168,29 @@ def test_an_attack_near_a_place_a_side_holds_is_against_that_side(body, holder):
 def test_whatever_was_hit_stays_the_target_when_no_side_holds_the_place():
     m = only(mentions_of("Turkey launched more air strikes against targets in northern Iraq on Monday."), "OFFENSIVE")
     assert m.target == "targets", m.target
+
+
+# -- whoever wrote the plan that calls for it ------------------------------------------------------------
+
+@pytest.mark.parametrize("body, author", [
+    ("Qatar drafted a plan that calls for both sides to halt attacks.", "Qatar"),
+    ("Norway brokered a peace plan last month that called for the army to stop shelling towns by Friday.", "Norway"),
+])
+def test_a_plan_that_calls_for_a_halt_is_its_authors_proposal(body, author):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.agent == author, (m.trigger, m.agent)
+
+
+def test_a_party_that_rejects_a_plan_is_not_its_author():
+    m = only(mentions_of("Hamas rejected a plan that called for the group to halt attacks."), "CEASEFIRE_PROPOSAL")
+    assert m.agent_id != "HAMAS", (m.agent, m.agent_id)
+
+
+@pytest.mark.parametrize("second", [
+    "The envoy brokered a peace plan last month that called for the army to stop shelling towns by Friday.",
+    "The U.N.-Arab League envoy brokered a peace plan last month that called for the army to stop shelling towns.",
+])
+def test_the_envoy_is_the_person_last_named_as_envoy(second):
+    body = f"The government told peace envoy Kofi Annan on Tuesday that it would halt attacks.\n\n{second}"
+    m = triggered(mentions_of(body), "stop shelling")
+    assert m.agent_id == "UN_ANNAN", (m.agent, m.agent_id)

@@ -121,6 +121,27 @@ def co_subjects(subj: Token) -> list[Token]:
     return others
 
 
+TIME_NOUNS = {"month", "week", "year", "day", "weekend"}
+
+
+def _plan_author(verb: Token, subj: Token) -> Token | None:
+    """'The envoy brokered a plan (last month) that called for ...': the verb of a plan's relative clause
+    speaks for whoever wrote or agreed the plan. The parse often hangs the clause on the time phrase."""
+    if subj.lower_ not in ("that", "which") or verb.dep_ != "acl:relcl":
+        return None
+    noun = verb.head
+    if noun.lower_ in TIME_NOUNS and noun.head.pos_ == "VERB":
+        author = noun.head
+    elif (noun.lower_ in PROPOSAL_NOUNS or noun.lemma_ in PROPOSAL_NOUNS) and noun.head.pos_ == "VERB":
+        author = noun.head
+    else:
+        return None
+    authoring = in_list(author, "proposer_verbs") or author.lower_ in word_list("broker_words")
+    has_plan = any(c.dep_ in OBJECT_DEPS and (c.lower_ in PROPOSAL_NOUNS or c.lemma_ in PROPOSAL_NOUNS)
+                   for c in author.children)
+    return author if authoring and has_plan else None
+
+
 GERUND_MARKS = {"after", "before", "while", "since", "upon", "by", "when"}
 
 
@@ -135,6 +156,9 @@ def _subject(token: Token) -> Token | None:
         if (root_subject := _root_as_subject(token)) is not None:
             return root_subject  # "Kenya and the rebels agreed to a truce", parsed with 'Kenya' as the root
         subj = child_by_dep(token, SUBJECT_DEPS)
+        if subj is not None and (author := _plan_author(token, subj)) is not None:
+            token, seen = author, seen + 1  # "the envoy brokered a plan that called for ...": the envoy calls
+            continue
         if subj is not None:
             return subj
         if token.head == token:

@@ -176,6 +176,25 @@ def antecedent(sentences: list[SentenceView], index: int, token: int, kind: str)
     return None
 
 
+TITLE_REACH = 3  # words before a name its title may take: "peace envoy Kofi Annan", "U.N. envoy X"
+
+
+def titled_person(doc: Doc, sentences: list[SentenceView], index: int, np: Role) -> Role | None:
+    """'the envoy', 'the U.N.-Arab League envoy', 'the mediator': the person the article last named with
+    that title ('peace envoy Kofi Annan ... The envoy brokered a plan')."""
+    words = [t for t in doc[np.start:np.end] if not t.is_punct]
+    if len(words) < 2 or words[0].lower_ != "the" or words[-1].lower_ not in word_list("person_titles"):
+        return None
+    title = words[-1].lower_
+    for back in range(index, max(-1, index - 1 - REACH * 2), -1):
+        s = sentences[back]
+        named = [r for r in s.actors if r.label in PERSON_LABELS and (back < index or r.end <= np.start)
+                 and title in {t.lower_ for t in doc[max(s.span.start, r.start - TITLE_REACH):r.start]}]
+        if named:
+            return named[-1]
+    return None
+
+
 def resolve_pronoun(sentences: list[SentenceView], index: int, token: Token) -> Role | None:
     kind = pronoun_kind(token)
     return antecedent(sentences, index, token.i, kind) if kind else None
@@ -183,6 +202,8 @@ def resolve_pronoun(sentences: list[SentenceView], index: int, token: Token) -> 
 
 def resolve_description(doc: Doc, sentences: list[SentenceView], index: int, np: Role) -> Role:
     """'the militant group' keeps its words and takes the id (or the name) of what it refers to."""
+    if (person := titled_person(doc, sentences, index, np)) is not None:
+        return replace(np, id=person.id, refers_to=person.text)
     kind = description_kind(doc, np.start, np.end)
     if kind is None:
         return np
