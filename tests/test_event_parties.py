@@ -194,3 +194,12 @@ def test_the_envoy_is_the_person_last_named_as_envoy(second):
     body = f"The government told peace envoy Kofi Annan on Tuesday that it would halt attacks.\n\n{second}"
     m = triggered(mentions_of(body), "stop shelling")
     assert m.agent_id == "UN_ANNAN", (m.agent, m.agent_id)
+
+
+def test_a_party_taken_from_another_mention_is_named_as_briefly_as_the_article_names_it():
+    body = ("The president said on Friday that the capture of Jowhar was a turning point in the war.\n\n"
+            "Somali troops captured Jowhar from Harakat al-Shabaab al-Mujahideen on Friday after a week of fighting."
+            "\n\nAl-Shabab fighters attacked an army post near Baidoa on Saturday.")
+    mentions, _ = assign_events(mentions_of(body), {})
+    first = triggered(mentions, "capture of")
+    assert first.target_id == "AL_SHABAB" and first.target == "Al-Shabab", (first.target, first.target_id)

@@ -78,6 +78,17 @@ def _place_for_party(m) -> bool:
     return m.target in (m.location, m.place_name) or (m.place_name is not None and m.target_name == m.place_name)
 
 
+def _briefest_names(mentions: list) -> dict[tuple[str, str], str]:
+    """(article, actor id) -> the shortest name the article's mentions give that actor."""
+    names: dict[tuple[str, str], str] = {}
+    for m in mentions:
+        for actor_id, text in ((m.agent_id, m.agent), (m.target_id, m.target)):
+            if actor_id and text:
+                key = (m.article_id, actor_id)
+                names[key] = min(names.get(key, text), text, key=lambda v: (len(v), v))
+    return names
+
+
 def share_within_articles(mentions: list) -> list:
     """Each mention takes the fields it lacks from the other mentions its article has of the same event
     (by the same confidence-weighted vote as the event row), and lists them in ``inherited``. A target
@@ -88,6 +99,7 @@ def share_within_articles(mentions: list) -> list:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for m in mentions:
         groups[(m.event_id, m.article_id)].append(m)
+    brief = _briefest_names(mentions)
     out = {}
     for group in groups.values():
         for m in group:
@@ -115,6 +127,9 @@ def share_within_articles(mentions: list) -> list:
                 donor = vote(own, lambda d, c=columns[0]: getattr(d, c))
                 if donor is not None:
                     changes.update({c: getattr(donor, c) for c in columns})
+                    if field in ("agent", "target") and (actor_id := getattr(donor, f"{field}_id")):
+                        # named as briefly as the article names it: 'LTTE' rather than the full name
+                        changes[field] = brief.get((m.article_id, actor_id), getattr(donor, field))
                     inherited.append(field)
             out[m.mention_id] = replace(m, **changes, inherited=tuple(inherited)) if changes else m
     return [out[m.mention_id] for m in mentions]
