@@ -18,10 +18,11 @@ from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
 from pipeline.nlp.sentence import SentenceView, dateline_end, distance
-from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
+from pipeline.normalize.places import REGION_WORDS, WORLD_REGION, Gazetteer, _key
 from pipeline.rules import listed_words
 
 LOCATIVE = set(listed_words("locative"))
+TOPIC_PREPS = set(listed_words("topic_preps"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
 SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
@@ -159,6 +160,15 @@ def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
                                                for name in ("party_nouns", "group_descriptions", "force_descriptions"))
 
 
+def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
+    """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
+    about is no venue. 'the city of X' still names a place, whatever precedes it."""
+    word = _place_word_before(doc, p.start, s.span.start)
+    if word not in TOPIC_PREPS:
+        return False
+    return not (word == "of" and p.start - 2 >= s.span.start and doc[p.start - 2].lower_ in SETTLEMENT_WORDS)
+
+
 def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
     before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
     after = doc[place.end].lower_ if place.end < s.span.end else ""
@@ -175,7 +185,10 @@ def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
 
 
 def _specificity(gaz: Gazetteer, p: Role) -> int:
-    """0 a town or a site, 1 a region, 2 a country: the most specific place the text gives wins."""
+    """0 a town or a site, 1 a region, 2 a country, 3 a region of several states ('the Middle East'):
+    the most specific place the text gives wins."""
+    if any(r.kind == WORLD_REGION for r in gaz.regions.get(_key(p.text), ())):
+        return 3
     if gaz.country(p.text) is not None:
         return 2
     return 1 if gaz.regions.get(_key(p.text)) and not gaz.candidates(p.text) else 0
@@ -188,7 +201,7 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
-                  and not (spec.place_is_venue and _locates_a_party(doc, s, p, trig))]
+                  and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))]
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:

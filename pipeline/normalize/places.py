@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 TOWN, NEAR, REGION = 1, 2, 3
+WORLD_REGION = "world_region"  # the kind of a region of several states ("the Middle East")
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
                 "county", "department", "municipality", "raion", "krai", "division"}
@@ -52,7 +53,7 @@ class Place:
     longitude: float | None
     precision: int  # 1 town, 2 near town / part of region, 3 region or country centroid
     geonameid: int | None
-    kind: str  # town | region | area | country
+    kind: str  # town | region | area | country | world_region
     admin1_code: str | None = None  # ISO 3166-2, where pycountry knows the area
     admin2: str | None = None  # second-level area's name, for towns
 
