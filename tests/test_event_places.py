@@ -45,3 +45,43 @@ def test_a_country_is_more_specific_than_a_region_of_several_states(body, place,
 def test_a_region_of_several_states_is_no_namesake_neighbourhood():
     m = only(mentions_of("Unknown gunmen attacked a convoy somewhere in the Middle East on Monday."), "OFFENSIVE")
     assert m.place_country is None and m.place_name == "Middle East", (m.place_name, m.place_country)
+
+
+# -- places the recogniser or the parse missed ------------------------------------------------------
+
+@pytest.mark.parametrize("body, place, admin1", [
+    ("The attack took place on Tuesday at an army post in Paktika province, near the border.", "Paktika", "Paktika"),
+    ("The bombing happened on Tuesday at a checkpoint in eastern Nangarhar province.", "Nangarhar", "Nangarhar"),
+    ("The raid took place on Tuesday at a police station in northern Idlib governorate.", "Idlib", "Idlib"),
+])
+def test_a_name_with_the_word_for_an_area_is_that_area(body, place, admin1):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.place_admin1 is not None and admin1 in m.place_admin1, (m.location, m.place_name, m.place_admin1)
+
+
+@pytest.mark.parametrize("body, country", [
+    ("Government troops came under fire from militants as they advanced toward el-Bur on Tuesday.", "SOM"),
+    ("Army units pushed toward al-Qaim on Tuesday after days of shelling.", "IRQ"),
+])
+def test_a_name_with_a_lower_case_article_is_a_place(body, country):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.place_country == country and m.location.startswith(("el-", "al-")), (m.location, m.place_name)
+
+
+@pytest.mark.parametrize("body, place", [
+    ("The Taliban overran Musa Qala last February.", "Musa Qala"),
+    ("Tuareg rebels stormed Kidal last spring.", "Kidal"),
+    ("Militants overran Palmyra in May.", "Palmyra"),
+])
+def test_a_place_right_after_the_attack_verb_is_where_it_happened(body, place):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.location == place, (m.location, m.place_name)
+
+
+@pytest.mark.parametrize("body, place", [
+    ("On Monday, troops advanced across the Euphrates to join units in Raqqa.", "Raqqa"),
+    ("On Monday, the column pushed through Idlib to reinforce positions in Aleppo.", "Aleppo"),
+])
+def test_a_place_passed_on_the_way_is_not_where_it_happened(body, place):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.location == place, (m.location, m.place_name)

@@ -23,6 +23,8 @@ from pipeline.rules import listed_words
 
 LOCATIVE = set(listed_words("locative"))
 TOPIC_PREPS = set(listed_words("topic_preps"))
+NAME_ARTICLES = set(listed_words("name_articles"))
+PASSAGE_PREPS = set(listed_words("passage_preps"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
 SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
@@ -58,11 +60,19 @@ class PlaceMention:
 def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
     """A run of capitalised words starting at ``start`` ('Kozacha Lopan', 'El Fasher')."""
     end = start
+    if _article_prefix(doc, start, stop):
+        end = start + 2  # 'el-Bur': the lower-case article, its hyphen, then the name
     while end < stop and (doc[end].is_title or doc[end].is_upper) and doc[end].is_alpha:
         end += 1
     if end < stop and doc[end].text == "-" and end + 1 < stop and doc[end + 1].is_title:
         end += 2
-    return (start, end) if end > start else None
+    return (start, end) if end > start and doc[end - 1].text != "-" else None
+
+
+def _article_prefix(doc: Doc, i: int, stop: int) -> bool:
+    """'el-Bur', 'al-Qaim': a lower-case article joined by a hyphen to a capitalised name."""
+    return i + 2 < stop and doc[i].lower_ in NAME_ARTICLES and doc[i].is_lower and doc[i + 1].text == "-" \
+        and doc[i + 2].is_title
 
 
 def _is_date_word(doc: Doc, start: int, end: int, s: SentenceView) -> bool:
@@ -89,15 +99,27 @@ def _facility(doc: Doc, run: tuple[int, int], stop: int, gaz: Gazetteer) -> tupl
     return None
 
 
+def _area_taken_for_actor(doc: Doc, r: Role, gaz: Gazetteer) -> bool:
+    """'Paktia province', 'Idlib governorate' read as a person or a group: a known name followed by
+    the word for an area is that area, and so is a known name with a lower-case article ('al-Qaim'),
+    whatever the entity recogniser said."""
+    if r.id is not None or r.end - r.start < 2:
+        return False
+    if _article_prefix(doc, r.start, r.end):  # 'al-Qaim' read as a group: a place the gazetteer knows
+        return gaz.named(r.text)
+    return doc[r.end - 1].lower_ in REGION_WORDS and gaz.named(doc[r.start:r.end - 1].text)
+
+
 def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
     found = [p for p in s.places if not _is_date_word(doc, p.start, p.end, s)]
+    found += [Role(r.text, None, r.start, r.end, "LOC") for r in s.actors if _area_taken_for_actor(doc, r, gaz)]
     taken = {i for r in found for i in range(r.start, r.end)} | {i for r in s.actors for i in range(r.start, r.end)}
     for tok in s.span:
         if tok.lower_ not in LOCATIVE or tok.i + 1 >= s.span.end:
             continue
         i = tok.i + 1
-        while i < s.span.end and (doc[i].lower_ in {"the", "a"} or (doc[i].is_lower and doc[i].is_alpha
-                                                                     and doc[i].lower_ not in LOCATIVE)):
+        while i < s.span.end and not _article_prefix(doc, i, s.span.end) and (
+                doc[i].lower_ in {"the", "a"} or (doc[i].is_lower and doc[i].is_alpha and doc[i].lower_ not in LOCATIVE)):
             i += 1  # "in the lakeside town of Sake": skip to the name
             if i < s.span.end and doc[i].lower_ == "of":
                 i += 1
@@ -158,6 +180,15 @@ def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
         return False
     return s.actor_at(head) is not None or any(head.lower_ in word_list(name) or head.lemma_ in word_list(name)
                                                for name in ("party_nouns", "group_descriptions", "force_descriptions"))
+
+
+def _known_name_at(doc: Doc, s: SentenceView, start: int, gaz: Gazetteer) -> list[Role]:
+    """The gazetteer's place whose capitalised name starts at ``start``, unless it names an actor."""
+    run = _proper_run(doc, start, s.span.end) if start < s.span.end else None
+    if run is None or _is_date_word(doc, *run, s) or any(r.start < run[1] and run[0] < r.end for r in s.actors):
+        return []
+    text = doc[run[0]:run[1]].text
+    return [Role(text, None, run[0], run[1], "LOC")] if gaz.named(text) else []
 
 
 def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
@@ -222,6 +253,13 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
                 if run is not None and (site := _facility(doc, run, s.span.end, gaz)) is not None:
                     return _reading(doc, s, Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
+    if not spec.place_is_venue and trig[-1].lower_ not in PASSAGE_PREPS:
+        # "overran Musa Qala", "advanced toward el-Bur": a place right after the trigger is the one
+        # acted on, however the parse attached it
+        first = trig.end + 1 if trig.end < s.span.end and doc[trig.end].lower_ == "the" else trig.end
+        after = [p for p in candidates if p.start == first] or _known_name_at(doc, s, first, gaz)
+        if after:
+            return _reading(doc, s, after[0])
     locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)
                 or _renames_a_settlement(doc, s, p)]

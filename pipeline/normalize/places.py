@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from pipeline.rules import listed_words
+
 TOWN, NEAR, REGION = 1, 2, 3
 WORLD_REGION = "world_region"  # the kind of a region of several states ("the Middle East")
 
@@ -34,6 +36,8 @@ _ADMIN_SUFFIX = re.compile(r"\b(governorate|province|oblast|region|state|distric
 _PEOPLE = re.compile(r"(ians|eans|ans|ese|ists|ites|ers)$")
 _APOSTROPHES = re.compile(r"['’`‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# 'el-Bur', 'al-Qaim': the lower-case articles of party_and_place_words.csv's name_articles list
+_ARTICLE_PREFIX = re.compile(r"^(?:%s)-(?=[A-Z])" % "|".join(listed_words("name_articles")))
 # How much each piece of context counts when a name has several candidates (see ``Gazetteer.resolve``).
 ARTICLE_COUNTRY = 1.0  # a candidate in a country the article's actors or places belong to
 DATELINE_COUNTRY = 1.5  # in the country the story was filed from
@@ -266,7 +270,7 @@ class Gazetteer:
         towns = self.by_name.get(key, ())
         if any(_key(t.name) == key for t in towns):
             return True
-        word = text.strip()
+        word = _ARTICLE_PREFIX.sub("", text.strip())  # 'el-Bur' is capitalised after its article
         return bool(towns) and word[:1].isupper() and not word.isupper() and len(key) >= 4 \
             and not _PEOPLE.search(key)
 
