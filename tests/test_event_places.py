@@ -85,3 +85,25 @@ def test_a_place_right_after_the_attack_verb_is_where_it_happened(body, place):
 def test_a_place_passed_on_the_way_is_not_where_it_happened(body, place):
     m = only(mentions_of(body), "OFFENSIVE")
     assert m.location == place, (m.location, m.place_name)
+
+
+# -- a place belongs to the event whose phrase it is in ---------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "The militia threatened to resume attacks on the army if the government does not meet its demands at peace talks in Vienna.",
+    "Rebels warned they would restart the offensive unless negotiators accept their terms at the truce talks in Nairobi.",
+])
+def test_the_venue_of_other_talks_is_not_where_a_threatened_attack_happens(body):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.location is None, (m.location, m.place_name)
+    talks = only(mentions_of(body), "TALKS")
+    assert talks.location in ("Vienna", "Nairobi"), (talks.location, talks.place_name)
+
+
+@pytest.mark.parametrize("body, venue", [
+    ("The two sides agreed to a cease-fire deal on Monday after talks in the Kenyan capital Nairobi.", "Nairobi"),
+    ("The army and the rebels signed a truce on Monday at the end of negotiations in Addis Ababa.", "Addis Ababa"),
+])
+def test_a_truce_agreed_at_talks_takes_their_venue(body, venue):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.location == venue, (m.location, m.place_name)

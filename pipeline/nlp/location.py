@@ -191,6 +191,29 @@ def _known_name_at(doc: Doc, s: SentenceView, start: int, gaz: Gazetteer) -> lis
     return [Role(text, None, run[0], run[1], "LOC")] if gaz.named(text) else []
 
 
+NOMINAL_DEPS = {"nmod", "nmod:poss", "compound", "appos", "flat", "amod"}
+
+
+def _place_of_another_event(doc: Doc, s: SentenceView, p: Role, trig: Span, spec: EventType) -> bool:
+    """'threatened to resume fighting unless demands are met at the talks in Vienna': a place inside
+    the phrase of another event's noun ('the talks in Vienna') is that event's place. The venue of
+    talks is also the venue of what they agree ('a truce deal after talks in Minsk')."""
+    if not doc.has_annotation("DEP"):
+        return False
+    others = {t.root.i for t in s.triggers if not (t.start < trig.end and trig.start < t.end)
+              and not (spec.place_is_venue and t.label_ == "TALKS")}
+    token = doc[p.start:p.end].root
+    for _ in range(MAX_PHRASE_HOPS):
+        if token.dep_ not in NOMINAL_DEPS or token.head == token:
+            return False
+        token = token.head
+        if trig.start <= token.i < trig.end:
+            return False
+        if token.i in others:
+            return token.pos_ in ("NOUN", "PROPN")
+    return False
+
+
 def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
     """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
     about is no venue. 'the city of X' still names a place, whatever precedes it."""
@@ -232,7 +255,8 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
-                  and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))]
+                  and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))
+                  and not _place_of_another_event(doc, s, p, trig, spec)]
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:
