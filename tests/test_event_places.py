@@ -3,7 +3,7 @@ seen on real news (venues of talks, broad and specific places, places of other s
 
 import pytest
 
-from tests.test_event_arguments import mentions_of, only
+from tests.test_event_arguments import mentions_of, only, triggered
 
 
 # -- talks and truces: the venue, not the subject --------------------------------------------------
@@ -107,3 +107,9 @@ def test_the_venue_of_other_talks_is_not_where_a_threatened_attack_happens(body)
 def test_a_truce_agreed_at_talks_takes_their_venue(body, venue):
     m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
     assert m.location == venue, (m.location, m.place_name)
+
+
+def test_attacks_of_one_sentence_share_their_place():
+    body = "The ministry said the strikes answered the militia's drone raids on fuel depots and its shelling of the Kherson region."
+    raids = triggered(mentions_of(body), "raids")
+    assert raids.location and "Kherson" in raids.location, (raids.location, raids.place_name)

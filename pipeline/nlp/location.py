@@ -196,12 +196,13 @@ NOMINAL_DEPS = {"nmod", "nmod:poss", "compound", "appos", "flat", "amod"}
 
 def _place_of_another_event(doc: Doc, s: SentenceView, p: Role, trig: Span, spec: EventType) -> bool:
     """'threatened to resume fighting unless demands are met at the talks in Vienna': a place inside
-    the phrase of another event's noun ('the talks in Vienna') is that event's place. The venue of
-    talks is also the venue of what they agree ('a truce deal after talks in Minsk')."""
+    the phrase of another kind of event's noun ('the talks in Vienna') is that event's place. Two
+    attacks of one sentence share their places ('raids on depots and shelling of the X region'),
+    and the venue of talks is also the venue of what they agree ('a truce deal after talks in Minsk')."""
     if not doc.has_annotation("DEP"):
         return False
     others = {t.root.i for t in s.triggers if not (t.start < trig.end and trig.start < t.end)
-              and not (spec.place_is_venue and t.label_ == "TALKS")}
+              and t.label_ != spec.name and not (spec.place_is_venue and t.label_ == "TALKS")}
     token = doc[p.start:p.end].root
     for _ in range(MAX_PHRASE_HOPS):
         if token.dep_ not in NOMINAL_DEPS or token.head == token:
