@@ -113,3 +113,45 @@ def test_attacks_of_one_sentence_share_their_place():
     body = "The ministry said the strikes answered the militia's drone raids on fuel depots and its shelling of the Kherson region."
     raids = triggered(mentions_of(body), "raids")
     assert raids.location and "Kherson" in raids.location, (raids.location, raids.place_name)
+
+
+# -- the most specific place the text gives for one operation -------------------------------------
+
+@pytest.mark.parametrize("body, place", [
+    ("Government forces launched a major offensive in northern Syria on Monday against rebel strongholds. "
+     "Troops surrounded the rebel-held town of Saraqib in Idlib province.", "Saraqib"),
+    ("On Friday, the rebels claimed responsibility for a bombing in eastern Afghanistan that killed two soldiers. "
+     "The attack took place Thursday at a military base in Paktika province.", "Paktika"),
+    ("Army units and allied militias began an assault in western Libya on Monday. "
+     "Officials expect heavy losses. Army units and militias stormed Gharyan before dawn.", "Gharyan"),
+])
+def test_a_broad_place_takes_the_detail_of_the_next_sentences(body, place):
+    first = mentions_of(body)[0]
+    assert first.location and place in first.location, (first.trigger, first.location, first.place_name)
+    assert "place" in first.inherited
+
+
+@pytest.mark.parametrize("body", [
+    # another country: not inside the broad place
+    "Russian troops shelled villages in eastern Ukraine on Monday. Ukrainian forces struck a depot in Belgorod.",
+    # too far: a detail three sentences on is another story
+    "Government forces launched an offensive in northern Syria on Monday. Aid groups warned of a crisis. "
+    "Prices rose sharply. Troops shelled the town of Saraqib.",
+])
+def test_a_detail_elsewhere_or_far_away_does_not_replace_a_broad_place(body):
+    first = mentions_of(body)[0]
+    assert "place" not in first.inherited, (first.trigger, first.location, first.place_name)
+
+
+def test_a_feature_named_after_a_province_lies_in_it():
+    m = only(mentions_of("Marines pushed into the lower Helmand River valley on Monday."), "OFFENSIVE")
+    assert m.place_admin1 == "Helmand" and m.location == "lower Helmand River valley", (m.location, m.place_name)
+    m = only(mentions_of("Government troops attacked rebels in the upper Panjshir Valley on Monday."), "OFFENSIVE")
+    assert m.place_admin1 == "Panjshir", (m.location, m.place_name)
+
+
+def test_the_other_side_s_attack_does_not_detail_a_broad_place():
+    body = ("Moscow said on Monday that its troops had retaken Sudzha, the largest town Ukrainian forces had held "
+            "since their incursion into the Kursk region.")
+    incursion = triggered(mentions_of(body), "incursion")
+    assert "place" not in incursion.inherited and "Kursk" in (incursion.location or ""), incursion.location
