@@ -155,3 +155,37 @@ def test_the_other_side_s_attack_does_not_detail_a_broad_place():
             "since their incursion into the Kursk region.")
     incursion = triggered(mentions_of(body), "incursion")
     assert "place" not in incursion.inherited and "Kursk" in (incursion.location or ""), incursion.location
+
+
+# -- the venue of a truce: the city that hosts it, the talks that made it ---------------------------
+
+@pytest.mark.parametrize("body, venue", [
+    ("Rebel officials said that a Doha-brokered truce would take effect late Tuesday.", "Doha"),
+    ("The Addis Ababa-hosted talks between the two governments will resume next week.", "Addis Ababa"),
+])
+def test_a_city_that_brokers_or_hosts_is_the_venue(body, venue):
+    m = [m for m in mentions_of(body) if m.event_type in ("CEASEFIRE_PROPOSAL", "TALKS")][0]
+    assert m.location == venue, (m.location, m.place_name)
+
+
+def test_a_country_that_brokers_is_not_a_venue():
+    m = only(mentions_of("A Qatar-brokered truce took effect on Tuesday."), "CEASEFIRE_PROPOSAL")
+    assert m.location is None, (m.location, m.place_name)
+
+
+@pytest.mark.parametrize("body, venue", [
+    ("The militia says it has agreed to a two-week cease-fire with the army. "
+     "Its envoys say they reached the deal on Monday during talks with officials in Arusha.", "Arusha"),
+    ("Both parties signed a truce on Monday. The accord was reached at negotiations in Djibouti city hosted by the regional bloc.",
+     "Djibouti"),
+])
+def test_an_agreed_truce_takes_the_venue_of_the_talks_that_made_it(body, venue):
+    m = mentions_of(body)[0]
+    assert m.event_type == "CEASEFIRE_PROPOSAL" and m.location and venue in m.location, (m.location, m.place_name)
+
+
+def test_a_declared_truce_does_not_take_the_venue_of_later_talks():
+    body = ("Rebel leaders say they will observe the truce the president declared on Friday. "
+            "The announcement came in Goma, where talks opened on Monday between the two sides.")
+    m = mentions_of(body)[0]
+    assert m.event_type == "CEASEFIRE_PROPOSAL" and m.location is None, (m.location, m.place_name)

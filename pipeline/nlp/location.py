@@ -25,6 +25,7 @@ LOCATIVE = set(listed_words("locative"))
 TOPIC_PREPS = set(listed_words("topic_preps"))
 NAME_ARTICLES = set(listed_words("name_articles"))
 PASSAGE_PREPS = set(listed_words("passage_preps"))
+VENUE_COMPOUNDS = set(listed_words("venue_compounds"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
 SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
@@ -215,6 +216,28 @@ def _place_of_another_event(doc: Doc, s: SentenceView, p: Role, trig: Span, spec
     return False
 
 
+def _hosting_city(doc: Doc, s: SentenceView, gaz: Gazetteer) -> Role | None:
+    """'a Cairo-brokered truce', 'the Doha-hosted talks': the city that brokers or hosts them is
+    their venue, even when it also stands for its state as their broker."""
+    for tok in s.span:
+        if tok.lower_ not in VENUE_COMPOUNDS or tok.i < s.span.start + 2 or doc[tok.i - 1].text != "-":
+            continue
+        run = _proper_run(doc, _run_start(doc, tok.i - 2, s.span.start), tok.i - 1)
+        if run is None:
+            continue
+        text = doc[run[0]:run[1]].text
+        if gaz.country(text) is None and gaz.named(text):
+            return Role(text, None, run[0], run[1], "LOC")
+    return None
+
+
+def _run_start(doc: Doc, last: int, floor: int) -> int:
+    """The first word of the capitalised run that ends at ``last`` ('Addis Ababa')."""
+    while last > floor and doc[last - 1].is_title and doc[last - 1].is_alpha and doc[last - 1].lower_ != "the":
+        last -= 1
+    return last
+
+
 def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
     """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
     about is no venue. 'the city of X' still names a place, whatever precedes it."""
@@ -253,6 +276,8 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                    gaz: Gazetteer) -> PlaceMention | None:
     """``used``: the roles already taken (the agent); a place that is the target ('shelled Orsk') is
     also where the event happened."""
+    if spec.place_is_venue and (host := _hosting_city(doc, s, gaz)) is not None:
+        return _reading(doc, s, host)
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)

@@ -6,21 +6,27 @@ base in Z province". (Within one sentence the place was already chosen among all
 place (same country; same first-level area when the broad place is one), the lead's place is the
 specific one. It is listed among the lead's ``inherited`` fields: its own sentence does not give it.
 
+Likewise a truce the parties agreed, with no venue in its sentence, was made at the talks the next
+sentence places ("they agreed to a truce" ... "they reached the deal during talks in X").
+
 Pure: a list of drafts in, the same drafts out.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import replace
 
 from pipeline.nlp.coreference import actors_compatible
+from pipeline.rules import listed_words
 from pipeline.normalize.places import WORLD_REGION, Place
 
 REACH = 2  # sentences after the broad one in which the detail may come (the next paragraph's lead)
 # How broad a kind of place is: a town or a district inside a region, a region inside a country.
 BREADTH = {"town": 0, "district": 0, "area": 1, "region": 1, "country": 2, WORLD_REGION: 3}
 DETAILED_TYPES = ("OFFENSIVE",)
+AGREEMENT_REACH = 1  # the talks that made a truce are placed in the sentence after it at most
 
 
 def inside(small: Place, big: Place) -> bool:
@@ -67,5 +73,30 @@ def specific_places(drafts: list, sentence_starts: list[int]) -> list:
                    and here < sentence(e) <= here + REACH and inside(e.place, d.place) and _same_operation(d, e)]
         if details:
             e = min(details, key=lambda e: (sentence(e), abs(e.trigger_start - d.trigger_start)))
+            out[k] = replace(d, location=e.location, place=e.place, inherited=tuple(d.inherited) + ("place",))
+    return out
+
+
+def _agreed(d) -> bool:
+    """'agreed to', 'signed', 'reached a deal': the sentence says the parties made it together."""
+    words = set(listed_words("agreement_words"))
+    return any(w in words or w.removesuffix("d") in words or w.removesuffix("ed") in words
+               for w in re.findall(r"[a-z]+", d.sentence.lower()))
+
+
+def venues_of_agreements(drafts: list, sentence_starts: list[int]) -> list:
+    """An agreed truce with no place of its own takes the venue of the talks in the next sentence."""
+    def sentence(d) -> int:
+        return bisect_right(sentence_starts, d.trigger_start) - 1
+
+    out = list(drafts)
+    for k, d in enumerate(drafts):
+        if d.event_type != "CEASEFIRE_PROPOSAL" or d.location is not None or not _agreed(d):
+            continue
+        here = sentence(d)
+        talks = [e for e in drafts if e.event_type == "TALKS" and e.location is not None and "place" not in e.inherited
+                 and here < sentence(e) <= here + AGREEMENT_REACH]
+        if talks:
+            e = talks[0]
             out[k] = replace(d, location=e.location, place=e.place, inherited=tuple(d.inherited) + ("place",))
     return out
