@@ -189,3 +189,38 @@ def test_a_declared_truce_does_not_take_the_venue_of_later_talks():
             "The announcement came in Goma, where talks opened on Monday between the two sides.")
     m = mentions_of(body)[0]
     assert m.event_type == "CEASEFIRE_PROPOSAL" and m.location is None, (m.location, m.place_name)
+
+
+# -- the sentence's own country, not a place of another story -------------------------------------
+
+@pytest.mark.parametrize("body, country", [
+    ("Somalia has sacked its army chief following the Monday killing of a militant leader in a U.S. airstrike.", "SOM"),
+    ("Yemen has closed its airports after the weekend bombing of a fuel depot by unknown aircraft.", "YEM"),
+])
+def test_a_sentence_about_one_country_places_its_event_there(body, country):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.place_country == country, (m.location, m.place_name)
+
+
+@pytest.mark.parametrize("body", [
+    "Iran denied any role in the Monday drone strike.",
+    "Turkey condemned the Monday bombing of a hospital.",
+])
+def test_a_country_that_speaks_of_an_attack_does_not_place_it(body):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.location is None, (m.location, m.place_name)
+
+
+def test_the_attacker_s_country_before_the_attack_noun_is_not_its_place():
+    m = only(mentions_of("Dozens died in a Russian missile strike on Monday, officials said."), "OFFENSIVE")
+    assert m.place_country != "RUS", (m.location, m.place_name)
+    m = only(mentions_of("A militant commander died in a U.S. drone strike on Monday."), "OFFENSIVE")
+    assert m.location is None, (m.location, m.place_name)
+
+
+def test_a_newscast_s_next_story_keeps_its_own_country():
+    body = ("American jets struck militant positions near the Haditha Dam in western Iraq on Sunday.\n\n"
+            "In other news, Somalia has sacked its army chief following the Monday killing of a militant leader "
+            "in a U.S. airstrike.")
+    last = [m for m in mentions_of(body, "2031-04-08") if "Somalia" in m.sentence][0]
+    assert last.place_country == "SOM", (last.location, last.place_name, last.inherited)

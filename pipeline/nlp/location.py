@@ -238,6 +238,33 @@ def _run_start(doc: Doc, last: int, floor: int) -> int:
     return last
 
 
+def _is_state(gaz: Gazetteer, p: Role) -> bool:
+    """A country by name, or by the state actor its words stand for ('U.S.', 'UK')."""
+    return gaz.country(p.text) is not None or bool(p.id and len(p.id) == 3 and p.id.isupper())
+
+
+def _speaks(doc: Doc, p: Role) -> bool:
+    """'Iran denied any role in the strike': a country that says, denies or condemns is not placed by it."""
+    root = doc[p.start:p.end].root
+    talk = word_list("speech_verbs") | word_list("report_verbs")
+    return root.dep_.startswith("nsubj") and root.head.lemma_.lower() in talk
+
+
+def _sentence_country(doc: Doc, s: SentenceView, candidates: list[Role], spec: EventType,
+                      gaz: Gazetteer) -> PlaceMention | None:
+    """'X has put its forces on alert after a drone strike killed a commander': a sentence whose
+    subject is one country, with no other place, tells where its event happened; a place from another story
+    would otherwise be inherited. Not when the country is the attacking side ('X launched ...': the
+    agent is no candidate) nor the one that speaks of it ('X denied ...')."""
+    if spec.place_is_venue or not doc.has_annotation("DEP"):
+        return None
+    countries = [p for p in candidates if gaz.country(p.text) is not None and not _speaks(doc, p)
+                 and doc[p.start:p.end].root.dep_.startswith("nsubj") and doc[p.start:p.end].root.head.dep_ == "ROOT"]
+    if len({gaz.country(p.text).country for p in countries}) != 1:
+        return None
+    return _reading(doc, s, countries[0])
+
+
 def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
     """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
     about is no venue. 'the city of X' still names a place, whatever precedes it."""
@@ -282,7 +309,8 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
                   and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))
-                  and not _place_of_another_event(doc, s, p, trig, spec)]
+                  and not _place_of_another_event(doc, s, p, trig, spec)
+                  and not (p.end == trig.start and _is_state(gaz, p))]  # 'a U.S. drone strike': its side
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:
@@ -319,7 +347,7 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
         locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW
                     or _in_own_phrase(doc, trig, p)]
     if not locative:
-        return _dateline_place(doc, s, gaz)
+        return _dateline_place(doc, s, gaz) or _sentence_country(doc, s, candidates, spec, gaz)
     # The most specific ("forces in Libya shelled targets near Misrata": Misrata), then the nearest to
     # the trigger; on a tie the place after it ("attacked ... in Kharkiv").
     best = min(locative, key=lambda p: (_specificity(gaz, p), distance(p, trig.start, trig.end), p.start < trig.start))
