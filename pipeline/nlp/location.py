@@ -1,8 +1,6 @@
 """Where an event happened: the place mention for a trigger, and how to read it (region? near?).
 
-Candidates are the place entities of the sentence plus proper names after a
-locative word ("in Sake") that the gazetteer knows, and any name a settlement
-word introduces ("the town of Walikale"), known or not.
+The candidates are the sentence's place names (``place_names``).
 A place that is the object of an attack verb ("captured Goma", "Lashio was
 bombed") is where the event happened; otherwise the nearest place in a
 locative phrase wins.
@@ -17,31 +15,19 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
+from pipeline.nlp.place_names import (DIRECTIONS, FACILITIES, LOCATIVE, SETTLEMENT_WORDS, facility_site,
+                                      is_date_word, known_name_at, place_candidates, place_word_before, proper_run)
 from pipeline.nlp.sentence import SentenceView, dateline_end, distance
 from pipeline.normalize.places import REGION_WORDS, WORLD_REGION, Gazetteer, _key
 from pipeline.rules import listed_words
 
-LOCATIVE = set(listed_words("locative"))
 TOPIC_PREPS = set(listed_words("topic_preps"))
-NAME_ARTICLES = set(listed_words("name_articles"))
 PASSAGE_PREPS = set(listed_words("passage_preps"))
 VENUE_COMPOUNDS = set(listed_words("venue_compounds"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
-SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
-                    "camp", "port", "capital", "region", "province", "oblast", "state", "governorate", "suburb"}
 LOCATION_WINDOW = 10  # tokens between trigger and place, unless the type takes the sentence's place
-NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-              "president", "minister", "general", "prime", "army", "government"}
 
-
-DIRECTIONS = {"southern", "northern", "eastern", "western", "central", "north", "south", "east", "west",
-              "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
-              "south-eastern", "south-western", "northeast", "northwest", "southeast", "southwest", "lower",
-              "upper", "rural", "coastal", "border", "far"}
-FACILITIES = {"dam", "airport", "airbase", "bridge", "base", "port", "palace", "crossing", "refinery", "hospital",
-              "stadium", "barracks", "junction", "checkpoint", "camp", "prison"}
 PART_WORDS = {"side", "part", "half", "edge", "outskirts", "centre", "center", "end"}
 REFERRING_PLACES = {"town", "city", "village", "hamlet", "settlement", "port"}  # "the town": the one just named
 
@@ -56,89 +42,6 @@ class PlaceMention:
     @property
     def text(self) -> str:
         return self.written or self.role.text
-
-
-def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
-    """A run of capitalised words starting at ``start`` ('Kozacha Lopan', 'El Fasher')."""
-    end = start
-    if _article_prefix(doc, start, stop):
-        end = start + 2  # 'el-Bur': the lower-case article, its hyphen, then the name
-    while end < stop and (doc[end].is_title or doc[end].is_upper) and doc[end].is_alpha:
-        end += 1
-    if end < stop and doc[end].text == "-" and end + 1 < stop and doc[end + 1].is_title:
-        end += 2
-    return (start, end) if end > start and doc[end - 1].text != "-" else None
-
-
-def _article_prefix(doc: Doc, i: int, stop: int) -> bool:
-    """'el-Bur', 'al-Qaim': a lower-case article joined by a hyphen to a capitalised name."""
-    return i + 2 < stop and doc[i].lower_ in NAME_ARTICLES and doc[i].is_lower and doc[i + 1].text == "-" \
-        and doc[i + 2].is_title
-
-
-def _is_date_word(doc: Doc, start: int, end: int, s: SentenceView) -> bool:
-    return any(doc[i].lower_ in NOT_PLACES for i in range(start, end)) or any(
-        d.start <= start < d.end for d in s.dates)
-
-
-def _place_word_before(doc: Doc, start: int, floor: int) -> str | None:
-    """The word before a place name, past articles and directions ('into southern Afghanistan' -> 'into')."""
-    i = start - 1
-    while i >= floor and (doc[i].lower_ in {"the", "a", "an", "its", "their"} or doc[i].lower_ in DIRECTIONS
-                          or doc[i].is_space):
-        i -= 1
-    return doc[i].lower_ if i >= floor else None
-
-
-def _facility(doc: Doc, run: tuple[int, int], stop: int, gaz: Gazetteer) -> tuple[int, int] | None:
-    """'the Haditha Dam', 'Mitiga airport': a facility named after a place is at that place."""
-    start, end = run
-    if end - start >= 2 and doc[end - 1].lower_ in FACILITIES and gaz.named(doc[start:end - 1].text):
-        return start, end - 1
-    if end < stop and doc[end].lower_ in FACILITIES and gaz.named(doc[start:end].text):
-        return start, end
-    return None
-
-
-def _area_taken_for_actor(doc: Doc, r: Role, gaz: Gazetteer) -> bool:
-    """'Paktia province', 'Idlib governorate' read as a person or a group: a known name followed by
-    the word for an area is that area, and so is a known name with a lower-case article ('al-Qaim'),
-    whatever the entity recogniser said."""
-    if r.id is not None or r.end - r.start < 2:
-        return False
-    if _article_prefix(doc, r.start, r.end):  # 'al-Qaim' read as a group: a place the gazetteer knows
-        return gaz.named(r.text)
-    return doc[r.end - 1].lower_ in REGION_WORDS and gaz.named(doc[r.start:r.end - 1].text)
-
-
-def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
-    found = [p for p in s.places if not _is_date_word(doc, p.start, p.end, s)]
-    found += [Role(r.text, None, r.start, r.end, "LOC") for r in s.actors if _area_taken_for_actor(doc, r, gaz)]
-    taken = {i for r in found for i in range(r.start, r.end)} | {i for r in s.actors for i in range(r.start, r.end)}
-    for tok in s.span:
-        if tok.lower_ not in LOCATIVE or tok.i + 1 >= s.span.end:
-            continue
-        i = tok.i + 1
-        while i < s.span.end and not _article_prefix(doc, i, s.span.end) and (
-                doc[i].lower_ in {"the", "a"} or (doc[i].is_lower and doc[i].is_alpha and doc[i].lower_ not in LOCATIVE)):
-            i += 1  # "in the lakeside town of Sake": skip to the name
-            if i < s.span.end and doc[i].lower_ == "of":
-                i += 1
-        run = _proper_run(doc, i, s.span.end) if i < s.span.end else None
-        if run is None or any(j in taken for j in range(*run)) or _is_date_word(doc, *run, s):
-            continue
-        text = doc[run[0]:run[1]].text
-        settlement = run[0] - 1 >= s.span.start and doc[run[0] - 1].lower_ == "of" and run[0] - 2 >= s.span.start \
-            and doc[run[0] - 2].lower_ in SETTLEMENT_WORDS
-        # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians");
-        # "the village of Karto" names a place even when no gazetteer knows it.
-        if gaz.named(text) or settlement:
-            found.append(Role(text, None, run[0], run[1], "LOC"))
-            taken.update(range(*run))
-        elif (site := _facility(doc, run, s.span.end, gaz)) is not None:
-            found.append(Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
-            taken.update(range(*run))
-    return sorted(found, key=lambda r: r.start)
 
 
 def _name_at(doc: Doc, head) -> tuple[int, int] | None:
@@ -183,15 +86,6 @@ def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
                                                for name in ("party_nouns", "group_descriptions", "force_descriptions"))
 
 
-def _known_name_at(doc: Doc, s: SentenceView, start: int, gaz: Gazetteer) -> list[Role]:
-    """The gazetteer's place whose capitalised name starts at ``start``, unless it names an actor."""
-    run = _proper_run(doc, start, s.span.end) if start < s.span.end else None
-    if run is None or _is_date_word(doc, *run, s) or any(r.start < run[1] and run[0] < r.end for r in s.actors):
-        return []
-    text = doc[run[0]:run[1]].text
-    return [Role(text, None, run[0], run[1], "LOC")] if gaz.named(text) else []
-
-
 NOMINAL_DEPS = {"nmod", "nmod:poss", "compound", "appos", "flat", "amod"}
 
 
@@ -222,7 +116,7 @@ def _hosting_city(doc: Doc, s: SentenceView, gaz: Gazetteer) -> Role | None:
     for tok in s.span:
         if tok.lower_ not in VENUE_COMPOUNDS or tok.i < s.span.start + 2 or doc[tok.i - 1].text != "-":
             continue
-        run = _proper_run(doc, _run_start(doc, tok.i - 2, s.span.start), tok.i - 1)
+        run = proper_run(doc, _run_start(doc, tok.i - 2, s.span.start), tok.i - 1)
         if run is None:
             continue
         text = doc[run[0]:run[1]].text
@@ -268,7 +162,7 @@ def _sentence_country(doc: Doc, s: SentenceView, candidates: list[Role], spec: E
 def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
     """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
     about is no venue. 'the city of X' still names a place, whatever precedes it."""
-    word = _place_word_before(doc, p.start, s.span.start)
+    word = place_word_before(doc, p.start, s.span.start)
     if word not in TOPIC_PREPS:
         return False
     return not (word == "of" and p.start - 2 >= s.span.start and doc[p.start - 2].lower_ in SETTLEMENT_WORDS)
@@ -327,18 +221,18 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                     if p.start <= head.i < p.end:
                         return _reading(doc, s, p)
                 run = _name_at(doc, head)
-                if run is not None and not _is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
+                if run is not None and not is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
-                if run is not None and (site := _facility(doc, run, s.span.end, gaz)) is not None:
+                if run is not None and (site := facility_site(doc, run, s.span.end, gaz)) is not None:
                     return _reading(doc, s, Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
     if not spec.place_is_venue and trig[-1].lower_ not in PASSAGE_PREPS:
         # "overran Musa Qala", "advanced toward el-Bur": a place right after the trigger is the one
         # acted on, however the parse attached it
         first = trig.end + 1 if trig.end < s.span.end and doc[trig.end].lower_ == "the" else trig.end
-        after = [p for p in candidates if p.start == first] or _known_name_at(doc, s, first, gaz)
+        after = [p for p in candidates if p.start == first] or known_name_at(doc, s, first, gaz)
         if after:
             return _reading(doc, s, after[0])
-    locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
+    locative = [p for p in candidates if place_word_before(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)
                 or _renames_a_settlement(doc, s, p)]
     if not spec.location_in_sentence:
