@@ -35,7 +35,8 @@ def test_each_word_list_the_code_reads_is_in_the_data_once_with_what_it_is_for()
     with (rules.DATA_DIR / "party_and_place_words.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     names = {"force_nouns", "force_words", "force_like", "party_heads", "generic_party", "place_preps",
-             "place_cases", "locative"}
+             "place_cases", "locative", "topic_preps", "name_articles", "passage_preps", "feature_words",
+             "venue_compounds", "agreement_words"}
     assert {r["list"] for r in rows} == names
     for name in names:
         listed = rules.listed_words(name)

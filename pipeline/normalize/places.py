@@ -23,7 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from pipeline.rules import listed_words
+
 TOWN, NEAR, REGION = 1, 2, 3
+WORLD_REGION = "world_region"  # the kind of a region of several states ("the Middle East")
 
 REGION_WORDS = {"region", "oblast", "province", "state", "governorate", "district", "territory", "prefecture",
                 "county", "department", "municipality", "raion", "krai", "division"}
@@ -33,6 +36,10 @@ _ADMIN_SUFFIX = re.compile(r"\b(governorate|province|oblast|region|state|distric
 _PEOPLE = re.compile(r"(ians|eans|ans|ese|ists|ites|ers)$")
 _APOSTROPHES = re.compile(r"['’`‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# 'el-Bur', 'al-Qaim': the lower-case articles of party_and_place_words.csv's name_articles list
+_FEATURE_WORDS = frozenset(listed_words("feature_words"))
+_DIRECTION_WORDS = frozenset({"lower", "upper", "northern", "southern", "eastern", "western", "central"})
+_ARTICLE_PREFIX = re.compile(r"^(?:%s)-(?=[A-Z])" % "|".join(listed_words("name_articles")))
 # How much each piece of context counts when a name has several candidates (see ``Gazetteer.resolve``).
 ARTICLE_COUNTRY = 1.0  # a candidate in a country the article's actors or places belong to
 DATELINE_COUNTRY = 1.5  # in the country the story was filed from
@@ -52,7 +59,7 @@ class Place:
     longitude: float | None
     precision: int  # 1 town, 2 near town / part of region, 3 region or country centroid
     geonameid: int | None
-    kind: str  # town | region | area | country
+    kind: str  # town | region | area | country | world_region
     admin1_code: str | None = None  # ISO 3166-2, where pycountry knows the area
     admin2: str | None = None  # second-level area's name, for towns
 
@@ -265,7 +272,7 @@ class Gazetteer:
         towns = self.by_name.get(key, ())
         if any(_key(t.name) == key for t in towns):
             return True
-        word = text.strip()
+        word = _ARTICLE_PREFIX.sub("", text.strip())  # 'el-Bur' is capitalised after its article
         return bool(towns) and word[:1].isupper() and not word.isupper() and len(key) >= 4 \
             and not _PEOPLE.search(key)
 
@@ -308,7 +315,7 @@ class Gazetteer:
                 return area
             return self.town_place(seat, NEAR if near else TOWN)
         if not towns:
-            return None
+            return self._feature_of(text, near=near, context=context)
         if not own and _PEOPLE.search(key):
             return None  # "Christians", "Syrians": people, whatever town lists them among its names
         if text.strip().isupper() and len(key) <= 5:
@@ -317,6 +324,22 @@ class Gazetteer:
         if context.countries and self.iso3.get(best.cc) not in context.countries and best.population < FOREIGN_NAMESAKE:
             return None  # a village of that name abroad is likelier a place our data lacks ("Marjah")
         return self.town_place(best, NEAR if near else TOWN)
+
+    def _feature_of(self, text: str, *, near: bool, context: Context) -> Place | None:
+        """'the lower Helmand River valley', 'the Swat Valley': a feature named after a region, a
+        district or a town is in it; a country's name does not place it ('the Jordan Valley')."""
+        words = text.split()
+        while words and _key(words[0]) in _DIRECTION_WORDS:
+            words = words[1:]
+        cut = len(words)
+        while cut > 1 and _key(words[cut - 1]) in _FEATURE_WORDS:
+            cut -= 1
+        if cut == len(words) or cut == 0:
+            return None
+        name = " ".join(words[:cut])
+        if self.country(name, context) is not None:
+            return None
+        return self.resolve(name, near=near, context=context)
 
     def knows(self, text: str) -> bool:
         key = _key(text)
