@@ -83,6 +83,8 @@ def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
     acts = [c for c in s.cues if c.label_ in ("AGREED", "ACCEPT") and _near(c, trig, AGREED_WINDOW)]
     if any(not _hedged(s, c) for c in acts):
         return True
+    if _term_of_agreed_plan(s, trig):
+        return True
     if any(_near(c, trig, 3) for c in s.cues_of("PROPOSAL")):
         return False  # "talks on a proposed 30-day ceasefire": the ceasefire is still a proposal
     head = trig.root.head  # "a 72-hour ceasefire between ... began", "the truce they signed"
@@ -94,11 +96,88 @@ def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
     if acts:
         return False
     proposals = [c for c in s.cues_of("PROPOSAL") if c.end <= trig.start or _near(c, trig, 1)]
-    in_force = [c for c in s.cues if c.label_ in ("IN_FORCE", "VIOLATION") and _near(c, trig, AGREED_WINDOW)]
+    in_force = [c for c in s.cues if c.label_ in ("IN_FORCE", "VIOLATION")
+                and (_predicate_of_truce(s, trig, c) if c.start >= trig.end else _near(c, trig, AGREED_WINDOW))]
     return bool(in_force) and not proposals
 
 
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+CLAUSE_BREAKS = {"that", "which", "who", "whom", "whose", "while", "as", "after", "before", "when", ";", ":",
+                 "if", "unless", "but"}
+
+
+def _predicate_of_truce(s: SentenceView, trig: Span, cue: Span) -> bool:
+    """'a 72-hour truce between the army and the rebels in the north began': the truce is the subject
+    of the in-force verb however long the phrases that name its parties and place, as long as no other
+    verb or clause comes between (read from the words: the parse often loses such subjects), and in
+    'the truce, which took effect'. The truce must head its own phrase: in 'talks on a truce ended'
+    what ended is the talks."""
+    doc = s.span.doc
+    if cue.start <= trig.end or cue.start - trig.end > 20:
+        return False
+    if not (cue.root.tag_.startswith("VB") or cue[0].lower_ == "in"):
+        return False  # 'a truce and an end to all violations': a noun after the truce is no predicate of it
+    start = trig.end + (doc[trig.end].text == ",")
+    if doc[start].lower_ in ("which", "that"):  # 'the truce, which took effect on Monday'
+        start += 1
+    end = cue.start  # the verb group: 'will take effect', 'is due to begin', 'has been holding'
+    while end > start and (doc[end - 1].dep_ in ("aux", "aux:pass", "mark", "cop") or doc[end - 1].tag_ == "MD"
+                           or doc[end - 1].lower_ in VERB_GROUP):
+        end -= 1
+    group = doc[end:cue.start]
+    if group and all(t.lower_ == "to" for t in group):
+        return False  # 'a truce between the two sides to begin on Monday': a plan's, not a fact
+    if any(t.tag_ in FINITE_TAGS or t.lower_ in CLAUSE_BREAKS for t in doc[start:end]):
+        return False
+    i = trig.start - 1
+    while i >= s.span.start and doc[i].tag_ in NOUN_PHRASE_TAGS:
+        i -= 1
+    return i < s.span.start or doc[i].tag_ not in ("IN", "TO")
+
+
+VERB_GROUP = {"to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "due", "set",
+              "expected", "scheduled", "now", "still", "finally", "officially"}
+NOUN_PHRASE_TAGS = {"DT", "JJ", "JJR", "CD", "NN", "NNS", "NNP", "HYPH", "PRP$", "POS", "VBN"}
+
+
 AGREED_WINDOW = 6
+
+
+def plan_clause(trig: Span) -> Token | None:
+    """'a plan that called for the army to stop shelling', 'a deal calling for a truce': the clause
+    describing a plan, deal or accord the trigger is a term of, else None."""
+    for token in trig.root.ancestors:
+        if token.dep_ in ("acl", "acl:relcl") and token.head.pos_ in ("NOUN", "PROPN"):
+            return token
+        if token.dep_ in ("ccomp", "parataxis") or token.head == token:
+            return None
+    return None
+
+
+def plan_act(s: SentenceView, trig: Span, labels: tuple[str, ...] = ("AGREED", "ACCEPT")) -> Token | None:
+    """The verb that brokered, signed or accepted the plan the trigger is a term of ('brokered a plan
+    last month that called for ...': the clause may hang from the plan or from a word after it)."""
+    clause = plan_clause(trig)
+    if clause is None:
+        return None
+    acts = {c.root for c in s.cues if c.label_ in labels and not _hedged(s, c)}
+    noun = clause.head
+    return noun.head if noun.head in acts and noun.head != noun else None
+
+
+def _term_of_agreed_plan(s: SentenceView, trig: Span) -> bool:
+    """'the envoy brokered a plan that called for both sides to stop fighting', 'the sides signed a deal
+    calling for a truce': a truce that is a term of a brokered or signed plan is agreed, though the plan
+    'calls for' it; a plan that is only proposed keeps it a proposal."""
+    return s.span.doc.has_annotation("DEP") and plan_act(s, trig) is not None
+
+
+def _described_as_agreed(s: SentenceView, trig: Span) -> bool:
+    """'will observe the truce the president declared on Friday', 'respect the ceasefire agreed in
+    Cairo': a clause on the truce noun states it was declared or agreed, as background; what the
+    speaker says is about something else (observing it), so the truce itself is not their claim."""
+    acts = {c.root for c in s.cues if c.label_ in ("AGREED", "ACCEPT", "IN_FORCE") and not _hedged(s, c)}
+    return any(c.dep_ in ("acl", "acl:relcl") and c in acts for c in trig.root.children)
 
 
 def _pledge(s: SentenceView, trig: Span) -> bool:
@@ -143,12 +222,14 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
     uncertain = any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before)
     if spec.default_modality == "proposed":
         if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
-            return "claimed" if (attributed and not official) or uncertain else "asserted"
+            vouched = official or _described_as_agreed(s, trig)
+            return "claimed" if (attributed and not vouched) or uncertain else "asserted"
         return "proposed"
     if spec.symmetric:
         # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks",
         # "travelled to Cairo to meet", "further talks", "is due to meet".
-        if modal_near or any(_calls_for(c) and near(c, 6) for c in before) or _ahead(doc, s, trig):
+        if modal_near or (not _setting(trig) and (any(_calls_for(c) and near(c, 6) for c in before)
+                                                 or _ahead(doc, s, trig))):
             return "proposed"
         if not has_parties and not _is_definite(doc, s, trig):
             return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
@@ -170,6 +251,15 @@ def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
         return True
     root = trig.root
     return root.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "to" for c in root.children)
+
+
+def _setting(trig: Span) -> bool:
+    """'pressed its demand at the talks in Cairo', 'during talks with the envoy': talks named as where
+    something else happens are under way. A call or a future word near them is about that other act;
+    only a modal governing the talks themselves puts them ahead."""
+    root = trig.root
+    return root.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "case" and c.lower_ in word_list("setting_preps") for c in root.children)
 
 
 def _calls_for(cue: Span) -> bool:
