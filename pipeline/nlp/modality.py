@@ -107,18 +107,17 @@ CLAUSE_BREAKS = {"that", "which", "who", "whom", "whose", "while", "as", "after"
 
 
 def _predicate_of_truce(s: SentenceView, trig: Span, cue: Span) -> bool:
-    """'a 72-hour truce between the army and the rebels in the north began': the truce is the subject
-    of the in-force verb however long the phrases that name its parties and place, as long as no other
-    verb or clause comes between (read from the words: the parse often loses such subjects), and in
-    'the truce, which took effect'. The truce must head its own phrase: in 'talks on a truce ended'
-    what ended is the talks."""
+    """An in-force verb after the truce says it exists: within a few words ('the truce began', 'the truce,
+    which took effect'), or however long the phrases that name its parties and place, as long as no
+    other verb or clause comes between ('a 72-hour truce between the army and the rebels in the north
+    began'; read from the words, as the parse often loses such subjects). Not the infinitive of a plan
+    ('called for a truce between the two sides to begin on Monday'), nor when the truce is inside
+    another noun's phrase ('talks on a truce ended': what ended is the talks)."""
     doc = s.span.doc
     if cue.start <= trig.end or cue.start - trig.end > 20:
         return False
-    if not (cue.root.tag_.startswith("VB") or cue[0].lower_ == "in"):
-        return False  # 'a truce and an end to all violations': a noun after the truce is no predicate of it
     start = trig.end + (doc[trig.end].text == ",")
-    if doc[start].lower_ in ("which", "that"):  # 'the truce, which took effect on Monday'
+    if doc[start].lower_ in ("which", "that"):
         start += 1
     end = cue.start  # the verb group: 'will take effect', 'is due to begin', 'has been holding'
     while end > start and (doc[end - 1].dep_ in ("aux", "aux:pass", "mark", "cop") or doc[end - 1].tag_ == "MD"
@@ -126,13 +125,18 @@ def _predicate_of_truce(s: SentenceView, trig: Span, cue: Span) -> bool:
         end -= 1
     group = doc[end:cue.start]
     if group and all(t.lower_ == "to" for t in group):
-        return False  # 'a truce between the two sides to begin on Monday': a plan's, not a fact
-    if any(t.tag_ in FINITE_TAGS or t.lower_ in CLAUSE_BREAKS for t in doc[start:end]):
         return False
-    i = trig.start - 1
-    while i >= s.span.start and doc[i].tag_ in NOUN_PHRASE_TAGS:
-        i -= 1
-    return i < s.span.start or doc[i].tag_ not in ("IN", "TO")
+    if trig.root.pos_ in ("NOUN", "PROPN"):
+        i = trig.start - 1
+        while i >= s.span.start and doc[i].tag_ in NOUN_PHRASE_TAGS:
+            i -= 1
+        if i >= s.span.start and doc[i].tag_ == "IN":
+            return False
+    if _near(cue, trig, AGREED_WINDOW):
+        return True
+    if not (cue.root.tag_.startswith("VB") or cue[0].lower_ == "in"):
+        return False  # 'a truce and an end to all violations': a noun after the truce is no predicate of it
+    return not any(t.tag_ in FINITE_TAGS or t.lower_ in CLAUSE_BREAKS for t in doc[start:end])
 
 
 VERB_GROUP = {"to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "due", "set",
@@ -149,6 +153,8 @@ def plan_clause(trig: Span) -> Token | None:
     for token in trig.root.ancestors:
         if token.dep_ in ("acl", "acl:relcl") and token.head.pos_ in ("NOUN", "PROPN"):
             return token
+        if token.dep_ == "advcl:relcl":  # the relative clause hung from the verb of its noun's clause
+            return token
         if token.dep_ in ("ccomp", "parataxis") or token.head == token:
             return None
     return None
@@ -161,6 +167,8 @@ def plan_act(s: SentenceView, trig: Span, labels: tuple[str, ...] = ("AGREED", "
     if clause is None:
         return None
     acts = {c.root for c in s.cues if c.label_ in labels and not _hedged(s, c)}
+    if clause.dep_ == "advcl:relcl":
+        return clause.head if clause.head in acts else None
     noun = clause.head
     return noun.head if noun.head in acts and noun.head != noun else None
 
