@@ -86,3 +86,29 @@ def test_a_partys_own_word_on_a_truce_keeps_its_modality(body, expected):
 ])
 def test_a_truce_that_is_a_term_of_a_brokered_plan_is_agreed(body):
     assert modality_of(body, "CEASEFIRE_PROPOSAL") == "asserted"
+
+
+@pytest.mark.parametrize("body", [
+    "The defence minister said the capture of the ridge on Monday was a turning point in the war.",
+    "Rebel commanders claimed that the attack on the convoy was revenge for the killings in the valley.",
+])
+def test_a_speaker_judging_an_event_taken_as_given_does_not_make_it_a_claim(body):
+    assert modality_of(body, "OFFENSIVE") == "asserted"
+
+
+@pytest.mark.parametrize("body", [
+    "The army said rebels attacked the convoy on Monday.",
+    "The army said the attack on the convoy was carried out by rebels.",
+])
+def test_a_speaker_telling_that_an_attack_happened_still_claims_it(body):
+    assert modality_of(body, "OFFENSIVE") == "claimed"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("The week-long truce is set to expire on Friday.", "asserted"),
+    ("The ceasefire will take effect at midnight.", "asserted"),
+    ("The envoy called for an end to the shelling and a truce.", "proposed"),
+])
+def test_a_truce_set_to_expire_exists_but_an_end_to_fighting_is_asked_for(body, expected):
+    found = [m for m in mentions_of(body) if m.event_type == "CEASEFIRE_PROPOSAL"]
+    assert found and all(m.modality == expected for m in found), [(m.trigger, m.modality) for m in found]

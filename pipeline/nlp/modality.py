@@ -11,6 +11,7 @@ from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
 from pipeline.nlp.sentence import SentenceView, distance
 from pipeline.nlp.surface_roles import nearest_left_actor
+from pipeline.nlp.truce_status import calls_for, ceasefire_in_being, described_as_agreed, near as _near
 
 DEFINITE = {"the", "this", "that", "these", "those", "last", "latest", "previous", "earlier"}
 NEGATION_WINDOW = 3  # "did not attack", "no talks"
@@ -62,143 +63,6 @@ def _modal_governs(doc: Doc, modal: Span, trig: Span, anchor: Span, presupposed:
     return False
 
 
-def _near(c: Span, trig: Span, window: int) -> bool:
-    return 0 <= trig.start - c.end <= window or 0 <= c.start - trig.end <= window
-
-
-def _distance(c: Span, trig: Span) -> int:
-    return min(abs(trig.start - c.end), abs(c.start - trig.end))
-
-
-def _hedged(s: SentenceView, cue: Span) -> bool:
-    """'would sign', 'hoped they would sign', 'ready to accept': an agreement still to come."""
-    return any(m.end <= cue.start and cue.start - m.end <= 2 for m in s.cues_of("MODAL"))
-
-
-def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
-    """'agreed to a truce', 'the cease-fire was declared', 'the truce took effect': a truce that exists.
-
-    An act of agreeing that is still to come ('would sign') is a proposal; so is a plan's truce that
-    would begin one day. Putting a truce in force ('will take effect on Sunday') presumes it was agreed."""
-    acts = [c for c in s.cues if c.label_ in ("AGREED", "ACCEPT") and _near(c, trig, AGREED_WINDOW)]
-    if any(not _hedged(s, c) for c in acts):
-        return True
-    if _term_of_agreed_plan(s, trig):
-        return True
-    if any(_near(c, trig, 3) for c in s.cues_of("PROPOSAL")):
-        return False  # "talks on a proposed 30-day ceasefire": the ceasefire is still a proposal
-    head = trig.root.head  # "a 72-hour ceasefire between ... began", "the truce they signed"
-    if head != trig.root and any(c.root == head and c.label_ in ("AGREED", "ACCEPT", "IN_FORCE")
-                                 and not _hedged(s, c) for c in s.cues):
-        return True
-    if _pledge(s, trig):
-        return True
-    if acts:
-        return False
-    proposals = [c for c in s.cues_of("PROPOSAL") if c.end <= trig.start or _near(c, trig, 1)]
-    in_force = [c for c in s.cues if c.label_ in ("IN_FORCE", "VIOLATION")
-                and (_predicate_of_truce(s, trig, c) if c.start >= trig.end else _near(c, trig, AGREED_WINDOW))]
-    return bool(in_force) and not proposals
-
-
-FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
-CLAUSE_BREAKS = {"that", "which", "who", "whom", "whose", "while", "as", "after", "before", "when", ";", ":",
-                 "if", "unless", "but"}
-
-
-def _predicate_of_truce(s: SentenceView, trig: Span, cue: Span) -> bool:
-    """An in-force verb after the truce says it exists: within a few words ('the truce began', 'the truce,
-    which took effect'), or however long the phrases that name its parties and place, as long as no
-    other verb or clause comes between ('a 72-hour truce between the army and the rebels in the north
-    began'; read from the words, as the parse often loses such subjects). Not the infinitive of a plan
-    ('called for a truce between the two sides to begin on Monday'), nor when the truce is inside
-    another noun's phrase ('talks on a truce ended': what ended is the talks)."""
-    doc = s.span.doc
-    if cue.start <= trig.end or cue.start - trig.end > 20:
-        return False
-    start = trig.end + (doc[trig.end].text == ",")
-    if doc[start].lower_ in ("which", "that"):
-        start += 1
-    end = cue.start  # the verb group: 'will take effect', 'is due to begin', 'has been holding'
-    while end > start and (doc[end - 1].dep_ in ("aux", "aux:pass", "mark", "cop") or doc[end - 1].tag_ == "MD"
-                           or doc[end - 1].lower_ in VERB_GROUP):
-        end -= 1
-    group = doc[end:cue.start]
-    if group and all(t.lower_ == "to" for t in group):
-        return False
-    if trig.root.pos_ in ("NOUN", "PROPN"):
-        i = trig.start - 1
-        while i >= s.span.start and doc[i].tag_ in NOUN_PHRASE_TAGS:
-            i -= 1
-        if i >= s.span.start and doc[i].tag_ == "IN":
-            return False
-    if _near(cue, trig, AGREED_WINDOW):
-        return True
-    if not (cue.root.tag_.startswith("VB") or cue[0].lower_ == "in"):
-        return False  # 'a truce and an end to all violations': a noun after the truce is no predicate of it
-    return not any(t.tag_ in FINITE_TAGS or t.lower_ in CLAUSE_BREAKS for t in doc[start:end])
-
-
-VERB_GROUP = {"to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "due", "set",
-              "expected", "scheduled", "now", "still", "finally", "officially"}
-NOUN_PHRASE_TAGS = {"DT", "JJ", "JJR", "CD", "NN", "NNS", "NNP", "HYPH", "PRP$", "POS", "VBN"}
-
-
-AGREED_WINDOW = 6
-
-
-def plan_clause(trig: Span) -> Token | None:
-    """'a plan that called for the army to stop shelling', 'a deal calling for a truce': the clause
-    describing a plan, deal or accord the trigger is a term of, else None."""
-    for token in trig.root.ancestors:
-        if token.dep_ in ("acl", "acl:relcl") and token.head.pos_ in ("NOUN", "PROPN"):
-            return token
-        if token.dep_ == "advcl:relcl":  # the relative clause hung from the verb of its noun's clause
-            return token
-        if token.dep_ in ("ccomp", "parataxis") or token.head == token:
-            return None
-    return None
-
-
-def plan_act(s: SentenceView, trig: Span, labels: tuple[str, ...] = ("AGREED", "ACCEPT")) -> Token | None:
-    """The verb that brokered, signed or accepted the plan the trigger is a term of ('brokered a plan
-    last month that called for ...': the clause may hang from the plan or from a word after it)."""
-    clause = plan_clause(trig)
-    if clause is None:
-        return None
-    acts = {c.root for c in s.cues if c.label_ in labels and not _hedged(s, c)}
-    if clause.dep_ == "advcl:relcl":
-        return clause.head if clause.head in acts else None
-    noun = clause.head
-    return noun.head if noun.head in acts and noun.head != noun else None
-
-
-def _term_of_agreed_plan(s: SentenceView, trig: Span) -> bool:
-    """'the envoy brokered a plan that called for both sides to stop fighting', 'the sides signed a deal
-    calling for a truce': a truce that is a term of a brokered or signed plan is agreed, though the plan
-    'calls for' it; a plan that is only proposed keeps it a proposal."""
-    return s.span.doc.has_annotation("DEP") and plan_act(s, trig) is not None
-
-
-def _described_as_agreed(s: SentenceView, trig: Span) -> bool:
-    """'will observe the truce the president declared on Friday', 'respect the ceasefire agreed in
-    Cairo': a clause on the truce noun states it was declared or agreed, as background; what the
-    speaker says is about something else (observing it), so the truce itself is not their claim."""
-    acts = {c.root for c in s.cues if c.label_ in ("AGREED", "ACCEPT", "IN_FORCE") and not _hedged(s, c)}
-    return any(c.dep_ in ("acl", "acl:relcl") and c in acts for c in trig.root.children)
-
-
-def _pledge(s: SentenceView, trig: Span) -> bool:
-    """'the government told the envoy it will stop military action on Thursday': a party declaring that
-    it will stop is a declared ceasefire; being urged or called on to stop is a proposal."""
-    root = trig.root
-    if root.pos_ != "VERB" or not any(c.dep_ in ("nsubj",) for c in root.children):
-        return False
-    if not any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "would", "shall") for c in root.children):
-        return False
-    return not any(_calls_for(c) for c in s.cues if c.end <= trig.start)
-
-
 def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
              has_parties: bool, official: bool = False, presupposed: bool = False) -> str:
     """The modality by the conventions in the README: asserted, claimed, denied, proposed, hypothetical.
@@ -229,14 +93,14 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"
     uncertain = any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before)
     if spec.default_modality == "proposed":
-        if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
-            vouched = official or _described_as_agreed(s, trig)
+        if ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
+            vouched = official or described_as_agreed(s, trig)
             return "claimed" if (attributed and not vouched) or uncertain else "asserted"
         return "proposed"
     if spec.symmetric:
         # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks",
         # "travelled to Cairo to meet", "further talks", "is due to meet".
-        if modal_near or (not _setting(trig) and (any(_calls_for(c) and near(c, 6) for c in before)
+        if modal_near or (not _setting(trig) and (any(calls_for(c) and near(c, 6) for c in before)
                                                  or _ahead(doc, s, trig))):
             return "proposed"
         if not has_parties and not _is_definite(doc, s, trig):
@@ -247,9 +111,20 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "claimed"  # "whether a deal has been reached", "reportedly"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if attributed and not spec.requires_cue and not spec.symmetric:
+    if attributed and not spec.requires_cue and not spec.symmetric and not _judged(s, trig, presupposed):
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
+
+
+def _judged(s: SentenceView, trig: Span, presupposed: bool) -> bool:
+    """'the minister said the capture of the ridge was a turning point': the speaker judges an event the
+    sentence takes as given (a definite reference, the subject of 'is a ...'); what they claim is the
+    judgement, not that the event took place. Not when the judgement names an event itself ('the
+    offensive is the largest operation'): that says what the event is, one mention of it."""
+    root = trig.root
+    if not (presupposed and root.dep_ == "nsubj" and any(c.dep_ == "cop" for c in root.head.children)):
+        return False
+    return not any(t.start <= root.head.i < t.end for t in s.triggers)
 
 
 def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
@@ -268,10 +143,6 @@ def _setting(trig: Span) -> bool:
     root = trig.root
     return root.pos_ in ("NOUN", "PROPN") and any(
         c.dep_ == "case" and c.lower_ in word_list("setting_preps") for c in root.children)
-
-
-def _calls_for(cue: Span) -> bool:
-    return cue.label_ == "PROPOSAL" or (cue.label_ == "DEMAND" and cue.root.lemma_.lower() in word_list("call_verbs"))
 
 
 def _rejects_a_report(doc: Doc, s: SentenceView, cue: Span) -> bool:
