@@ -71,3 +71,11 @@ def test_days_after_a_past_event_says_nothing_of_the_publication_month():
     found = mentions_of("In 2019 the army stormed the valley days after rebels ambushed a convoy.")
     ambush = next(m for m in found if m.trigger == "ambushed")
     assert ambush.event_date is None or ambush.event_date.year != 2031, ambush.event_date
+
+
+def test_a_relative_count_of_days_does_not_date_a_report():
+    """'three days after X said Y would halt': a count of days from another event, not a vague recent time."""
+    found = mentions_of("The announcement came three days after the rebel council said its fighters would halt "
+                        "offensive operations for two weeks.")
+    halt = [m for m in found if m.event_type == "CEASEFIRE_PROPOSAL"]
+    assert halt and all(m.date_text != "days after" for m in halt), [(m.trigger, m.date_text) for m in halt]

@@ -109,8 +109,6 @@ def _future(doc: Doc, s: SentenceView, anchors: list[Span], d: Span) -> bool:
             token = token.head
         if token.tag_ in ("VBD", "VBN") and not any(c.lower_ in ("will", "would", "'ll") for c in token.children):
             return False
-        if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children):
-            return True  # 'a truce that would begin on Friday': the date its own verb puts ahead
     future_words = word_list("future_cues")
     for a in anchors:
         window = doc[max(s.span.start, a.start - 6):a.start]
@@ -219,6 +217,8 @@ def _reporting_verbs(s: SentenceView, clause: Token) -> list[Token]:
 
 def _date_of(doc: Doc, s: SentenceView, verb: Token, published: date | None) -> tuple[Period, str] | None:
     for d in s.dates:
+        if d[-1].lower_ == "after":
+            continue  # 'three days after X said ...': the phrase dates the clause it introduces, see event_date
         token, hops = d.root, 0
         while token != verb and token.head != token and hops < MAX_HOPS and not (
                 token != d.root and _clause_verb(token)):
