@@ -112,3 +112,11 @@ def test_a_speaker_telling_that_an_attack_happened_still_claims_it(body):
 def test_a_truce_set_to_expire_exists_but_an_end_to_fighting_is_asked_for(body, expected):
     found = [m for m in mentions_of(body) if m.event_type == "CEASEFIRE_PROPOSAL"]
     assert found and all(m.modality == expected for m in found), [(m.trigger, m.modality) for m in found]
+
+
+@pytest.mark.parametrize("body", [
+    "Mediators told reporters the truce must be respected.",
+    "Village elders said the ceasefire was being observed in the hills.",
+])
+def test_a_truce_to_be_respected_or_observed_exists(body):
+    assert modality_of(body, "CEASEFIRE_PROPOSAL") != "proposed"

@@ -46,11 +46,11 @@ def ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
 
 
 def _verbal(cue: Span) -> bool:
-    """'the truce will end on Friday', 'in effect': a verb or phrase putting a truce in force; 'an end to the
-    shelling and a truce' puts nothing in force."""
+    """'the truce will end on Friday', 'must be respected', 'in effect': a verb, participle or phrase putting a
+    truce in force; a noun ('an end to the shelling and a truce') puts nothing in force."""
     doc = cue.doc
     after_modal = cue.start >= 2 and doc[cue.start - 1].lower_ == "to" and doc[cue.start - 2].lower_ in VERB_GROUP
-    return cue.root.tag_.startswith("VB") or cue[0].lower_ == "in" or after_modal  # 'is set to end'
+    return cue.root.pos_ not in ("NOUN", "PROPN") or cue[0].lower_ == "in" or after_modal  # 'is set to end'
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
