@@ -52,3 +52,20 @@ def test_a_date_before_an_event_is_not_read_as_a_deadline():
     """'before dawn on Tuesday' says when, not by when."""
     m = proposal("Militia leaders declared a truce before dawn on Tuesday.")
     assert m.event_date == date(2031, 4, 8), (m.event_date, m.date_text)
+
+
+@pytest.mark.parametrize("body, day", [
+    ("Even as it shelled the old city on Wednesday, the government told the envoy it would halt all attacks.",
+     date(2031, 4, 9)),
+    ("While troops pounded the suburbs on Monday, the junta announced it would observe a truce.", date(2031, 4, 7)),
+    ("On Tuesday the government told the envoy that it would halt all attacks.", date(2031, 4, 8)),
+])
+def test_a_pledge_is_dated_by_its_announcement_and_a_clause_of_the_same_time(body, day):
+    m = proposal(body)
+    assert m.event_date == day, (m.event_date, m.date_text)
+
+
+def test_a_clause_of_another_time_does_not_date_the_pledge():
+    m = proposal("After the army shelled the old city on Sunday, the government told the envoy it would halt "
+                 "all attacks.")
+    assert m.event_date != date(2031, 4, 6), (m.event_date, m.date_text)

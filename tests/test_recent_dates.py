@@ -79,3 +79,14 @@ def test_a_relative_count_of_days_does_not_date_a_report():
                         "offensive operations for two weeks.")
     halt = [m for m in found if m.event_type == "CEASEFIRE_PROPOSAL"]
     assert halt and all(m.date_text != "days after" for m in halt), [(m.trigger, m.date_text) for m in halt]
+
+
+@pytest.mark.parametrize("body, trigger, day", [
+    ("While the army pounded the suburbs on Monday, rebels ambushed a convoy near the port.", "ambushed",
+     date(2031, 4, 7)),
+    ("As militias shelled the airport on Sunday, government troops stormed the northern district.", "stormed",
+     date(2031, 4, 6)),
+])
+def test_a_clause_of_the_same_time_dates_the_main_event(body, trigger, day):
+    m = next(m for m in mentions_of(body) if m.trigger.startswith(trigger))
+    assert m.event_date == day, (m.event_date, m.date_text)

@@ -42,6 +42,8 @@ def _event_heads(anchor: Span, reports: set[int], speech_dates: bool) -> set[Tok
     if speech_dates or not spoken:
         heads.add(verb)
         heads |= {c for c in verb.children if c.dep_ == "xcomp"}  # "is due to take effect on January 19"
+    if speech_dates and verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_.lower() in word_list("report_verbs"):
+        heads.add(verb.head)  # 'told the envoy on Wednesday it would halt attacks': the announcement's day
     if speech_dates and verb.dep_ in ("acl", "acl:relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         # "brokered a plan last month that called for a truce": a term of a plan is dated by the act
         # that brokered, signed or offered the plan
@@ -67,12 +69,18 @@ def _attached(doc: Doc, d: Span, anchors: list[Span], reports: set[int], speech_
         if token in heads:
             return True
         if token != d.root and _clause_verb(token):
-            return False
+            return _simultaneous(token) and token.head in heads
         if token.head == token:
             return False
         token = token.head
         hops += 1
     return False
+
+
+def _simultaneous(verb: Token) -> bool:
+    """'Even as it shelled the city on Wednesday, the government told the envoy ...': a clause of the same
+    time ('as', 'while') shares its day with the clause it modifies."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "while") for c in verb.children)
 
 
 CLAUSE_WORDS = {",", ";", ":", "that", "which", "who", "when", "as", "after", "before", "while", "since",
