@@ -42,6 +42,14 @@ def _event_heads(anchor: Span, reports: set[int], speech_dates: bool) -> set[Tok
     if speech_dates or not spoken:
         heads.add(verb)
         heads |= {c for c in verb.children if c.dep_ == "xcomp"}  # "is due to take effect on January 19"
+    if speech_dates and verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_.lower() in word_list("report_verbs"):
+        heads.add(verb.head)  # 'told the envoy on Wednesday it would halt attacks': the announcement's day
+    if speech_dates and verb.dep_ in ("acl", "acl:relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "brokered a plan last month that called for a truce": a term of a plan is dated by the act
+        # that brokered, signed or offered the plan
+        heads |= {verb.head, verb.head.head}
+    elif speech_dates and verb.dep_ == "advcl:relcl":  # the same clause, hung from the plan's verb
+        heads.add(verb.head)
     return heads
 
 
@@ -61,12 +69,18 @@ def _attached(doc: Doc, d: Span, anchors: list[Span], reports: set[int], speech_
         if token in heads:
             return True
         if token != d.root and _clause_verb(token):
-            return False
+            return _simultaneous(token) and token.head in heads
         if token.head == token:
             return False
         token = token.head
         hops += 1
     return False
+
+
+def _simultaneous(verb: Token) -> bool:
+    """'Even as it shelled the city on Wednesday, the government told the envoy ...': a clause of the same
+    time ('as', 'while') shares its day with the clause it modifies."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "while") for c in verb.children)
 
 
 CLAUSE_WORDS = {",", ";", ":", "that", "which", "who", "when", "as", "after", "before", "while", "since",
@@ -126,14 +140,50 @@ def event_date(doc: Doc, s: SentenceView, anchors: list[Span], published: date |
     best: tuple[int, Period, str] | None = None
     for d in s.dates:
         period = resolve_date(d.text, published, future=_future(doc, s, anchors, d))
-        if period is None or not _attached(doc, d, anchors, reports, speech_dates=announced):
+        if period is None:
+            continue
+        if d[-1].lower_ == "after":
+            if not _days_before_now(doc, d, anchors):
+                continue
+        elif not _attached(doc, d, anchors, reports, speech_dates=announced):
             continue
         if spec is not None and spec.dated_by_act and published is not None and period.start > published:
             continue  # 'will stop military action on Thursday': when the truce starts, not when it was offered
+        if spec is not None and spec.dated_by_act and _deadline(doc, s, d):
+            continue  # 'called for the army to withdraw by Thursday': a term of the proposal, not its day
         dist = min(distance(a, d.start, d.end) for a in anchors)
         if best is None or dist < best[0]:
             best = (dist, period, d.text)
     return (best[1], best[2]) if best else (None, None)
+
+
+def _days_before_now(doc: Doc, d: Span, anchors: list[Span]) -> bool:
+    """'the strikes come days after rebels shelled the port': what happened days before a present event
+    is recent. Only the event after the phrase is dated by it, and only when the phrase follows a present
+    tense verb; 'days after' a past event tells nothing about the publication month."""
+    before = doc[d.start - 1] if d.start > 0 else None
+    if before is None or before.tag_ not in ("VBZ", "VBP") or any(a.start < d.end for a in anchors):
+        return False
+    clause = d[-1].head  # the verb 'after' introduces: everything it reports is dated by the phrase
+    return not doc.has_annotation("DEP") or all(a.root in clause.subtree for a in anchors)
+
+
+CLOCK_WORDS = {"a.m.", "p.m.", "am", "pm", "noon", "midnight", "o'clock", "local", "time", "gmt", "utc", "on",
+               "at", "the", "morning", "evening", "night"}
+DEADLINE_REACH = 8
+
+
+def _deadline(doc: Doc, s: SentenceView, d: Span) -> bool:
+    """'by Thursday', 'no later than April 10', 'by 6 a.m. on Friday': the date by which something must be
+    done. Walks back over a clock time to the word that sets the deadline."""
+    if d.text.lower().split()[0] in word_list("deadline_preps"):
+        return True
+    i = d.start - 1
+    while i >= s.span.start and d.start - i <= DEADLINE_REACH and (
+            doc[i].like_num or doc[i].is_punct or doc[i].lower_ in CLOCK_WORDS
+            or (doc[i].pos_ == "PROPN" and doc[i + 1].lower_ == "time")):  # "Damascus time"
+        i -= 1
+    return i >= s.span.start and doc[i].lower_ in word_list("deadline_preps")
 
 
 PRESENT_TAGS = {"VBZ", "VBP"}
@@ -175,6 +225,8 @@ def _reporting_verbs(s: SentenceView, clause: Token) -> list[Token]:
 
 def _date_of(doc: Doc, s: SentenceView, verb: Token, published: date | None) -> tuple[Period, str] | None:
     for d in s.dates:
+        if d[-1].lower_ == "after":
+            continue  # 'three days after X said ...': the phrase dates the clause it introduces, see event_date
         token, hops = d.root, 0
         while token != verb and token.head != token and hops < MAX_HOPS and not (
                 token != d.root and _clause_verb(token)):

@@ -11,6 +11,7 @@ from pipeline.nlp.senses import word_list
 from pipeline.nlp.role_mention import Role
 from pipeline.nlp.sentence import SentenceView, distance
 from pipeline.nlp.surface_roles import nearest_left_actor
+from pipeline.nlp.truce_status import calls_for, ceasefire_in_being, described_as_agreed, near as _near
 
 DEFINITE = {"the", "this", "that", "these", "those", "last", "latest", "previous", "earlier"}
 NEGATION_WINDOW = 3  # "did not attack", "no talks"
@@ -62,58 +63,6 @@ def _modal_governs(doc: Doc, modal: Span, trig: Span, anchor: Span, presupposed:
     return False
 
 
-def _near(c: Span, trig: Span, window: int) -> bool:
-    return 0 <= trig.start - c.end <= window or 0 <= c.start - trig.end <= window
-
-
-def _distance(c: Span, trig: Span) -> int:
-    return min(abs(trig.start - c.end), abs(c.start - trig.end))
-
-
-def _hedged(s: SentenceView, cue: Span) -> bool:
-    """'would sign', 'hoped they would sign', 'ready to accept', 'unless the rebels accept': an agreement
-    still to come."""
-    return any(m.end <= cue.start and cue.start - m.end <= 2 for m in s.cues_of("MODAL")) \
-        or any(m.end <= cue.start and cue.start - m.end <= 4 for m in s.cues_of("CONDITIONAL"))
-
-
-def _ceasefire_in_being(s: SentenceView, trig: Span) -> bool:
-    """'agreed to a truce', 'the cease-fire was declared', 'the truce took effect': a truce that exists.
-
-    An act of agreeing that is still to come ('would sign') is a proposal; so is a plan's truce that
-    would begin one day. Putting a truce in force ('will take effect on Sunday') presumes it was agreed."""
-    acts = [c for c in s.cues if c.label_ in ("AGREED", "ACCEPT") and _near(c, trig, AGREED_WINDOW)]
-    if any(not _hedged(s, c) for c in acts):
-        return True
-    if any(_near(c, trig, 3) for c in s.cues_of("PROPOSAL")):
-        return False  # "talks on a proposed 30-day ceasefire": the ceasefire is still a proposal
-    head = trig.root.head  # "a 72-hour ceasefire between ... began", "the truce they signed"
-    if head != trig.root and any(c.root == head and c.label_ in ("AGREED", "ACCEPT", "IN_FORCE")
-                                 and not _hedged(s, c) for c in s.cues):
-        return True
-    if _pledge(s, trig):
-        return True
-    if acts:
-        return False
-    proposals = [c for c in s.cues_of("PROPOSAL") if c.end <= trig.start or _near(c, trig, 1)]
-    in_force = [c for c in s.cues if c.label_ in ("IN_FORCE", "VIOLATION") and _near(c, trig, AGREED_WINDOW)]
-    return bool(in_force) and not proposals
-
-
-AGREED_WINDOW = 6
-
-
-def _pledge(s: SentenceView, trig: Span) -> bool:
-    """'the government told the envoy it will stop military action on Thursday': a party declaring that
-    it will stop is a declared ceasefire; being urged or called on to stop is a proposal."""
-    root = trig.root
-    if root.pos_ != "VERB" or not any(c.dep_ in ("nsubj",) for c in root.children):
-        return False
-    if not any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "would", "shall") for c in root.children):
-        return False
-    return not any(_calls_for(c) for c in s.cues if c.end <= trig.start)
-
-
 def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventType, attributed: bool,
              has_parties: bool, official: bool = False, presupposed: bool = False) -> str:
     """The modality by the conventions in the README: asserted, claimed, denied, proposed, hypothetical.
@@ -146,13 +95,15 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "hypothetical"  # "a possible future ceasefire", "airstrikes remain an option"
     uncertain = any(c.label_ == "UNCERTAIN" and near(c, 8) for c in before)
     if spec.default_modality == "proposed":
-        if _ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
-            return "claimed" if (attributed and not official) or uncertain else "asserted"
+        if ceasefire_in_being(s, trig):  # an agreed or declared truce is a fact, a proposal is not
+            vouched = official or described_as_agreed(s, trig)
+            return "claimed" if (attributed and not vouched) or uncertain else "asserted"
         return "proposed"
     if spec.symmetric:
         # Planned, scheduled or called-for talks are proposed: "will meet", "called for talks",
         # "travelled to Cairo to meet", "further talks", "is due to meet".
-        if modal_near or any(_calls_for(c) and near(c, 6) for c in before) or _ahead(doc, s, trig):
+        if modal_near or (not _setting(trig) and (any(calls_for(c) and near(c, 6) for c in before)
+                                                 or _ahead(doc, s, trig))):
             return "proposed"
         if not has_parties and not _is_definite(doc, s, trig):
             return "hypothetical"  # "peace talks for the war": talk about talks, not a meeting
@@ -162,9 +113,20 @@ def modality(doc: Doc, s: SentenceView, trig: Span, anchor: Span, spec: EventTyp
         return "claimed"  # "whether a deal has been reached", "reportedly"
     if spec.default_modality != "asserted":
         return spec.default_modality
-    if attributed and not spec.requires_cue and not spec.symmetric:
+    if attributed and not spec.requires_cue and not spec.symmetric and not _judged(s, trig, presupposed):
         return "claimed"  # a demand is a speech act: reporting it asserts it
     return "asserted"
+
+
+def _judged(s: SentenceView, trig: Span, presupposed: bool) -> bool:
+    """'the minister said the capture of the ridge was a turning point': the speaker judges an event the
+    sentence takes as given (a definite reference, the subject of 'is a ...'); what they claim is the
+    judgement, not that the event took place. Not when the judgement names an event itself ('the
+    offensive is the largest operation'): that says what the event is, one mention of it."""
+    root = trig.root
+    if not (presupposed and root.dep_ == "nsubj" and any(c.dep_ == "cop" for c in root.head.children)):
+        return False
+    return not any(t.start <= root.head.i < t.end for t in s.triggers)
 
 
 def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
@@ -176,8 +138,13 @@ def _ahead(doc: Doc, s: SentenceView, trig: Span) -> bool:
     return root.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "to" for c in root.children)
 
 
-def _calls_for(cue: Span) -> bool:
-    return cue.label_ == "PROPOSAL" or (cue.label_ == "DEMAND" and cue.root.lemma_.lower() in word_list("call_verbs"))
+def _setting(trig: Span) -> bool:
+    """'pressed its demand at the talks in Cairo', 'during talks with the envoy': talks named as where
+    something else happens are under way. A call or a future word near them is about that other act;
+    only a modal governing the talks themselves puts them ahead."""
+    root = trig.root
+    return root.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "case" and c.lower_ in word_list("setting_preps") for c in root.children)
 
 
 def _rejects_a_report(doc: Doc, s: SentenceView, cue: Span) -> bool:

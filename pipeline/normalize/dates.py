@@ -22,6 +22,8 @@ _MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "couple": 2, "few": 3, "several": 3}
 _LEADING = re.compile(r"^(on|in|during|since|by|over|within|throughout|for|early|late|mid|earlier|later|until)\s+")
+_RECENT = {"recent days", "recent weeks", "days ago", "a few days ago", "few days ago", "several days ago",
+           "a couple of days ago", "couple of days ago", "days after", "just days after", "only days after"}
 _PART_OF_DAY = re.compile(r"\s+(morning|afternoon|evening|night)$")
 
 
@@ -99,10 +101,17 @@ def _resolve(text: str, published: date | None, future: bool = False) -> Period 
     if published is None:
         return None
     p = published
-    if core in ("today", "tonight", "this morning", "this evening"):
+    if core in ("today", "tonight", "this morning", "this evening") or t in ("this morning", "this evening"):
         return _day(p)
-    if core in ("yesterday", "last night", "last evening"):
-        return _day(p - timedelta(days=1))
+    if core in ("yesterday", "last night", "last evening") or t in ("last night", "last evening"):
+        return _day(p - timedelta(days=1))  # the part of day is stripped from 'last night' before here
+    if core in ("weekend", "this weekend", "the weekend"):  # 'over the weekend': the latest one
+        saturday = p - timedelta(days=(p.weekday() - 5) % 7)
+        return Period(saturday, min(saturday + timedelta(days=1), p), WEEK)
+    if core in _RECENT or t in _RECENT:
+        # 'in recent days', 'a few days ago', 'days after': recent, but no day is given; the
+        # publication month is what the text supports
+        return Period(p.replace(day=1), p, MONTH)
     if cwords and cwords[-1] in _WEEKDAYS and len(cwords) <= 2:
         if future or cwords[0] == "next":
             ahead = (_WEEKDAYS[cwords[-1]] - p.weekday()) % 7
