@@ -203,3 +203,18 @@ def test_a_party_taken_from_another_mention_is_named_as_briefly_as_the_article_n
     mentions, _ = assign_events(mentions_of(body), {})
     first = triggered(mentions, "capture of")
     assert first.target_id == "AL_SHABAB" and first.target == "Al-Shabab", (first.target, first.target_id)
+
+
+def test_forces_named_by_their_kind_alone_are_the_force_the_article_named_with_that_noun():
+    body = ("British paratroopers pushed further into Kunduz on Friday.\n\n"
+            "The offensive is led by 2,000 paratroopers who stormed into northern Kunduz province on Thursday, "
+            "facing the Taliban.")
+    m = triggered(mentions_of(body), "stormed into northern Kunduz province")
+    assert m.agent_id == "GBR_MIL", (m.agent, m.agent_id)
+
+
+def test_a_generic_word_for_troops_is_not_tied_to_the_last_force_named():
+    body = ("Kenyan troops patrolled the border on Friday.\n\n"
+            "Troops attacked a camp near Kismayo on Saturday, residents said.")
+    m = triggered(mentions_of(body), "attacked")
+    assert m.agent_id is None, (m.agent, m.agent_id)

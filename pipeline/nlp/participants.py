@@ -6,7 +6,7 @@ subject or object token as a participant (a named actor, a resolved pronoun or a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -109,6 +109,9 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     if token is None or any(d.start <= token.i < d.end for d in s.dates):
         return None  # "on Monday" is when, never who
     if (role := _actor(s, token)) is not None:
+        if role.id is None and role.refers_to is None and (
+                force := references.named_force(doc, sentences or [s], index if sentences else 0, role)) is not None:
+            return replace(role, id=force.id, refers_to=force.text)  # "4,000 Marines" after "U.S. Marines"
         return role
     if token.lower_ in {"which", "who", "that"} and token.head.dep_ == "acl:relcl":
         return participant(doc, s, token.head.head, sentences, index, strict=strict)  # "Oman, which hosted talks"

@@ -176,6 +176,7 @@ def antecedent(sentences: list[SentenceView], index: int, token: int, kind: str)
     return None
 
 
+GENERIC_FORCES = {"troops", "forces", "force", "soldiers", "units", "army", "military", "fighters", "police"}
 TITLE_REACH = 3  # words before a name its title may take: "peace envoy Kofi Annan", "U.N. envoy X"
 
 
@@ -195,6 +196,23 @@ def titled_person(doc: Doc, sentences: list[SentenceView], index: int, np: Role)
     return None
 
 
+def named_force(doc: Doc, sentences: list[SentenceView], index: int, np: Role) -> Role | None:
+    """'4,000 Marines', 'the paratroopers': forces named by their kind alone are the force the article last
+    named with the same noun ('U.S. Marines pushed further ... the Marines who poured in')."""
+    words = [t for t in doc[np.start:np.end] if not t.is_punct and t.lower_ not in DETERMINERS
+             and t.pos_ != "NUM" and t.lower_ not in ("about", "some", "nearly", "around", "over", "more", "than")]
+    if len(words) != 1 or words[0].lower_ not in listed_words("force_nouns") or words[0].lower_ in GENERIC_FORCES:
+        return None
+    noun = words[0].lower_
+    for back in range(index, max(-1, index - 1 - REACH), -1):
+        s = sentences[back]
+        named = [r for r in s.actors if r.id and r.end - r.start >= 2 and doc[r.end - 1].lower_ == noun
+                 and (back < index or r.end <= np.start)]
+        if named:
+            return named[-1]
+    return None
+
+
 def resolve_pronoun(sentences: list[SentenceView], index: int, token: Token) -> Role | None:
     kind = pronoun_kind(token)
     return antecedent(sentences, index, token.i, kind) if kind else None
@@ -204,6 +222,8 @@ def resolve_description(doc: Doc, sentences: list[SentenceView], index: int, np:
     """'the militant group' keeps its words and takes the id (or the name) of what it refers to."""
     if (person := titled_person(doc, sentences, index, np)) is not None:
         return replace(np, id=person.id, refers_to=person.text)
+    if (named := named_force(doc, sentences, index, np)) is not None:
+        return replace(np, id=named.id, refers_to=named.text)
     kind = description_kind(doc, np.start, np.end)
     if kind is None:
         return np
