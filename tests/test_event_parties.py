@@ -205,12 +205,16 @@ def test_a_party_taken_from_another_mention_is_named_as_briefly_as_the_article_n
     assert first.target_id == "AL_SHABAB" and first.target == "Al-Shabab", (first.target, first.target_id)
 
 
-def test_forces_named_by_their_kind_alone_are_the_force_the_article_named_with_that_noun():
-    body = ("British paratroopers pushed further into Kunduz on Friday.\n\n"
-            "The offensive is led by 2,000 paratroopers who stormed into northern Kunduz province on Thursday, "
+@pytest.mark.parametrize("named, bare, actor_id", [
+    ("British paratroopers", "paratroopers", "GBR_MIL"),
+    ("U.S. Marines", "Marines", "USA_MIL"),
+])
+def test_forces_named_by_their_kind_alone_are_the_force_the_article_named_with_that_noun(named, bare, actor_id):
+    body = (f"{named} pushed further into Kunduz on Friday.\n\n"
+            f"The offensive is led by 2,000 {bare} who stormed into northern Kunduz province on Thursday, "
             "facing the Taliban.")
     m = triggered(mentions_of(body), "stormed into northern Kunduz province")
-    assert m.agent_id == "GBR_MIL", (m.agent, m.agent_id)
+    assert m.agent_id == actor_id, (m.agent, m.agent_id)
 
 
 def test_a_generic_word_for_troops_is_not_tied_to_the_last_force_named():
