@@ -222,3 +222,20 @@ def test_a_generic_word_for_troops_is_not_tied_to_the_last_force_named():
             "Troops attacked a camp near Kismayo on Saturday, residents said.")
     m = triggered(mentions_of(body), "attacked")
     assert m.agent_id is None, (m.agent, m.agent_id)
+
+
+def test_his_side_is_the_side_of_whoever_his_is_and_further_talks_are_with_the_other_party():
+    body = ("Talks opened in Donetsk on Monday between rebel leaders and Ukraine's government.\n\n"
+            "Rebel commander Alexander Zakharchenko announced a truce in Luhansk on Monday. "
+            "He said his side would engage in further talks to end the crisis.")
+    m = triggered(mentions_of(body), "talks")
+    later = [x for x in mentions_of(body) if x.event_type == "TALKS" and "his side" in x.sentence][0]
+    assert later.agent_id == "UKR_ZAKHARCHENKO", (later.agent, later.agent_id)
+    assert later.target is not None and "government" in later.target, (later.target, m.target)
+
+
+def test_both_delegations_meeting_again_have_no_single_counterpart():
+    body = ("Armenia's foreign minister and his Azerbaijani counterpart held talks in Almaty on Monday.\n\n"
+            "The delegations will meet again next week to discuss the border, a diplomat said.")
+    later = [x for x in mentions_of(body) if x.event_type == "TALKS" and "delegations" in x.sentence]
+    assert later and all(x.target is None for x in later), [(x.agent, x.target) for x in later]

@@ -124,6 +124,9 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
     if strict == "target" and token.pos_ == "NOUN" and token.lemma_.lower() in word_list("settlement_nouns"):
         if (place := _named_settlement(s, token)) is not None:
             return place
+    if token.lower_ in ("side", "camp") and (owner := next((c for c in token.children if c.dep_ in ("nmod:poss", "poss")
+                                                            and c.pos_ == "PRON"), None)) is not None:
+        return participant(doc, s, owner, sentences, index, strict=strict)  # "his side": whoever 'his' is
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in NOT_PARTICIPANTS:
         return None
     if strict and token.lower_ not in PARTY_NOUNS and token.lemma_ not in PARTY_NOUNS and token.pos_ != "PROPN" \
