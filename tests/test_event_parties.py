@@ -239,3 +239,16 @@ def test_both_delegations_meeting_again_have_no_single_counterpart():
             "The delegations will meet again next week to discuss the border, a diplomat said.")
     later = [x for x in mentions_of(body) if x.event_type == "TALKS" and "delegations" in x.sentence]
     assert later and all(x.target is None for x in later), [(x.agent, x.target) for x in later]
+
+
+@pytest.mark.parametrize("body", [
+    "The truce was welcomed by NATO leaders meeting in Wales on Friday.",
+    "Speaking from the EU summit in Brussels on Friday, the president said the truce was fragile.",
+])
+def test_a_bloc_meeting_by_itself_is_an_internal_meeting_not_talks(body):
+    assert not [m for m in mentions_of(body) if m.event_type == "TALKS"]
+
+
+def test_a_bloc_meeting_another_party_holds_talks():
+    m = only(mentions_of("NATO officials met with Russian diplomats in Geneva on Monday."), "TALKS")
+    assert m.agent_id == "NATO" and m.target_id == "RUS", (m.agent_id, m.target_id)

@@ -126,6 +126,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
             and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
         target = None  # nobody asks their own side to surrender: 'they' was resolved to the wrong party
+    if spec.name == "TALKS" and _bloc_gathering(doc, trig, agent, target):
+        return None  # "NATO leaders meeting in Wales": a bloc meeting itself is an internal meeting
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
     if target is None and agent is not None and responder is not None and not spec.symmetric \
             and not _same_party(responder, agent) and _owned_by(doc, trig, agent):
@@ -167,6 +169,20 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         reference=reference,
     )
     return draft
+
+
+def _bloc_gathering(doc: Doc, trig: Span, agent: Role | None, target: Role | None) -> bool:
+    """A bloc's own summit ('the NATO summit') or its members' meeting ('EU leaders meeting in Brussels'),
+    with no other party named. A bloc's envoy offering to mediate is not such a gathering."""
+    if agent is None or target is not None:
+        return False
+    ids = {agent.id} | {t.ent_id_ for t in doc[agent.start:agent.end]}
+    if not any(i and i.lower() in word_list("bloc_ids") for i in ids):
+        return False
+    if not any(t.lower_ in word_list("meeting_words") for t in trig):
+        return False
+    words = {doc[agent.end - 1].lower_, doc[agent.end].lower_ if agent.end < len(doc) else ""}
+    return bool(words & word_list("bloc_members")) or any(t.lower_ in ("summit", "summits") for t in trig)
 
 
 def _owned_by(doc: Doc, trig: Span, agent: Role) -> bool:
