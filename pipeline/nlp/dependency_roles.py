@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import references
+from pipeline.nlp.clause_subjects import NOMINAL, OBJECT_DEPS, PROPOSAL_NOUNS, addressee, co_subjects, subject_of
 from pipeline.nlp.participants import (ATTACK_PREPS, FORCE_WORDS, MODIFIER_DEPS, PASSIVE_SUBJECT_DEPS, POSSESSOR_DEPS,
                                        SUBJECT_DEPS, TARGET_PREPS, Roles, case_marker, child_by_dep, participant,
                                        spokesmen_of)
@@ -19,10 +20,6 @@ from pipeline.nlp.sentence import SentenceView
 from pipeline.nlp.surface_roles import compound_owner
 
 AGENT_DEPS = {"obl:agent", "agent"}
-OBJECT_DEPS = {"obj", "dobj", "iobj"}
-# Verbs whose subject proposes what they govern: "Qatar proposed a truce", "leaders called for a ceasefire".
-# Nouns that carry a proposal whose owner is the ceasefire's agent: "Qatar's proposal for a truce".
-PROPOSAL_NOUNS = {"proposal", "plan", "offer", "initiative", "call", "bid", "push", "demand", "appeal", "deal"}
 
 
 def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | None,
@@ -78,157 +75,6 @@ def _holder(s: SentenceView, verb: Token, sentences: list[SentenceView], index: 
                 if owner is not None:
                     return owner
     return None
-
-
-NOMINAL = ("NOUN", "PROPN")
-
-
-def _finite(verb: Token) -> bool:
-    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("aux", "aux:pass") and c.lower_ != "to"
-                                                     for c in verb.children)
-
-
-def _root_as_subject(verb: Token) -> Token | None:
-    """'X and Y agreed ...', "X's government and Y have agreed ...": the parser often makes the first
-    subject the sentence's root and hangs the finite verb from it; a finite verb is never a noun's
-    modifier, so the root is its subject (or, after a dateline taken as the root, the name in apposition)."""
-    head = verb.head
-    while head.dep_ == "conj" and head.head != head and head.pos_ in NOMINAL:
-        head = head.head  # "X and Y agreed", the verb hung from Y
-    if head.dep_ == "appos" and head.head.dep_ == "ROOT" and head.pos_ in NOMINAL and head.i < verb.i \
-            and verb.dep_ in ("acl", "conj") and verb.pos_ == "VERB" and _finite(verb):
-        return head  # after a dateline taken as the root
-    # "X's government and Y have agreed", parsed with the verb as a parenthetical of the root
-    coordinated = verb.dep_ == "parataxis" and any(c.dep_ in ("cc", "conj") and c.i < verb.i for c in head.children)
-    if not ((verb.dep_ in ("acl", "conj") or coordinated) and head.dep_ == "ROOT" and head.pos_ in NOMINAL
-            and head.i < verb.i and verb.pos_ == "VERB" and _finite(verb)):
-        return None
-    named = [c for c in head.children if c.dep_ == "appos" and c.i < verb.i and c.pos_ in NOMINAL]
-    return named[0] if named else head
-
-
-def co_subjects(subj: Token) -> list[Token]:
-    """The other subjects coordinated with ``subj``: its conjuncts, the verb's other subjects, and, when
-    the parse made ``subj`` the root, the subject it gave the verb hanging from it."""
-    others = [c for c in subj.children if c.dep_ == "conj" and c.pos_ in NOMINAL]
-    if subj.dep_ == "appos" and subj.head.dep_ == "ROOT":
-        subj = subj.head  # the dateline the parse made the root: the verb hangs from it
-    if subj.head != subj:
-        others += [c for c in subj.head.children if c.dep_ in SUBJECT_DEPS and c != subj]
-    else:
-        others += [g for c in subj.children if c.dep_ in ("conj", "acl", "parataxis") and c.pos_ == "VERB"
-                   for g in c.children if g.dep_ in SUBJECT_DEPS]
-    return others
-
-
-TIME_NOUNS = {"month", "week", "year", "day", "weekend"}
-
-
-def _plan_author(verb: Token, subj: Token) -> Token | None:
-    """'The envoy brokered a plan (last month) that called for ...': the verb of a plan's relative clause
-    speaks for whoever wrote or agreed the plan. The parse often hangs the clause on the time phrase."""
-    if subj.lower_ not in ("that", "which") or verb.dep_ != "acl:relcl":
-        return None
-    noun = verb.head
-    if noun.lower_ in TIME_NOUNS and noun.head.pos_ == "VERB":
-        author = noun.head
-    elif (noun.lower_ in PROPOSAL_NOUNS or noun.lemma_ in PROPOSAL_NOUNS) and noun.head.pos_ == "VERB":
-        author = noun.head
-    else:
-        return None
-    authoring = in_list(author, "proposer_verbs") or author.lower_ in word_list("broker_words")
-    has_plan = any(c.dep_ in OBJECT_DEPS and (c.lower_ in PROPOSAL_NOUNS or c.lemma_ in PROPOSAL_NOUNS)
-                   for c in author.children)
-    return author if authoring and has_plan else None
-
-
-GERUND_MARKS = {"after", "before", "while", "since", "upon", "by", "when"}
-
-
-def _subject(token: Token) -> Token | None:
-    """The subject of a verb, or of the verb it shares one with ('sought to attack', 'attacked and seized',
-    'broke off a trip to travel to Cairo to meet ...': an infinitive of purpose shares the main subject).
-
-    Other adverbial clauses do not inherit: their subject is too often mis-attached in news syntax.
-    """
-    seen = 0
-    while token is not None and seen < 4:
-        if (root_subject := _root_as_subject(token)) is not None:
-            return root_subject  # "Kenya and the rebels agreed to a truce", parsed with 'Kenya' as the root
-        subj = child_by_dep(token, SUBJECT_DEPS)
-        if subj is not None and (author := _plan_author(token, subj)) is not None:
-            token, seen = author, seen + 1  # "the envoy brokered a plan that called for ...": the envoy calls
-            continue
-        if subj is not None:
-            return subj
-        if token.head == token:
-            return None
-        purpose = token.dep_ in {"advcl", "acl"} and any(c.dep_ == "mark" and c.lower_ == "to" for c in token.children)
-        # "X widened its campaign, launching four airstrikes": a participle with no subject or
-        # conjunction of its own shares the main clause's subject
-        # as does one after a temporal word ("..., after gaining control of two towns": the rebels gained it)
-        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and all(
-            c.lower_ in GERUND_MARKS for c in token.children if c.dep_ == "mark")
-        if token.dep_ in {"acl", "acl:relcl"} and token.tag_ == "VBG" and token.head.pos_ in ("NOUN", "PROPN"):
-            return token.head  # "insurgents threatening to take over the dam": the insurgents
-        if token.dep_ == "conj" and in_list(token.head, "report_verbs"):
-            return None  # 'an official said troops retook the town', parsed as 'said ... and retook'
-        if token.dep_ == "csubj" and token.head.pos_ == "ADJ":
-            # "She is due to meet ...", parsed with 'due' as the root and 'She' as an expletive
-            return next((c for c in token.head.children if c.dep_ in SUBJECT_DEPS | {"expl"}
-                         and c.i < token.i and c.lower_ not in ("it", "there")), None)
-        if token.dep_ in {"xcomp", "conj"} or purpose or participle:
-            token = token.head
-            if token.dep_ in {"obj", "obl"} and token.pos_ == "NOUN" and purpose:
-                token = token.head  # "a trip to travel": the trip's verb
-            seen += 1
-            continue
-        return None
-    return None
-
-
-ADDRESSEE_PREPS = {"to", "on", "upon", "for"}  # "called for the junta to halt attacks"
-
-
-def _addressee(verb: Token, party) -> Role | None:
-    """'urged the rebels to stop fighting', 'appealed to both armies to cease fire', 'called for the junta
-    to halt attacks': whom a call to stop is made to is the proposal's target. The call's verb is found the
-    way its subject is (up through infinitives and conjuncts); the addressee is its object or the party
-    after 'to'/'on', or the subject of a 'for X to' clause on the way."""
-    token, hops = verb, 0
-    while token.head != token and hops < 4:
-        if token.dep_ in {"conj"}:
-            token = token.head
-            hops += 1
-            continue
-        for c in token.children:  # "called for the junta to halt": the clause's own subject
-            if c.dep_ in SUBJECT_DEPS and any(m.dep_ == "mark" and m.lower_ == "for" for m in token.children):
-                return party(c)
-        if token.dep_ not in {"xcomp", "advcl", "acl", "ccomp"} or not any(
-                m.dep_ == "mark" and m.lower_ == "to" for m in token.children):
-            break
-        token = token.head
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in {"obj", "obl", "conj"}:
-            if _asks(token) and (found := party(token)) is not None:
-                return found  # "appealed to the army to cease fire", parsed with the call hanging on its addressee
-            token = token.head  # "urged X to keep its pledge to stop fighting": the pledge's verb
-        hops += 1
-        if not in_list(token, "appeal_verbs"):
-            continue
-        found = party(child_by_dep(token, OBJECT_DEPS))
-        if found is None:
-            found = next((r for c in token.children if c.dep_ == "obl" and case_marker(c) in ADDRESSEE_PREPS
-                          and (r := party(c)) is not None), None)
-        if found is not None:
-            return found
-    return None
-
-
-def _asks(noun: Token) -> bool:
-    """Is this noun the one an appeal verb is addressed to ('urged the army', 'appealed to both sides')?"""
-    while noun.dep_ == "conj" and noun.head != noun:
-        noun = noun.head
-    return noun.dep_ in {"obj", "obl"} and in_list(noun.head, "appeal_verbs")
 
 
 def noun_owner(s: SentenceView, noun: Token) -> Role | None:
@@ -306,7 +152,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         root = root.head  # "the army's proposal to extend the truce": the proposal is the event, its owner proposes
     if demand is not None:
         verb = demand.root
-        agent = part(_subject(verb))
+        agent = part(subject_of(verb))
         target = party(child_by_dep(verb, OBJECT_DEPS))
         if target is None:  # "called on government soldiers to surrender"
             target = next((party(c) for c in verb.children if c.dep_ == "obl" and case_marker(c) in {"on", "upon"}), None)
@@ -319,7 +165,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if passive is not None or by_agent is not None or any(c.dep_ == "aux:pass" for c in root.children):
             # "hit by a missile": a weapon is no agent; "shelled by RSF artillery" names one.
             return Roles(party(by_agent), party(passive), decided=True)
-        subject = spokesmen_of(_subject(root)) if spec.symmetric else _subject(root)
+        subject = spokesmen_of(subject_of(root)) if spec.symmetric else subject_of(root)
         target = _holder(s, root, sentences, index) or party(child_by_dep(root, OBJECT_DEPS))
         if target is None:  # "launched an attack against a police station": the attack's own phrase
             inner = [t for t in trig if t.i != root.i and t.pos_ == "NOUN"]
@@ -336,7 +182,7 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
         if target is None:
             target = _named_opponent(s, [root, *(t for t in trig if t.i != root.i)])
         if target is None and spec.default_modality == "proposed" and not spec.symmetric:
-            target = _addressee(root, party)
+            target = addressee(root, party)
         agent = part(subject)
         if target is None and spec.symmetric and subject is not None:  # "Russia and Ukraine exchanged ..."
             target = next((p for c in co_subjects(subject) if (p := part(c)) is not None), None)
@@ -377,12 +223,12 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
     if verb is not None and proposal and verb.lemma_.lower() not in word_list("proposer_verbs"):
         verb = None  # "held talks on a proposed ceasefire": whoever holds talks does not propose it
     if verb is not None and not proposal and _claims_responsibility(verb, root):
-        return Roles(part(_subject(verb)), target, decided=True)  # "the Taliban claimed responsibility for a bombing"
+        return Roles(part(subject_of(verb)), target, decided=True)  # "the Taliban claimed responsibility for a bombing"
     if verb is not None and not proposal and verb.lemma_.lower() in word_list("speech_verbs"):
         return Roles(None, target, decided=True)  # "Guterres condemned an attack": the condemner did not attack
     if verb is not None and (proposal or verb.lemma_.lower() not in word_list("speech_verbs")):
         # "Russia has mounted a counteroffensive", "Ukraine and Russia held talks", "European leaders called for a truce".
-        subj = spokesmen_of(_subject(verb)) if spec.symmetric else _subject(verb)
+        subj = spokesmen_of(subject_of(verb)) if spec.symmetric else subject_of(verb)
         agent = part(subj)
         if not spec.symmetric:
             agent = _together(doc, s, subj, agent, sentences, index)
@@ -394,6 +240,6 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                     target = role
                     break
         if target is None and proposal and not spec.symmetric:
-            target = _addressee(verb, party)
+            target = addressee(verb, party)
         return Roles(agent, target, decided=agent is not None)
     return Roles(None, target)

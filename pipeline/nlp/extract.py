@@ -20,7 +20,7 @@ from pipeline.nlp.event_dates import duration_days, event_date, reported_date
 from pipeline.nlp.context import ArticleContext, CONFLICT, article_context, off_topic, sentence_domains
 from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
-from pipeline.nlp.negotiation import add_negotiating_parties
+from pipeline.nlp.negotiation import add_negotiating_parties, answerer_of_owned_proposal, bloc_gathering
 from pipeline.nlp.opponents import add_opponents, side_of
 from pipeline.nlp.senses import is_reference, not_an_event, word_list
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
@@ -126,12 +126,11 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     if spec.requires_cue == "DEMAND" and agent is not None and target is not None and agent.id and target.id \
             and side_of(agent.id) is not None and side_of(agent.id) == side_of(target.id):
         target = None  # nobody asks their own side to surrender: 'they' was resolved to the wrong party
-    if spec.name == "TALKS" and _bloc_gathering(doc, trig, agent, target):
+    if spec.name == "TALKS" and bloc_gathering(doc, trig, agent, target):
         return None  # "NATO leaders meeting in Wales": a bloc meeting itself is an internal meeting
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
-    if target is None and agent is not None and responder is not None and not spec.symmetric \
-            and not _same_party(responder, agent) and _owned_by(doc, trig, agent):
-        target = responder  # "the rebels rejected the army's offer of a truce": the offer was made to them
+    if target is None and not spec.symmetric:
+        target = answerer_of_owned_proposal(doc, trig, agent, responder)
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
     target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
     start, end = trimmed_bounds(s.span)
@@ -169,33 +168,6 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
         reference=reference,
     )
     return draft
-
-
-def _bloc_gathering(doc: Doc, trig: Span, agent: Role | None, target: Role | None) -> bool:
-    """A bloc's own summit ('the NATO summit') or its members' meeting ('EU leaders meeting in Brussels'),
-    with no other party named. A bloc's envoy offering to mediate is not such a gathering."""
-    if agent is None or target is not None:
-        return False
-    ids = {agent.id} | {t.ent_id_ for t in doc[agent.start:agent.end]}
-    if not any(i and i.lower() in word_list("bloc_ids") for i in ids):
-        return False
-    if not any(t.lower_ in word_list("meeting_words") for t in trig):
-        return False
-    words = {doc[agent.end - 1].lower_, doc[agent.end].lower_ if agent.end < len(doc) else ""}
-    return bool(words & word_list("bloc_members")) or any(t.lower_ in ("summit", "summits") for t in trig)
-
-
-def _owned_by(doc: Doc, trig: Span, agent: Role) -> bool:
-    """Is the agent named inside the proposal's own phrase ("the army's offer", "Egypt's truce plan",
-    "a Qatari-brokered truce"), not as the subject of a verb such as 'agreed'?"""
-    phrase = trig.root.head if trig.root.dep_ == "compound" else trig.root
-    return any(phrase.i == t.i or phrase in t.ancestors for t in doc[agent.start:agent.end]) \
-        if doc.has_annotation("DEP") else False
-
-
-def _same_party(a: Role, b: Role) -> bool:
-    return ((a.id is not None and a.id == b.id) or a.text == b.text
-                              or (b.start <= a.start and a.end <= b.end))
 
 
 def _date_implied(d: EventDraft) -> EventDraft:
