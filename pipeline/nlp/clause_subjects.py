@@ -60,16 +60,13 @@ def co_subjects(subj: Token) -> list[Token]:
     return others
 
 
-TIME_NOUNS = {"month", "week", "year", "day", "weekend"}
-
-
 def _plan_author(verb: Token, subj: Token) -> Token | None:
     """'The envoy brokered a plan (last month) that called for ...': the verb of a plan's relative clause
     speaks for whoever wrote or agreed the plan. The parse often hangs the clause on the time phrase."""
     if subj.lower_ not in ("that", "which") or verb.dep_ != "acl:relcl":
         return None
     noun = verb.head
-    if noun.lower_ in TIME_NOUNS and noun.head.pos_ == "VERB":
+    if noun.lower_ in word_list("time_nouns") and noun.head.pos_ == "VERB":
         author = noun.head
     elif (noun.lower_ in PROPOSAL_NOUNS or noun.lemma_ in PROPOSAL_NOUNS) and noun.head.pos_ == "VERB":
         author = noun.head

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.nlp import references
 from pipeline.nlp.clause_subjects import NOMINAL, OBJECT_DEPS, PROPOSAL_NOUNS, addressee, co_subjects, subject_of
 from pipeline.nlp.participants import (ATTACK_PREPS, FORCE_WORDS, MODIFIER_DEPS, PASSIVE_SUBJECT_DEPS, POSSESSOR_DEPS,
-                                       SUBJECT_DEPS, TARGET_PREPS, Roles, case_marker, child_by_dep, participant,
+                                       SUBJECT_DEPS, TARGET_PREPS, Roles, case_marker, child_by_dep, held_by, participant,
                                        spokesmen_of)
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import in_list, word_list
@@ -69,11 +69,9 @@ def _holder(s: SentenceView, verb: Token, sentences: list[SentenceView], index: 
                 return found
     obj = child_by_dep(verb, OBJECT_DEPS)
     if obj is not None:
-        for t in obj.subtree:  # "the Taliban-held town of Musa Qala", "the rebel-controlled city"
-            if t.lower_ in ("held", "controlled", "occupied", "run") and t.i > 1 and doc[t.i - 1].text in ("-", "\u2013"):
-                owner = s.actor_at(doc[t.i - 2])
-                if owner is not None:
-                    return owner
+        for marked in held_by(doc, obj.subtree):  # "the Taliban-held town of Musa Qala", "the rebel-controlled city"
+            if (owner := s.actor_at(marked)) is not None:
+                return owner
     return None
 
 

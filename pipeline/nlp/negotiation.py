@@ -57,12 +57,9 @@ def _other_party(d, last) -> tuple | None:
     return None
 
 
-BOTH = {"delegations", "sides", "parties", "leaders", "negotiators", "governments", "countries", "ministers"}
-
-
 def _both_sides(role) -> bool:
     """'The delegations will meet again', 'the two sides': an unnamed plural that is both parties at once."""
-    return role is not None and role.id is None and role.text.split()[-1].lower() in BOTH
+    return role is not None and role.id is None and role.text.split()[-1].lower() in word_list("both_sides_nouns")
 
 
 def bloc_gathering(doc: Doc, trig: Span, agent: Role | None, target: Role | None) -> bool:

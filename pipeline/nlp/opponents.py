@@ -17,8 +17,10 @@ from collections import Counter
 from dataclasses import replace
 
 from pipeline.nlp import references
+from pipeline.nlp.participants import held_by
 from pipeline.nlp.patterns import actor_country, armed_actor
 from pipeline.nlp.role_mention import Role
+from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import PERSON_LABELS, SentenceView
 from pipeline.normalize.actors import normalise
 from pipeline.rules import load_actors
@@ -87,7 +89,7 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
             out.append(d)
             continue
         if not _needs_target(d):
-            generic = d.target.text.split()[-1].lower() in GENERIC_TARGETS
+            generic = d.target.text.split()[-1].lower() in word_list("generic_targets")
             held = _holder_of_place(d, sentences[d.sentence_index], _attacker_sides(d)) if generic else None
             out.append(d if held is None else
                        replace(d, target=held, target_ref=normalise(held.text, held.id, published=published)))
@@ -147,24 +149,17 @@ def _in_sentence_opponent(d, s: SentenceView, mine: set[str]) -> Role | None:
     return min(found, key=lambda r: abs(doc[r.start].idx - trigger), default=None)
 
 
-HELD = {"held", "controlled", "occupied", "run", "besieged"}
-HOLDER_WORDS = {"rebel", "militant", "insurgent", "opposition", "government", "regime", "separatist", "jihadist",
-                "army", "militia"}
-
-
 def _holder_of_place(d, s: SentenceView, mine: set[str]) -> Role | None:
     """'shelling targets near the rebel-held city', 'strikes on Houthi-controlled ports': the side that holds
     the place hit is whom the attack is against, named or only described."""
     doc = s.span.doc
-    for t in doc[s.span.start + 2:s.span.end]:
-        if t.lower_ not in HELD or doc[t.i - 1].text not in ("-", "\u2013"):
-            continue
-        owner = doc[t.i - 2]
+    for owner in held_by(doc, doc[s.span.start + 2:s.span.end]):
         role = s.actor_at(owner)
         if role is not None:
             if armed_actor(role.id) and side_of(role.id) not in mine and role.id != (d.agent.id if d.agent else None):
                 return role
-        elif owner.lower_ in HOLDER_WORDS and not (d.agent is not None and owner.lower_ in d.agent.text.lower()):
+        elif owner.lower_ in word_list("holder_descriptions") \
+                and not (d.agent is not None and owner.lower_ in d.agent.text.lower()):
             return Role(owner.text, None, owner.i, owner.i + 1, "NP")
     return None
 
@@ -181,7 +176,6 @@ def _attacked(root) -> bool:
     return root.dep_ not in NOT_ACTED_ON
 
 
-GENERIC_TARGETS = {"targets", "positions", "sites", "locations"}
 SETTLEMENT_HEADS = {"town", "towns", "city", "village", "villages", "area", "territory", "district", "region"}
 
 

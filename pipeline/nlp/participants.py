@@ -6,6 +6,7 @@ subject or object token as a participant (a named actor, a resolved pronoun or a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
@@ -142,6 +143,13 @@ def participant(doc: Doc, s: SentenceView, token: Token | None, sentences: list[
         return references.resolve_description(doc, sentences or [s], index if sentences else 0,
                                               noun_phrase(doc, token))
     return None
+
+
+def held_by(doc: Doc, tokens) -> Iterator[Token]:
+    """'the Taliban-held town', 'the rebel-controlled city': the word before '-held' names who holds the place."""
+    for t in tokens:
+        if t.i > 1 and t.lower_ in word_list("held_words") and doc[t.i - 1].text in ("-", "\u2013"):
+            yield doc[t.i - 2]
 
 
 def _named_settlement(s: SentenceView, token: Token) -> Role | None:
