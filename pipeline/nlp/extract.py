@@ -333,8 +333,7 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
             drafts.append(draft)
         where_am_i.towns.extend(p for p in place_candidates(doc, s, gaz)
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
-    starts = [s.span.start_char for s in sentences]
-    drafts = venues_of_agreements(specific_places(drafts, starts), starts)
+    drafts = venues_of_agreements(specific_places(drafts))
     drafts = add_opponents(add_negotiating_parties(link_references(drafts, published)), sentences, published)
     drafts = [_date_implied(d) for d in drafts]
     return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]

@@ -15,7 +15,6 @@ Pure: a list of drafts in, the same drafts out.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import replace
 
 from pipeline.nlp.coreference import actors_compatible
@@ -58,21 +57,17 @@ def _same_operation(a, b) -> bool:
     return a.target is not None and b.target is not None and actors_compatible(a, b, "target")
 
 
-def specific_places(drafts: list, sentence_starts: list[int]) -> list:
-    """``sentence_starts``: the character offset of each sentence, in order, to tell which sentence
-    a draft's trigger is in."""
-    def sentence(d) -> int:
-        return bisect_right(sentence_starts, d.trigger_start) - 1
-
+def specific_places(drafts: list) -> list:
+    """Broad places detailed by the attacks of the next sentences (see the module's docstring)."""
     out = list(drafts)
     for k, d in enumerate(drafts):
         if d.event_type not in DETAILED_TYPES or d.place is None or BREADTH.get(d.place.kind, 0) < 1:
             continue
-        here = sentence(d)
+        here = d.sentence_index
         details = [e for e in drafts if e is not d and e.event_type == d.event_type and e.place is not None
-                   and here < sentence(e) <= here + REACH and inside(e.place, d.place) and _same_operation(d, e)]
+                   and here < e.sentence_index <= here + REACH and inside(e.place, d.place) and _same_operation(d, e)]
         if details:
-            e = min(details, key=lambda e: (sentence(e), abs(e.trigger_start - d.trigger_start)))
+            e = min(details, key=lambda e: (e.sentence_index, abs(e.trigger_start - d.trigger_start)))
             out[k] = replace(d, location=e.location, place=e.place, inherited=tuple(d.inherited) + ("place",))
     return out
 
@@ -84,18 +79,15 @@ def _agreed(d) -> bool:
                for w in re.findall(r"[a-z]+", d.sentence.lower()))
 
 
-def venues_of_agreements(drafts: list, sentence_starts: list[int]) -> list:
+def venues_of_agreements(drafts: list) -> list:
     """An agreed truce with no place of its own takes the venue of the talks in the next sentence."""
-    def sentence(d) -> int:
-        return bisect_right(sentence_starts, d.trigger_start) - 1
-
     out = list(drafts)
     for k, d in enumerate(drafts):
         if d.event_type != "CEASEFIRE_PROPOSAL" or d.location is not None or not _agreed(d):
             continue
-        here = sentence(d)
+        here = d.sentence_index
         talks = [e for e in drafts if e.event_type == "TALKS" and e.location is not None and "place" not in e.inherited
-                 and here < sentence(e) <= here + AGREEMENT_REACH]
+                 and here < e.sentence_index <= here + AGREEMENT_REACH]
         if talks:
             e = talks[0]
             out[k] = replace(d, location=e.location, place=e.place, inherited=tuple(d.inherited) + ("place",))
