@@ -60,17 +60,24 @@ def co_subjects(subj: Token) -> list[Token]:
     return others
 
 
+def plan_verb(clause: Token) -> Token | None:
+    """The verb governing the noun a descriptive clause hangs from ('brokered a plan that called for ...'),
+    or, for a relative clause the parse hung from that verb itself ('advcl:relcl'), that verb."""
+    if clause.dep_ == "advcl:relcl":
+        return clause.head
+    noun = clause.head
+    return noun.head if clause.dep_ in ("acl", "acl:relcl") and noun.head != noun else None
+
+
 def _plan_author(verb: Token, subj: Token) -> Token | None:
     """'The envoy brokered a plan (last month) that called for ...': the verb of a plan's relative clause
     speaks for whoever wrote or agreed the plan. The parse often hangs the clause on the time phrase."""
     if subj.lower_ not in ("that", "which") or verb.dep_ != "acl:relcl":
         return None
     noun = verb.head
-    if noun.lower_ in word_list("time_nouns") and noun.head.pos_ == "VERB":
-        author = noun.head
-    elif (noun.lower_ in PROPOSAL_NOUNS or noun.lemma_ in PROPOSAL_NOUNS) and noun.head.pos_ == "VERB":
-        author = noun.head
-    else:
+    plan = noun.lower_ in word_list("time_nouns") or noun.lower_ in PROPOSAL_NOUNS or noun.lemma_ in PROPOSAL_NOUNS
+    author = plan_verb(verb) if plan else None
+    if author is None or author.pos_ != "VERB":
         return None
     authoring = in_list(author, "proposer_verbs") or author.lower_ in word_list("broker_words")
     has_plan = any(c.dep_ in OBJECT_DEPS and (c.lower_ in PROPOSAL_NOUNS or c.lemma_ in PROPOSAL_NOUNS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from pipeline.nlp.clause_subjects import plan_verb
 from pipeline.nlp.senses import word_list
 from pipeline.nlp.sentence import SentenceView
 
@@ -121,10 +122,8 @@ def plan_act(s: SentenceView, trig: Span, labels: tuple[str, ...] = ("AGREED", "
     if clause is None:
         return None
     acts = {c.root for c in s.cues if c.label_ in labels and not _hedged(s, c)}
-    if clause.dep_ == "advcl:relcl":
-        return clause.head if clause.head in acts else None
-    noun = clause.head
-    return noun.head if noun.head in acts and noun.head != noun else None
+    verb = plan_verb(clause)
+    return verb if verb in acts else None
 
 
 def _term_of_agreed_plan(s: SentenceView, trig: Span) -> bool:
