@@ -252,3 +252,25 @@ def test_a_bloc_meeting_by_itself_is_an_internal_meeting_not_talks(body):
 def test_a_bloc_meeting_another_party_holds_talks():
     m = only(mentions_of("NATO officials met with Russian diplomats in Geneva on Monday."), "TALKS")
     assert m.agent_id == "NATO" and m.target_id == "RUS", (m.agent_id, m.target_id)
+
+
+# -- what a strike hit, when the parse hides it ------------------------------------------------------
+
+@pytest.mark.parametrize("body, hit", [
+    ("Ethiopian jets kept bombing rebel camps in the Amhara region on Tuesday.", "rebel camps"),
+    ("Artillery units began shelling rebel trenches outside Goma on Sunday.", "rebel trenches"),
+])
+def test_what_a_continued_bombardment_hits_is_its_target_without_the_verb(body, hit):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert m.target == hit, (m.trigger, m.target)
+
+
+def test_a_target_inferred_from_the_article_yields_to_one_another_report_of_the_attack_states():
+    body = ("The Sudanese army launched airstrikes in North Darfur on Monday.\n\n"
+            "Army jets are reported to have continued bombing suspected rebel hideouts near Kutum on Monday.\n\n"
+            "The Rapid Support Forces denied any losses.")
+    alone = triggered(mentions_of(body), "airstrikes")
+    assert alone.target_id == "SDN_RSF" and "target" in alone.inherited  # the other side, before clustering
+    mentions, _ = assign_events(mentions_of(body), {})
+    first = triggered(mentions, "airstrikes")
+    assert first.target == "suspected rebel hideouts" and "target" in first.inherited, (first.target, first.inherited)

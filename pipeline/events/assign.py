@@ -122,6 +122,10 @@ def share_within_articles(mentions: list) -> list:
                     own = [d for d in own if d.target_id is not None]
                     if not own:
                         continue
+                elif field == "target" and m.target is not None and field in inherited:
+                    # inferred from the article ("the other side"), while another mention's sentence names it
+                    if not own:
+                        continue
                 elif getattr(m, columns[0]) is not None:
                     continue
                 donor = vote(own, lambda d, c=columns[0]: getattr(d, c))
@@ -130,7 +134,8 @@ def share_within_articles(mentions: list) -> list:
                     if field in ("agent", "target") and (actor_id := getattr(donor, f"{field}_id")):
                         # named as briefly as the article names it: 'LTTE' rather than the full name
                         changes[field] = brief.get((m.article_id, actor_id), getattr(donor, field))
-                    inherited.append(field)
+                    if field not in inherited:
+                        inherited.append(field)
             out[m.mention_id] = replace(m, **changes, inherited=tuple(inherited)) if changes else m
     return [out[m.mention_id] for m in mentions]
 

@@ -6,6 +6,8 @@ subject of a light verb such as "mounted an offensive".
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import references
@@ -138,6 +140,14 @@ def _named_opponent(s: SentenceView, heads: list[Token]) -> Role | None:
     return None
 
 
+def _gerund_modifier(root: Token) -> bool:
+    """'kept shelling army positions': the parser often reads the -ing verb as a noun modifying its
+    object. Its head is then what was hit, not a kind of shelling ('shelling attacks' is not matched,
+    as 'attacks' is no target noun)."""
+    return root.dep_ in ("compound", "amod") and root.lower_.endswith("ing") and root.head.pos_ == "NOUN" \
+        and root.head.i > root.i
+
+
 def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
                      sentences: list[SentenceView], index: int) -> Roles:
     """Agent and target read off the parse; ``decided`` says the structure left no gap to fill."""
@@ -205,6 +215,10 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
                 break
         if target is not None:
             break
+    if target is None and _gerund_modifier(root) and (target := party(root.head)) is not None \
+            and target.start <= root.i < target.end:
+        # "continued bombing rebel hideouts", parsed as a compound: the hideouts, without the verb
+        target = replace(target, text=doc[root.i + 1:target.end].text, start=root.i + 1)
     if target is None:
         target = _named_opponent(s, [root, *(t for t in trig if t.i != root.i)])
     head = root
