@@ -274,3 +274,38 @@ def test_a_target_inferred_from_the_article_yields_to_one_another_report_of_the_
     mentions, _ = assign_events(mentions_of(body), {})
     first = triggered(mentions, "airstrikes")
     assert first.target == "suspected rebel hideouts" and "target" in first.inherited, (first.target, first.inherited)
+
+
+# -- who 'she' is, and who declared the truce another party observes ---------------------------------
+
+@pytest.mark.parametrize("body, first, later_agent", [
+    # a known person's surname alone is that person, not a town bearing the name
+    ("Secretary of State Hillary Clinton flew to Kabul on Monday.\n\nClinton left Kabul for Islamabad on Monday, "
+     "where she met with President Hamid Karzai. She will also meet with Pakistani officials on the trip.",
+     "met with", "USA_HCLINTON"),
+    # the parse reads the sentence-opening surname as a verb: it is still the sentence's subject
+    ("U.S. Secretary of State Antony Blinken flew to Cairo on Monday to meet with regional leaders.\n\n"
+     "Blinken left Japan for Egypt on Monday, where he will meet with President Abdel Fattah el-Sisi. "
+     "He will also meet with Palestinian leaders and Jordanian officials on the trip.", "meet with", "USA_BLINKEN"),
+])
+def test_a_pronoun_opening_the_next_sentence_is_the_traveller_not_the_host(body, first, later_agent):
+    later = [m for m in mentions_of(body) if m.event_type == "TALKS" and m.sentence.startswith(("She", "He"))]
+    assert len(later) == 1 and later[0].agent_id == later_agent, [(m.agent, m.agent_id) for m in later]
+
+
+@pytest.mark.parametrize("body, target", [
+    ("The M23 rebels will observe the unilateral truce that President Felix Tshisekedi declared on Friday, "
+     "their spokesman said.", "M23"),
+    ("A rebel commander said on Saturday that his fighters would respect the truce that President Felix "
+     "Tshisekedi announced on Friday.", "fighters"),
+])
+def test_a_truce_a_clause_says_someone_declared_is_theirs_and_made_to_whoever_observes_it(body, target):
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.agent_id == "COD_TSHISEKEDI", (m.agent, m.agent_id)
+    assert m.target is not None and target in m.target, m.target
+
+
+def test_a_coalition_whose_first_member_the_parse_made_a_modifier_is_named_whole():
+    m = only(mentions_of("NATO and Afghan forces have launched a major offensive in Kandahar province on Friday."),
+             "OFFENSIVE")
+    assert m.agent == "NATO and Afghan forces", m.agent

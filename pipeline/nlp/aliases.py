@@ -1,6 +1,7 @@
 """Names an article defines for itself: 'the Rapid Support Forces (RSF)', 'Yemen's Ansar Allah movement,
 also known as Houthis', 'the Front for the Liberation of Azawet (FLA)', or uses without defining: the
-initials of a name it used before ('the Sri Lanka Army ... the SLA offensive').
+initials of a name it used before ('the Sri Lanka Army ... the SLA offensive'), and the surname of a
+known person it named in full ('Hillary Clinton ... Clinton').
 
 News introduces an actor once by its full name and uses a short one afterwards. The short name may be
 in no dictionary; once the article has defined it, every later use of it is that actor: it gets the
@@ -72,7 +73,23 @@ def article_aliases(doc: Doc) -> dict[str, Role]:
                     aliases.setdefault(doc[k:end].text, Role(name.text, name.ent_id_ or None, name.start,
                                                              name.end, "ORG"))
     aliases.update(_initialisms(doc, aliases))
+    for short, full in _surnames(doc).items():
+        aliases.setdefault(short, full)
     return aliases
+
+
+PERSON = {"PERSON", "PER"}
+
+
+def _surnames(doc: Doc) -> dict[str, Role]:
+    """'Hillary Clinton ... Clinton left Cambodia': a known person's surname alone, after the full name, is
+    that person (and not a town that bears the name)."""
+    found: dict[str, Role] = {}
+    for ent in doc.ents:
+        last = ent[-1].text
+        if ent.label_ in PERSON and ent.ent_id_ and len(ent) >= 2 and len(last) >= 3 and last[:1].isupper():
+            found.setdefault(last, Role(ent.text, ent.ent_id_, ent.start, ent.end, "PERSON"))
+    return found
 
 
 def _initialisms(doc: Doc, defined: dict[str, Role]) -> dict[str, Role]:
@@ -108,5 +125,6 @@ def alias_roles(doc: Doc, aliases: dict[str, Role], taken: set[int]) -> list[Rol
             span = doc[tok.i:tok.i + n]
             if span.text != short or tok.i < full.end or any(i in taken for i in range(tok.i, tok.i + n)):
                 continue
-            found.append(Role(short, full.id, tok.i, tok.i + n, "ORG", refers_to=full.text))
+            label = "PERSON" if full.label == "PERSON" else "ORG"
+            found.append(Role(short, full.id, tok.i, tok.i + n, label, refers_to=full.text))
     return found

@@ -32,7 +32,9 @@ def _together(doc: Doc, s: SentenceView, subject: Token | None, agent: Role | No
         return agent
     heads = [subject] + [c for c in subject.children if c.dep_ in {"compound", "amod", "nmod:poss"}]
     siblings = co_subjects(subject)  # the parse may give "X and Y agreed" two subjects
-    joined = [(c, m) for c in [c for h in heads for c in h.children if c.dep_ == "conj"] + siblings
+    # "NATO and Afghan forces", parsed with NATO as a compound of 'forces' and 'Afghan' as its conjunct
+    listed = [h for h in heads[1:] if h.dep_ == "compound" and any(c.dep_ == "conj" for c in h.children)]
+    joined = [(c, m) for c in [c for h in heads for c in h.children if c.dep_ == "conj"] + siblings + listed
               if (m := participant(doc, s, c, sentences, index)) is not None and m != agent]
     members = [agent] + [m for _, m in joined]
     if len(members) < 2:
@@ -148,6 +150,17 @@ def _gerund_modifier(root: Token) -> bool:
         and root.head.i > root.i
 
 
+def clause_author(noun: Token, part) -> Role | None:
+    """'the truce that the president declared on Friday': the subject of a clause that proposes,
+    declares or brokers the event noun it describes is the event's author."""
+    for clause in noun.children:
+        if clause.dep_ in ("acl", "acl:relcl") and clause.pos_ == "VERB" and in_list(clause, "proposer_verbs"):
+            subject = subject_of(clause)
+            if subject is not None and subject.lower_ not in ("that", "which", "who") and subject.i > noun.i:
+                return part(subject)
+    return None
+
+
 def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, demand: Span | None,
                      sentences: list[SentenceView], index: int) -> Roles:
     """Agent and target read off the parse; ``decided`` says the structure left no gap to fill."""
@@ -204,7 +217,8 @@ def dependency_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType, dem
             second = next((part(c) for c in child.children if c.dep_ == "conj"), None)
             if first is not None:
                 return Roles(first, second, decided=True)
-    agent = noun_owner(s, root) or _possessor(root, party) or _involving(s, root, sentences, index)
+    agent = noun_owner(s, root) or _possessor(root, party) or _involving(s, root, sentences, index) \
+        or clause_author(root, part)
     target = None
     # "a ceasefire deal with the government": the phrase may hang on the noun the trigger qualifies
     nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lower_ in PROPOSAL_NOUNS else [])

@@ -123,9 +123,11 @@ def _forward(s: SentenceView, token: int, kind: str) -> Role | None:
 
 def _salient(s: SentenceView, candidates: list[Role]) -> Role:
     """Of the compatible actors of one sentence, its first subject (in 'Trump urged Putin ... as he
-    said', he = Trump), else the latest named."""
+    said', he = Trump), else the latest named. A name the parse made the sentence's root ('Blinken left
+    Japan ...', the name read as a verb) is its subject."""
     doc = s.span.doc
-    subjects = [r for r in candidates if any(doc[i].dep_ in SUBJECT_DEPS for i in range(r.start, r.end))]
+    subjects = [r for r in candidates if any(doc[i].dep_ in SUBJECT_DEPS or doc[i].dep_ == "ROOT"
+                                             for i in range(r.start, r.end))]
     return subjects[0] if subjects else candidates[-1]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import references
-from pipeline.nlp.dependency_roles import dependency_roles, noun_owner
+from pipeline.nlp.dependency_roles import clause_author, dependency_roles, noun_owner
 from pipeline.nlp.participants import ATTACK_PREPS, PREPOSITIONS, Roles, case_marker
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
@@ -34,7 +34,8 @@ def reference_roles(doc: Doc, s: SentenceView, trig: Span, spec: EventType,
     for child in root.children:
         if child.dep_ in {"nmod", "obl"} and case_marker(child) in ATTACK_PREPS and (role := s.actor_at(child)):
             target = role
-    return Roles(noun_owner(s, root), target, decided=True)
+    # "the truce that the president declared": the clause names the author of the truce referred to
+    return Roles(noun_owner(s, root) or clause_author(root, s.actor_at), target, decided=True)
 
 
 BROKER_REACH = 6
