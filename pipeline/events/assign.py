@@ -92,9 +92,11 @@ def _briefest_names(mentions: list) -> dict[tuple[str, str], str]:
 def share_within_articles(mentions: list) -> list:
     """Each mention takes the fields it lacks from the other mentions its article has of the same event
     (by the same confidence-weighted vote as the event row), and lists them in ``inherited``. A target
-    that is only the place taken or hit yields to a party another mention names as the target.
+    that is only the place taken or hit yields to a party another mention names as the target, and one
+    the article inferred yields to one another mention's sentence states.
 
-    Only a mention's own values are given, and only within one article: what a mention row says
+    Only a mention's own values are given (save whom a truce is offered to: inferred once from the
+    article, it holds for every mention of that truce), and only within one article: what a mention row says
     stays what its article says, and the result does not depend on how commits split the input."""
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for m in mentions:
@@ -107,6 +109,10 @@ def share_within_articles(mentions: list) -> list:
             inherited = list(m.inherited or ())
             for field, columns in SHARED_FIELDS.items():
                 own = [d for d in group if d is not m and field not in (d.inherited or ())]
+                if field == "target" and m.event_type == "CEASEFIRE_PROPOSAL" and m.target is None \
+                        and not any(d.target is not None for d in own):
+                    # whom the whole truce is offered to, inferred once from the article
+                    own = [d for d in group if d is not m and d.antecedent_id is None]
                 if field == "place" and m.place_name is not None:
                     # "southern Afghanistan" in one sentence, "Musa Qala" in the next: the most specific place
                     own = [d for d in own if _inside(d, m)]

@@ -22,6 +22,7 @@ from pipeline.nlp.confidence import confidence
 from pipeline.nlp.coreference import link_references
 from pipeline.nlp.negotiation import add_negotiating_parties, answerer_of_owned_proposal, bloc_gathering
 from pipeline.nlp.opponents import add_opponents, side_of
+from pipeline.nlp.truce_parties import add_truce_addressees
 from pipeline.nlp.senses import is_reference, not_an_event, word_list
 from pipeline.nlp.location import PlaceMention, event_location, place_candidates, referred_place
 from pipeline.nlp.place_detail import specific_places, venues_of_agreements
@@ -335,5 +336,6 @@ def extract_events(doc: Doc, published: date | None, text: str | None = None) ->
                                 if (town := gaz.resolve(p.text, context=where_am_i)) is not None and town.kind == "town")
     drafts = venues_of_agreements(specific_places(drafts))
     drafts = add_opponents(add_negotiating_parties(link_references(drafts, published)), sentences, published)
+    drafts = add_truce_addressees(drafts, published)
     drafts = [_date_implied(d) for d in drafts]
     return [replace(d, confidence=confidence(d, context.conflict)) for d in drafts]
