@@ -309,3 +309,33 @@ def test_a_coalition_whose_first_member_the_parse_made_a_modifier_is_named_whole
     m = only(mentions_of("NATO and Afghan forces have launched a major offensive in Kandahar province on Friday."),
              "OFFENSIVE")
     assert m.agent == "NATO and Afghan forces", m.agent
+
+
+# -- whom a place was taken from, when the attacker fought them -------------------------------------------
+
+@pytest.mark.parametrize("body, trigger, opponent", [
+    ("Rebels seized two villages near Sirte on Tuesday after heavy fighting with militias loyal to the general.",
+     "seized", "militias loyal to the general"),
+    ("Government troops captured two towns on Tuesday after clashes with Kenyan troops.", "captured", "Kenyan troops"),
+    # the fight is told in the next sentence, with the same attacker as its subject
+    ("Rebels say they gained control of three small villages north of the capital on Tuesday.\n\n"
+     "Rebels seized the villages after gunbattles with militias loyal to the general.",
+     "gained control", "militias loyal to the general"),
+])
+def test_the_side_an_attacker_fought_for_a_place_is_whom_it_was_taken_from(body, trigger, opponent):
+    m = triggered(mentions_of(body), trigger)
+    assert m.target == opponent, (m.agent, m.target)
+
+
+def test_a_fight_in_the_next_sentence_by_another_attacker_says_nothing_of_this_one():
+    body = ("Rebels say they gained control of three small villages north of the capital on Tuesday.\n\n"
+            "Tribal fighters later seized a checkpoint after gunbattles with militias loyal to the general.")
+    m = triggered(mentions_of(body), "gained control")
+    assert m.target is None or "militias" not in m.target, m.target
+
+
+def test_a_description_that_observes_a_declared_truce_is_the_side_named_before_it():
+    body = ("A leader of the M23 rebels in North Kivu says rebel forces will observe the unilateral truce that "
+            "President Felix Tshisekedi declared on Friday.")
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.target == "rebel forces" and m.target_id == "M23", (m.target, m.target_id)

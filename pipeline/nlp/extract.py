@@ -132,6 +132,8 @@ def _draft(doc: Doc, text: str, sentences: list[SentenceView], index: int, trig:
     answer, responder = mod.response(doc, s, trig) if spec.default_modality == "proposed" else (None, None)
     if target is None and not spec.symmetric:
         target = answerer_of_owned_proposal(doc, trig, agent, responder)
+        if target is not None and target.id is None and target.label == "NP":
+            target = references.resolve_description(doc, sentences, index, target)  # "rebel forces will observe it"
     agent_ref = _actor_ref(doc, agent, speaker, s, sentences, index, published)
     target_ref = _actor_ref(doc, target, speaker, s, sentences, index, published)
     start, end = trimmed_bounds(s.span)

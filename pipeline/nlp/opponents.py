@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from pipeline.nlp import references
-from pipeline.nlp.participants import held_by
+from pipeline.nlp.participants import case_marker, held_by
 from pipeline.nlp.patterns import actor_country, armed_actor
 from pipeline.nlp.role_mention import Role
 from pipeline.nlp.senses import word_list
@@ -96,9 +96,12 @@ def add_opponents(drafts: list, sentences: list[SentenceView], published) -> lis
             continue
         mine = _attacker_sides(d) | _coalition_sides(d, sentences)
         here = _in_sentence_opponent(d, sentences[d.sentence_index], mine) \
-            or _holder_of_place(d, sentences[d.sentence_index], mine)
+            or _holder_of_place(d, sentences[d.sentence_index], mine) or _fought_with(d, sentences, mine)
         if here is not None:
-            out.append(replace(d, target=here, target_ref=normalise(here.text, here.id, published=published)))
+            span = sentences[d.sentence_index].span
+            elsewhere = ("target",) if not span.start <= here.start < span.end else ()  # the next sentence's fight
+            out.append(replace(d, target=here, target_ref=normalise(here.text, here.id, published=published),
+                               inherited=tuple(d.inherited) + elsewhere))
             continue
         if not mine or not counts:
             out.append(d)
@@ -162,6 +165,38 @@ def _holder_of_place(d, s: SentenceView, mine: set[str]) -> Role | None:
                 and not (d.agent is not None and owner.lower_ in d.agent.text.lower()):
             return Role(owner.text, None, owner.i, owner.i + 1, "NP")
     return None
+
+
+def _fought_with(d, sentences: list[SentenceView], mine: set[str]) -> Role | None:
+    """'rebels seized two hamlets following gunbattles with forces loyal to the colonel': whom the attacker
+    fought there, in the attack's sentence or the next or last one that has the same attacker as subject."""
+    k = d.sentence_index
+    for index in (k, k + 1, k - 1):
+        if not 0 <= index < len(sentences) or (index != k and not _subject_again(sentences[index], d.agent)):
+            continue
+        s = sentences[index]
+        doc = s.span.doc
+        for tok in s.span:
+            if tok.lower_ not in word_list("fight_nouns"):
+                continue
+            for other in tok.children:
+                if other.dep_ not in ("nmod", "obl") or case_marker(other) != "with":
+                    continue
+                named = [r for r in s.actors if other.left_edge.i <= r.start < other.right_edge.i + 1]
+                if any(side_of(r.id) in mine for r in named if r.id):
+                    continue  # 'fighting alongside' its own side, parsed as 'with'
+                start = next(t.i for t in other.subtree if t.dep_ != "case")
+                phrase = doc[start:other.right_edge.i + 1]
+                armed = next((r for r in named if armed_actor(r.id) and r.label not in PERSON_LABELS), None)
+                return Role(phrase.text, armed.id if armed else None, phrase.start, phrase.end, "NP")
+    return None
+
+
+def _subject_again(s: SentenceView, agent: Role) -> bool:
+    """Is the attacker, named or described the same way ('rebels'), a subject of this sentence?"""
+    head = agent.text.split()[-1].lower() if agent.text.split() else ""
+    return any(t.dep_ in ("nsubj", "nsubj:pass") and (t.lower_ == head or (agent.id and t.ent_id_ == agent.id))
+               for t in s.span)
 
 
 NOT_ACTED_ON = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "appos", "obl:agent", "agent"}

@@ -89,6 +89,9 @@ def description_kind(doc: Doc, start: int, end: int) -> str | None:
     if len(bare_words) == 2 and bare_words[0] in ("government", "regime", "state") \
             and bare_words[1] in word_list("force_descriptions"):
         return "state_force"  # 'government forces', 'regime troops': the state's, whoever it is
+    if len(bare_words) == 2 and bare_words[0] in word_list("group_descriptions") \
+            and bare_words[1] in word_list("force_descriptions"):
+        return "group"  # 'rebel forces', 'insurgent fighters': the non-state side the story is about
     if not words or words[0].lower_ not in DETERMINERS and not (len(words) == 1 and words[0].tag_ == "NNS"):
         return None
     if any(t.ent_type_ or t.pos_ == "PROPN" for t in words):
