@@ -124,3 +124,10 @@ def test_the_cheap_time_screen_never_drops_a_pair_the_full_rule_could_match():
         assert screened == (_time_match(a, b) is not False), (a, b)
         outcomes[screened] += 1
     assert outcomes[True] > 500 and outcomes[False] > 500  # both outcomes were exercised
+
+
+def test_those_who_talk_for_a_side_name_no_side_to_cluster_by():
+    from pipeline.events.keys import actor_key
+    assert actor_key(None, "Negotiators", None, None) is None
+    assert actor_key(None, "the delegations", None, None) is None
+    assert actor_key(None, "Seleka negotiators", None, None) == "seleka"

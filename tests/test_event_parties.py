@@ -339,3 +339,16 @@ def test_a_description_that_observes_a_declared_truce_is_the_side_named_before_i
             "President Felix Tshisekedi declared on Friday.")
     m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
     assert m.target == "rebel forces" and m.target_id == "M23", (m.target, m.target_id)
+
+
+def test_a_paragraph_is_not_split_after_its_first_word():
+    body = ("Rebels in Mali say they have agreed to a temporary truce with the government.\n\n"
+            "Representatives of the rebel alliance say they reached the agreement Thursday, during talks with the "
+            "Malian government in Algiers.\n\n"
+            "The truce is reportedly for two weeks. There was no immediate word from the government.\n\n"
+            "Negotiators began peace talks Wednesday aimed at ending a months-long rebellion in which the alliance "
+            "has seized much of the north.")
+    m = [x for x in mentions_of(body) if x.event_type == "TALKS" and "Wednesday" in x.sentence]
+    assert len(m) == 1 and m[0].sentence.startswith("Negotiators") and m[0].agent == "Negotiators", \
+        [(x.sentence[:30], x.agent) for x in m]
+    assert m[0].modality == "asserted", m[0].modality

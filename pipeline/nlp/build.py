@@ -16,7 +16,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipeline.nlp import patterns
 from pipeline.rules import data_dir
@@ -32,11 +32,26 @@ CONTEXT_KEY = "frontline_context"
 
 @Language.component("frontline_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A line break always ends a sentence: headlines and captions carry no final period."""
+    """Sentence starts the words fix before the parser runs (see ``sentence_start``)."""
     for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+        start = sentence_start(token, doc[token.i + 1])
+        if start is not None:
+            doc[token.i + 1].is_sent_start = start
     return doc
+
+
+def sentence_start(before: Token, token: Token) -> bool | None:
+    """A line break always ends a sentence: headlines and captions carry no final period. Inside a line,
+    a sentence starts only after a word that can end one: the parser otherwise splits a paragraph after
+    its first word now and then ('Negotiators | began peace talks on Wednesday'). None: the parser decides."""
+    if before.is_space and "\n" in before.text:
+        return True
+    if not token.is_space and not before.text.endswith(SENTENCE_ENDS):
+        return False
+    return None
+
+
+SENTENCE_ENDS = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019", ")", ":")
 
 
 def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict], *, overlapping: bool = False) -> None:

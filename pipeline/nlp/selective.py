@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import patterns
-from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY, ruler_name
+from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY, ruler_name, sentence_start
 from pipeline.rules import data_dir
 
 SETTING = "FRONTLINE_SELECTIVE"
@@ -167,16 +167,15 @@ def _model_pipes(nlp: Language) -> list[tuple[str, object]]:
 
 
 def _sub_doc(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Doc, list[int]]:
-    """The kept regions of ``doc`` as one Doc, with a sentence start at each region and after each line
-    break (as ``frontline_paragraphs`` sets), the curated entities preset; and each token's index in ``doc``."""
+    """The kept regions of ``doc`` as one Doc, with a sentence start at each region and the starts
+    ``frontline_paragraphs`` fixes, the curated entities preset; and each token's index in ``doc``."""
     index = [i for s, e in spans for i in range(s, e)]
     words = [doc[i].text for i in index]
     spaces = [bool(doc[i].whitespace_) for i in index]
     firsts = {k for k, i in enumerate(index) if k == 0 or index[k - 1] != i - 1}
     starts: list[bool | None] = [None] * len(index)
     for k, i in enumerate(index):
-        if k in firsts or (k and doc[index[k - 1]].is_space and "\n" in doc[index[k - 1]].text):
-            starts[k] = True
+        starts[k] = True if k in firsts else sentence_start(doc[index[k - 1]], doc[i])
     sub = Doc(doc.vocab, words=words, spaces=spaces, sent_starts=starts)
     position = {i: k for k, i in enumerate(index)}
     ents = []
