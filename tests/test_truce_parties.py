@@ -39,3 +39,11 @@ def test_without_an_attack_in_the_article_nobody_is_inferred():
 def test_an_author_the_article_does_not_name_may_be_a_side_so_nobody_is_inferred():
     m = only(mentions_of(FIGHTING + "Local elders proposed a truce on Monday."), "CEASEFIRE_PROPOSAL")
     assert m.agent == "Local elders" and m.target is None, (m.agent, m.target)
+
+
+def test_a_spokesman_of_a_fighting_sides_country_is_no_broker():
+    body = ("Israeli jets struck a Hamas compound in Khan Younis on Monday.\n\n"
+            "Hamas fighters fired rockets at Ashkelon on Monday.\n\n"
+            "Osama Hamdan proposed a ceasefire on Tuesday.")
+    m = only(mentions_of(body), "CEASEFIRE_PROPOSAL")
+    assert m.agent_id == "PSE_HAMDAN" and m.target_id == "ISR", (m.agent, m.target)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from pipeline.nlp import references
 from pipeline.nlp.opponents import side_of
+from pipeline.nlp.patterns import actor_country
 from pipeline.nlp.role_mention import Role
 from pipeline.normalize.actors import normalise
 
@@ -54,6 +55,17 @@ def _joint(role: Role) -> bool:
     return "and" in words or (role.id is None and words[-1:] in (["sides"], ["parties"]))
 
 
+def _own_sides(side: str, sides: list[str]) -> set[str]:
+    """The author's side, and for a person or group of a fighting side's country ('Hamas spokesman Osama
+    Hamdan', whose movement the actor list does not record) the sides of that country: they speak for
+    one of them, not as a broker. A fighting side or a state is only its own side (the RSF is Sudanese
+    and fights Sudan's army)."""
+    country = actor_country(side)
+    if country is None or country == side or side in sides:
+        return {side}
+    return {side} | {k for k in sides if actor_country(k) == country}
+
+
 def add_truce_addressees(drafts: list, published) -> list:
     """Ceasefire drafts with a single author and no target take the sides the article shows fighting."""
     sides = fighting_sides(drafts, published)
@@ -68,8 +80,10 @@ def add_truce_addressees(drafts: list, published) -> list:
         if mine is None:
             out.append(d)  # 'the rebels' may be one of the sides or not: say nothing
             continue
-        fights = any(key == mine for key, _ in sides)
-        others = [(name, key) for key, name in sides if key != mine][:1 if fights else MAX_SIDES]
+        keys = [key for key, _ in sides]
+        ours = _own_sides(mine, keys)
+        fights = bool(ours & set(keys))
+        others = [(name, key) for key, name in sides if key not in ours][:1 if fights else MAX_SIDES]
         if not others:
             out.append(d)
             continue
