@@ -224,3 +224,15 @@ def test_a_newscast_s_next_story_keeps_its_own_country():
             "in a U.S. airstrike.")
     last = [m for m in mentions_of(body, "2031-04-08") if "Somalia" in m.sentence][0]
     assert last.place_country == "SOM", (last.location, last.place_name, last.inherited)
+
+
+# -- a place named as an example of the areas hit, or with its direction inside the name ------------------
+
+@pytest.mark.parametrize("body, written, place, country", [
+    ("Activists say at least nine people were killed Tuesday as army forces pounded targets in restive rebel "
+     "areas including the northern Idlib region and Aleppo suburbs.", "northern Idlib region", "Idlib", "SYR"),
+    ("Army forces pounded targets in southern Idlib on Tuesday.", "southern Idlib", "Idlib", "SYR"),
+])
+def test_the_area_an_attack_hit_is_read_with_its_direction_and_region_word(body, written, place, country):
+    m = only(mentions_of(body), "OFFENSIVE")
+    assert (m.location, m.place_name, m.place_country) == (written, place, country), (m.location, m.place_name)

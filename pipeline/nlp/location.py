@@ -169,6 +169,8 @@ def _names_a_topic(doc: Doc, s: SentenceView, p: Role) -> bool:
 
 
 def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
+    whole = place
+    place = _core_name(doc, place)
     before = [doc[i].lower_ for i in range(max(s.span.start, place.start - 4), place.start)]
     after = doc[place.end].lower_ if place.end < s.span.end else ""
     region = after in REGION_WORDS or (len(before) >= 2 and before[-1] == "of" and before[-2] in REGION_WORDS)
@@ -179,8 +181,25 @@ def _reading(doc: Doc, s: SentenceView, place: Role) -> PlaceMention:
         start -= 1  # "southern Afghanistan": the part of the country the text names
     if facility and end < s.span.end and doc[end].lower_ in FACILITIES:
         end += 1
+    start, end = min(start, whole.start), max(end, whole.end)
     written = doc[start:end].text if (start, end) != (place.start, place.end) else None
     return PlaceMention(place, region or (start < place.start and place.label != "FAC"), near, written)
+
+
+def _core_name(doc: Doc, place: Role) -> Role:
+    """'the northern Idlib region', tagged as one name: the name inside it ('Idlib'), whose direction and
+    region word the reading takes from around it as for 'northern Idlib' or 'the Idlib region'."""
+    start, end = place.start, place.end
+    if doc[start].lower_ == "the" and end - start > 2:
+        start += 1  # 'The Hague' stays as it is: only a direction or a region word is taken off
+    first = start
+    while end - start > 1 and doc[start].lower_ in DIRECTIONS:
+        start += 1
+    if end - start > 1 and doc[end - 1].lower_ in REGION_WORDS:
+        end -= 1
+    if (start, end) == (first, place.end) or not doc[start].text[:1].isupper():
+        return place
+    return Role(doc[start:end].text, place.id, start, end, place.label)
 
 
 def _specificity(gaz: Gazetteer, p: Role) -> int:
