@@ -352,3 +352,15 @@ def test_a_paragraph_is_not_split_after_its_first_word():
     assert len(m) == 1 and m[0].sentence.startswith("Negotiators") and m[0].agent == "Negotiators", \
         [(x.sentence[:30], x.agent) for x in m]
     assert m[0].modality == "asserted", m[0].modality
+
+
+@pytest.mark.parametrize("body, trigger, not_named, named", [
+    ("Kenyan forces launched an offensive against al-Shabab on Monday.\n\nThe troops have retaken five towns "
+     "since the start of an offensive against the al-Qaida-linked group in February.", "retaken", "ALQAEDA",
+     "AL_SHABAB"),
+    ("Iran-backed Houthi rebels attacked a Saudi oil pipeline on Tuesday.", "attacked", "IRN", "HOUTHIS"),
+])
+def test_a_name_before_linked_or_backed_is_whom_a_party_is_tied_to_not_the_party(body, trigger, not_named, named):
+    m = triggered(mentions_of(body), trigger)
+    assert named in (m.agent_id, m.target_id) and not_named not in (m.agent_id, m.target_id), \
+        (m.agent, m.agent_id, m.target, m.target_id)

@@ -17,6 +17,7 @@ from pipeline.nlp.aliases import alias_roles, article_aliases
 from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY
 from pipeline.nlp.patterns import actor_country
 from pipeline.nlp.role_mention import Role
+from pipeline.rules import listed_words
 
 ACTOR_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "ROLE", "LOC"}
 PLACE_LABELS = {"GPE", "LOC"}
@@ -212,6 +213,16 @@ def _neighbours() -> dict[str, tuple[str, ...]]:
             for c in countries.values()}
 
 
+def _affiliation(doc: Doc, role: Role) -> bool:
+    """'the al-Qaida-linked group', 'Iran-backed rebels': a name before '-linked' or '-backed' says whom
+    the party is tied to, not who it is; the party is the noun after it."""
+    return role.end + 1 < len(doc) and doc[role.end].text in ("-", "\u2013") \
+        and doc[role.end + 1].lower_ in AFFILIATION_WORDS
+
+
+AFFILIATION_WORDS = set(listed_words("affiliation_words"))
+
+
 def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     def within(span: Span, sent: Span) -> bool:
         return span.start >= sent.start and span.end <= sent.end
@@ -220,6 +231,7 @@ def sentence_views(doc: Doc, text: str | None = None) -> list[SentenceView]:
     cues = list(doc.spans[CUES_KEY]) if CUES_KEY in doc.spans else []
     dates = list(doc.spans[DATES_KEY]) if DATES_KEY in doc.spans else []
     actors = _with_article_aliases(doc, _in_context(actor_roles(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS])))
+    actors = [r for r in actors if not _affiliation(doc, r)]
     places = [role_of(e) for e in doc.ents if e.label_ in PLACE_LABELS and not is_modifier(doc, e)]
     quotes = quote_spans(doc)
     text = doc.text if text is None else text
