@@ -317,6 +317,8 @@ def test_a_coalition_whose_first_member_the_parse_made_a_modifier_is_named_whole
     ("Rebels seized two villages near Sirte on Tuesday after heavy fighting with militias loyal to the general.",
      "seized", "militias loyal to the general"),
     ("Government troops captured two towns on Tuesday after clashes with Kenyan troops.", "captured", "Kenyan troops"),
+    ("Rebels seized two villages near Sirte on Tuesday after heavy fighting with militias loyal to the general, "
+     "who fled south.", "seized", "militias loyal to the general"),
     # the fight is told in the next sentence, with the same attacker as its subject
     ("Rebels say they gained control of three small villages north of the capital on Tuesday.\n\n"
      "Rebels seized the villages after gunbattles with militias loyal to the general.",

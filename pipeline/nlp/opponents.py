@@ -186,7 +186,9 @@ def _fought_with(d, sentences: list[SentenceView], mine: set[str]) -> Role | Non
                 if any(side_of(r.id) in mine for r in named if r.id):
                     continue  # 'fighting alongside' its own side, parsed as 'with'
                 start = next(t.i for t in other.subtree if t.dep_ != "case")
-                phrase = doc[start:other.right_edge.i + 1]
+                end = next((t.i for t in doc[start:other.right_edge.i + 1] if t.text in (",", ";", "(")),
+                           other.right_edge.i + 1)  # 'forces loyal to the colonel, who ...': the phrase only
+                phrase = doc[start:end]
                 armed = next((r for r in named if armed_actor(r.id) and r.label not in PERSON_LABELS), None)
                 return Role(phrase.text, armed.id if armed else None, phrase.start, phrase.end, "NP")
     return None
