@@ -366,3 +366,14 @@ def test_a_name_before_linked_or_backed_is_whom_a_party_is_tied_to_not_the_party
     m = triggered(mentions_of(body), trigger)
     assert named in (m.agent_id, m.target_id) and not_named not in (m.agent_id, m.target_id), \
         (m.agent, m.agent_id, m.target, m.target_id)
+
+
+def test_a_mention_without_an_agent_takes_the_named_party_before_a_description():
+    body = ("The president said the capture of Kilinochchi on Friday was a victory.\n\n"
+            "The Sri Lanka Army launched an offensive on Kilinochchi on Friday.\n\n"
+            "The military announced on Friday it had gained control of the town as the rebels retreated "
+            "towards Mullaitivu.")
+    mentions, _ = assign_events(mentions_of(body), {})
+    capture = triggered(mentions, "capture of")
+    assert capture.agent_id == "LKA_MIL" and capture.event_id == triggered(mentions, "gained control").event_id, \
+        (capture.agent, capture.agent_id)

@@ -236,3 +236,19 @@ def test_a_newscast_s_next_story_keeps_its_own_country():
 def test_the_area_an_attack_hit_is_read_with_its_direction_and_region_word(body, written, place, country):
     m = only(mentions_of(body), "OFFENSIVE")
     assert (m.location, m.place_name, m.place_country) == (written, place, country), (m.location, m.place_name)
+
+
+# -- a side clause with its own subject is where that one went ------------------------------------------
+
+def test_where_another_party_went_in_a_side_clause_is_not_where_the_event_happened():
+    body = ("The president said the capture of Kilinochchi on Friday was a victory.\n\n"
+            "The Sri Lanka Army launched an offensive on Kilinochchi on Friday.\n\n"
+            "The military announced on Friday it had gained control of the town as the rebels retreated "
+            "towards Mullaitivu.")
+    m = triggered(mentions_of(body), "gained control")
+    assert m.place_name == "Kilinochchi", (m.location, m.place_name)
+
+
+def test_a_place_the_reporting_clause_gives_still_places_the_event():
+    m = only(mentions_of("In Kyiv, officials said Russian missiles struck a power plant on Monday."), "OFFENSIVE")
+    assert m.place_name == "Kyiv", (m.location, m.place_name)

@@ -28,3 +28,17 @@ def test_one_confident_mention_outweighs_two_doubtful_ones():
     mentions = [mention("a", modality="asserted", confidence=0.9), mention("b", modality="denied", confidence=0.4),
                 mention("c", modality="denied", confidence=0.4)]
     assert event_record("e", mentions, {}).modality == "asserted"
+
+
+def test_a_mention_lacking_an_agent_takes_a_named_party_before_a_more_confident_description():
+    from pipeline.events.assign import share_within_articles
+
+    def one(mid, confidence, **values):
+        return dataclasses.replace(mention(mid, modality="asserted", confidence=confidence), article_id="a",
+                                   event_type="OFFENSIVE", inherited=(), **values)
+    named = one("n", 0.6, agent="the SLA", agent_id="LKA_MIL", agent_name="Sri Lanka armed forces")
+    described = one("d", 0.9, agent="the military", agent_name="the military")
+    bare = one("b", 0.5)
+    shared = {m.mention_id: m for m in share_within_articles([named, described, bare])}
+    assert shared["b"].agent_id == "LKA_MIL" and "agent" in shared["b"].inherited, shared["b"].agent
+    assert shared["d"].agent == "the military"  # its own words stay

@@ -36,7 +36,7 @@ def test_each_word_list_the_code_reads_is_in_the_data_once_with_what_it_is_for()
         rows = list(csv.DictReader(fh))
     names = {"force_nouns", "force_words", "force_like", "party_heads", "generic_party", "place_preps",
              "place_cases", "locative", "topic_preps", "name_articles", "passage_preps", "feature_words",
-             "venue_compounds", "agreement_words"}
+             "venue_compounds", "agreement_words", "affiliation_words"}
     assert {r["list"] for r in rows} == names
     for name in names:
         listed = rules.listed_words(name)

@@ -134,6 +134,9 @@ def share_within_articles(mentions: list) -> list:
                         continue
                 elif getattr(m, columns[0]) is not None:
                     continue
+                if field in ("agent", "target") and any(getattr(d, f"{field}_id") for d in own):
+                    # a named party before a description of one ('the SLA' over 'the military')
+                    own = [d for d in own if getattr(d, f"{field}_id")]
                 donor = vote(own, lambda d, c=columns[0]: getattr(d, c))
                 if donor is not None:
                     changes.update({c: getattr(donor, c) for c in columns})

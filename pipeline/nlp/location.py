@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.patterns import EventType
 from pipeline.nlp.senses import word_list
@@ -108,6 +108,27 @@ def _place_of_another_event(doc: Doc, s: SentenceView, p: Role, trig: Span, spec
         if token.i in others:
             return token.pos_ in ("NOUN", "PROPN")
     return False
+
+
+def _verb_above(token: Token) -> Token | None:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _place_of_another_actor(doc: Doc, p: Role, trig: Span, used: list[Role | None]) -> bool:
+    """'gained control of the town as the rebels moved towards Mullaitivu': a place in a side clause whose
+    own named subject is someone other than the event's agent is where that one went, not the event's place."""
+    if not doc.has_annotation("DEP"):
+        return False
+    verb, own = _verb_above(doc[p.start:p.end].root), _verb_above(trig.root)
+    if verb is None or own is None or verb == own or own not in verb.ancestors:
+        return False  # only a clause hanging from the event's own verb ('In Kyiv, officials said ...' stays)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return False  # 'as they pushed into X': the same actor, most likely
+    agents = [r for r in used if r is not None]
+    return not any(r.start <= subject.i < r.end or doc[r.end - 1].lower_ == subject.lower_ for r in agents)
 
 
 def _hosting_city(doc: Doc, s: SentenceView, gaz: Gazetteer) -> Role | None:
@@ -223,6 +244,7 @@ def event_location(doc: Doc, s: SentenceView, trig: Span, spec: EventType, used:
                   if (p.start, p.end) not in used_spans and not _modifies_settlement(doc, s, p)
                   and not (spec.place_is_venue and (_locates_a_party(doc, s, p, trig) or _names_a_topic(doc, s, p)))
                   and not _place_of_another_event(doc, s, p, trig, spec)
+                  and not _place_of_another_actor(doc, p, trig, used)
                   and not (p.end == trig.start and _is_state(gaz, p))]  # 'a U.S. drone strike': its side
     if doc.has_annotation("DEP"):
         # "captured Goma", "Lashio had been bombed", "seized the town of Sake": the attacked place.
