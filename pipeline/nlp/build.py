@@ -51,7 +51,8 @@ def sentence_start(before: Token, token: Token) -> bool | None:
     return None
 
 
-SENTENCE_ENDS = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019", ")", ":")
+FINAL_PUNCTUATION = (".", "!", "?", "...", "\u2026")  # what ends a sentence
+SENTENCE_ENDS = FINAL_PUNCTUATION + ('"', "\u201d", "'", "\u2019", ")", ":")  # and what may close one
 
 
 def _span_ruler(nlp: Language, name: str, key: str, rules: list[dict], *, overlapping: bool = False) -> None:

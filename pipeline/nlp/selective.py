@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp import patterns
-from pipeline.nlp.build import CUES_KEY, DATES_KEY, TRIGGERS_KEY, ruler_name, sentence_start
+from pipeline.nlp.build import CUES_KEY, DATES_KEY, FINAL_PUNCTUATION, TRIGGERS_KEY, ruler_name, sentence_start
 from pipeline.rules import data_dir
 
 SETTING = "FRONTLINE_SELECTIVE"
@@ -42,7 +42,6 @@ ARTICLE_RULERS = ("frontline_context",)  # counted over the whole article
 RULERS = SENTENCE_RULERS + ARTICLE_RULERS
 FLAT_DEP = "dep"
 UNKNOWN_POS = "X"
-SENTENCE_ENDS = {".", "!", "?", "...", "\u2026"}
 
 
 def enabled() -> bool:
@@ -120,7 +119,7 @@ def rule_sentences(doc: Doc) -> list[tuple[int, int]]:
             bounds.append((start, i))
             start, seen_end = i, False
         after_break = token.is_space and "\n" in token.text
-        if token.text in SENTENCE_ENDS:
+        if token.text in FINAL_PUNCTUATION:
             seen_end = True
     if start < len(doc):
         bounds.append((start, len(doc)))
